@@ -1,0 +1,82 @@
+# prov: one Makefile. `make` builds, `make test` runs every test, `make demo`
+# runs the walkthrough, `make bench` measures, `make fuzz` fuzzes.
+# SANITIZE=1 builds with AddressSanitizer and UBSan into build-asan/.
+
+PKGS     := libgit2 libsodium jansson libcrypto zlib
+CC       ?= cc
+ifeq ($(SANITIZE),1)
+B        := build-asan
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+else
+B        := build
+SANFLAGS :=
+endif
+OPT      ?= -O2
+WARN     := -Wall -Wextra -Werror -Wvla -Wformat=2 -Wshadow -Wno-unused-parameter
+CFLAGS   += -std=gnu11 $(OPT) -g $(WARN) -I. $(SANFLAGS) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDFLAGS  += $(SANFLAGS)
+LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+
+CORE_SRC := $(wildcard core/*.c license/*.c)
+CLI_SRC  := $(wildcard cli/*.c)
+CORE_OBJ := $(CORE_SRC:%.c=$(B)/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(B)/%.o)
+UNIT_SRC := $(wildcard tests/unit/*.c)
+UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(filter-out tests/unit/unit.c,$(UNIT_SRC)))
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+REPLAY_BIN := $(patsubst tests/fuzz/%.c,$(B)/tests/replay/%,$(FUZZ_SRC))
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(FUZZ_SRC))
+
+.PHONY: all deps test unit demo bench fuzz clean format
+all: $(B)/prov
+
+deps:
+	@scripts/deps.sh
+
+$(B)/%.o: %.c $(wildcard core/*.h license/*.h cli/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/libprovcore.a: $(CORE_OBJ)
+	$(AR) rcs $@ $^
+
+$(B)/prov: $(CLI_OBJ) $(B)/libprovcore.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/tests/unit/%: tests/unit/%.c tests/unit/unit.c tests/unit/unit.h $(B)/libprovcore.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< tests/unit/unit.c $(B)/libprovcore.a $(LDLIBS)
+
+# Fuzz targets, built with a small driver that replays their corpus.
+$(B)/tests/replay/%: tests/fuzz/%.c tests/fuzz/replay.c $(B)/libprovcore.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c $(B)/libprovcore.a $(LDLIBS)
+
+unit: $(UNIT_BIN) $(REPLAY_BIN)
+
+test: deps
+	@$(MAKE) --no-print-directory all unit
+	@B=$(B) tests/run.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@PROV=$(CURDIR)/$(B)/prov examples/creator.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@bench/run.sh
+
+# libFuzzer with ASan; FUZZ_TIME seconds per target (default 60).
+build-fuzz/%: tests/fuzz/%.c $(CORE_SRC) core/core.h $(wildcard license/*.h)
+	@mkdir -p build-fuzz
+	clang -std=gnu11 -O1 -g -I. -fsanitize=fuzzer,address,undefined $(shell pkg-config --cflags $(PKGS)) \
+		-o $@ $< $(CORE_SRC) $(LDLIBS)
+
+fuzz: deps $(FUZZ_BIN)
+	@tests/fuzz/run.sh $(FUZZ_TIME)
+
+format:
+	clang-format -i core/*.[ch] license/*.[ch] cli/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c
+
+clean:
+	rm -rf build build-asan build-fuzz

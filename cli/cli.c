@@ -1,0 +1,353 @@
+/* Option parsing, error reporting, and the registry and identity lookups
+ * every command shares. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+#include <dirent.h>
+
+#include <sodium.h>
+
+#include "cli/cli.h"
+
+const char *cli_registry_opt;
+
+void strlist_push(struct strlist *l, const char *s)
+{
+	l->v = xrealloc(l->v, (l->n + 2) * sizeof(*l->v));
+	l->v[l->n++] = xstrdup(s);
+	l->v[l->n] = NULL;
+}
+
+void strlist_release(struct strlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+int cli_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("prov: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EXIT_USAGE;
+}
+
+int cli_fail(int rc)
+{
+	fprintf(stderr, "prov: %s\n", prov_error_last());
+	return rc == PROV_EVERIFY ? EXIT_CHECK : EXIT_USAGE;
+}
+
+static void print_help(const struct cmd_help *h, const struct opt *opts)
+{
+	printf("usage: %s\n\n%s\n\noptions:\n", h->usage, h->summary);
+	for (const struct opt *o = opts; o->type != OPT_END; o++) {
+		char left[64];
+		snprintf(left, sizeof(left), "%s%c%s--%s%s%s",
+			 o->short_name ? "-" : "", o->short_name ? o->short_name : ' ',
+			 o->short_name ? ", " : "  ", o->name, o->arg ? " " : "",
+			 o->arg ? o->arg : "");
+		printf("  %-28s %s%s\n", o->short_name ? left : left + 1, o->help,
+		       o->type == OPT_LIST ? " (repeatable)" : "");
+	}
+	printf("  %-28s %s\n", "    --registry DIR",
+	       "the registry (default: $PROV_REGISTRY, the nearest .prov)");
+	printf("  %-28s %s\n", "-h, --help", "show this help");
+}
+
+static const struct opt *find_long(const struct opt *opts, const char *name,
+				   size_t len)
+{
+	for (const struct opt *o = opts; o->type != OPT_END; o++)
+		if (strlen(o->name) == len && !strncmp(o->name, name, len))
+			return o;
+	return NULL;
+}
+
+static const struct opt *find_short(const struct opt *opts, char c)
+{
+	for (const struct opt *o = opts; o->type != OPT_END; o++)
+		if (o->short_name == c)
+			return o;
+	return NULL;
+}
+
+static void set_opt(const struct opt *o, const char *val)
+{
+	if (o->type == OPT_FLAG)
+		*(int *)o->value = 1;
+	else if (o->type == OPT_STRING)
+		*(const char **)o->value = val;
+	else
+		strlist_push(o->value, val);
+}
+
+int cli_parse(int argc, char **argv, const struct cmd_help *h,
+	      const struct opt *opts, struct strlist *args)
+{
+	int only_args = 0;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *val = NULL;
+		const struct opt *o = NULL;
+
+		if (only_args || a[0] != '-' || !a[1]) {
+			strlist_push(args, a);
+			continue;
+		}
+		if (!strcmp(a, "--")) {
+			only_args = 1;
+			continue;
+		}
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			print_help(h, opts);
+			return CLI_HELP;
+		}
+		if (a[1] == '-') {
+			const char *eq = strchr(a + 2, '=');
+			size_t len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+			if (len == 8 && !strncmp(a + 2, "registry", 8)) {
+				if (!eq && i + 1 >= argc)
+					return cli_usage_error("--registry needs a folder");
+				cli_registry_opt = eq ? eq + 1 : argv[++i];
+				continue;
+			}
+			o = find_long(opts, a + 2, len);
+			if (!o)
+				return cli_usage_error("unknown option '%.*s' (see '%s --help')",
+						       (int)len + 2, a, argv[0]);
+			val = eq ? eq + 1 : NULL;
+			if (val && o->type == OPT_FLAG)
+				return cli_usage_error("'--%s' takes no value", o->name);
+		} else {
+			o = find_short(opts, a[1]);
+			if (!o || (a[2] && o->type == OPT_FLAG))
+				return cli_usage_error("unknown option '%s' (see '%s --help')",
+						       a, argv[0]);
+			val = a[2] ? a + 2 : NULL;
+		}
+		if (o->type != OPT_FLAG && !val) {
+			if (i + 1 >= argc)
+				return cli_usage_error("'--%s' needs %s", o->name,
+						       o->arg ? o->arg : "a value");
+			val = argv[++i];
+		}
+		set_opt(o, val);
+	}
+	if ((int)args->n < h->min_args ||
+	    (h->max_args >= 0 && (int)args->n > h->max_args))
+		return cli_usage_error("%s: wrong number of arguments (usage: %s)",
+				       argv[0], h->usage);
+	return 0;
+}
+
+/* ---- where things are ------------------------------------------------- */
+
+const char *cli_home(void)
+{
+	static char *home;
+	const char *env = getenv("PROV_HOME");
+
+	if (!home) {
+		if (env && *env)
+			home = xstrdup(env);
+		else if ((env = getenv("XDG_CONFIG_HOME")) && *env)
+			home = xasprintf("%s/prov", env);
+		else
+			home = xasprintf("%s/.config/prov",
+					 getenv("HOME") ? getenv("HOME") : ".");
+	}
+	return home;
+}
+
+int cli_key_path(struct buf *out, const char *name)
+{
+	if (key_name_check(name))
+		return PROV_EINVALID;
+	return buf_printf(out, "%s/keys/%s.key", cli_home(), name);
+}
+
+int cli_open_store(struct store **out)
+{
+	const char *env = getenv("PROV_REGISTRY");
+	char cwd[PATH_MAX], *p;
+	struct buf path = BUF_INIT;
+	struct stat st;
+	int rc;
+
+	if (cli_registry_opt)
+		return store_open(out, cli_registry_opt);
+	if (env && *env)
+		return store_open(out, env);
+	if (!getcwd(cwd, sizeof(cwd)))
+		return prov_error_set(PROV_EIO, "cannot read the current folder");
+	/* Like git, the nearest registry above the current folder. */
+	for (p = cwd + strlen(cwd);;) {
+		buf_clear(&path);
+		buf_printf(&path, "%.*s/.prov", (int)(p - cwd), cwd);
+		if (!stat(path.ptr, &st) && S_ISDIR(st.st_mode)) {
+			rc = store_open(out, path.ptr);
+			goto done;
+		}
+		while (p > cwd && *--p != '/')
+			;
+		if (p == cwd)
+			break;
+	}
+	buf_clear(&path);
+	buf_printf(&path, "%s/registry", cli_home());
+	if (!stat(path.ptr, &st)) {
+		rc = store_open(out, path.ptr);
+		goto done;
+	}
+	rc = prov_error_set(PROV_ENOTFOUND,
+			    "no registry here (run 'prov init', or use "
+			    "--registry DIR or PROV_REGISTRY)");
+done:
+	buf_release(&path);
+	return rc;
+}
+
+/* ---- identities -------------------------------------------------------- */
+
+int cli_passphrase(char *buf, size_t cap, const char *prompt, void *payload)
+{
+	const char *env = getenv("PROV_PASSPHRASE");
+	struct termios old, quiet;
+	FILE *tty;
+	size_t n;
+
+	if (env) {
+		if (strlen(env) >= cap)
+			return prov_error_set(PROV_EINVALID, "passphrase too long");
+		memcpy(buf, env, strlen(env) + 1);
+		return 0;
+	}
+	tty = fopen("/dev/tty", "r+");
+	if (!tty)
+		return prov_error_set(PROV_EPASS,
+				      "key '%s' needs a passphrase: set "
+				      "PROV_PASSPHRASE or run on a terminal",
+				      prompt);
+	fprintf(tty, "passphrase for %s: ", prompt);
+	fflush(tty);
+	tcgetattr(fileno(tty), &old);
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t)ECHO;
+	tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
+	if (!fgets(buf, (int)cap, tty))
+		buf[0] = '\0';
+	tcsetattr(fileno(tty), TCSAFLUSH, &old);
+	fputc('\n', tty);
+	fclose(tty);
+	n = strlen(buf);
+	if (n && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	return 0;
+}
+
+static int only_key(char name[KEY_NAME_MAX + 1])
+{
+	struct buf dir = BUF_INIT;
+	struct dirent *d;
+	int found = 0;
+	DIR *dp;
+
+	buf_printf(&dir, "%s/keys", cli_home());
+	dp = opendir(dir.ptr);
+	buf_release(&dir);
+	if (!dp)
+		return 0;
+	while ((d = readdir(dp))) {
+		size_t n = strlen(d->d_name);
+		if (n > 4 && n - 4 <= KEY_NAME_MAX &&
+		    !strcmp(d->d_name + n - 4, ".key")) {
+			if (found++ == 0)
+				snprintf(name, KEY_NAME_MAX + 1, "%.*s",
+					 (int)(n - 4), d->d_name);
+		}
+	}
+	closedir(dp);
+	return found;
+}
+
+int cli_load_identity(struct key **out, const char *name)
+{
+	char only[KEY_NAME_MAX + 1];
+	struct buf path = BUF_INIT;
+	int n, rc;
+
+	*out = NULL;
+	if (!name)
+		name = getenv("PROV_IDENTITY");
+	if (!name || !*name) {
+		n = only_key(only);
+		if (n == 0)
+			return prov_error_set(PROV_ENOTFOUND,
+					      "no identity yet (run 'prov id new NAME')");
+		if (n > 1)
+			return prov_error_set(PROV_EINVALID,
+					      "%d identities: choose one with --as "
+					      "NAME or PROV_IDENTITY",
+					      n);
+		name = only;
+	}
+	if ((rc = cli_key_path(&path, name)))
+		goto done;
+	rc = key_load(out, path.ptr, cli_passphrase, NULL);
+	if (rc == PROV_ENOTFOUND)
+		rc = prov_error_set(PROV_ENOTFOUND, "no identity named '%s'", name);
+done:
+	buf_release(&path);
+	return rc;
+}
+
+/* ---- output ------------------------------------------------------------- */
+
+void cli_print_json(const json_t *v)
+{
+	char *s = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+					JSON_ENCODE_ANY);
+	puts(s ? s : "null");
+	free(s);
+}
+
+int cli_progress_enabled(void)
+{
+	return isatty(2) && !getenv("PROV_NO_PROGRESS");
+}
+
+void cli_progress(const char *what, size_t done, size_t total)
+{
+	static struct timespec last;
+	struct timespec now;
+	int width = 30, fill;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (done != total && now.tv_sec == last.tv_sec &&
+	    now.tv_nsec - last.tv_nsec < 100000000L)
+		return;
+	last = now;
+	fill = total ? (int)((double)done / (double)total * width) : width;
+	fprintf(stderr, "\r%s [%.*s%*s] %zu/%zu", what, fill,
+		"##############################", width - fill, "", done, total);
+}
+
+void cli_progress_end(void)
+{
+	fputc('\n', stderr);
+}

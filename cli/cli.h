@@ -1,0 +1,93 @@
+/* Shared by the `prov` commands: option tables that also print --help,
+ * error reporting and exit codes, finding the registry and identities. */
+#ifndef PROV_CLI_H
+#define PROV_CLI_H
+
+#include "core/core.h"
+
+/* Exit statuses (STYLE.md): 1 when a check fails, 2 when the command could
+ * not run as asked (usage, invalid input, missing files). */
+enum { EXIT_OK = 0, EXIT_CHECK = 1, EXIT_USAGE = 2 };
+/* cli_parse's result when it printed --help: the command exits 0. */
+#define CLI_HELP (-1)
+#define CLI_EXIT(rc) ((rc) == CLI_HELP ? EXIT_OK : (rc))
+
+struct strlist {
+	char **v;
+	size_t n;
+};
+void strlist_push(struct strlist *l, const char *s);
+void strlist_release(struct strlist *l);
+
+enum opt_type { OPT_FLAG, OPT_STRING, OPT_LIST, OPT_END };
+struct opt {
+	const char *name; /* long name, without "--" */
+	char short_name;  /* 0 for none */
+	enum opt_type type;
+	void *value;      /* int *, const char **, struct strlist * */
+	const char *arg;  /* argument name for --help */
+	const char *help;
+};
+#define OPT_FLAG_(n, s, v, h) { n, s, OPT_FLAG, v, NULL, h }
+#define OPT_STR(n, s, v, a, h) { n, s, OPT_STRING, v, a, h }
+#define OPT_LIST_(n, s, v, a, h) { n, s, OPT_LIST, v, a, h }
+#define OPT_JSON(v) { "json", 0, OPT_FLAG, v, NULL, "print JSON for scripts" }
+#define OPT_AS(v) { "as", 0, OPT_STRING, v, "NAME", "the identity that signs (default: the only one, or $PROV_IDENTITY)" }
+#define OPT_END_ { NULL, 0, OPT_END, NULL, NULL, NULL }
+
+struct cmd_help {
+	const char *usage;   /* "prov register PATH... [options]" */
+	const char *summary; /* one paragraph */
+	int min_args, max_args; /* positional arguments; max -1: unlimited */
+};
+
+/* Parses argv[1..] (argv[0] is the command). Positional arguments are
+ * returned in *args. Returns 0 to run, CLI_HELP when --help was printed,
+ * or EXIT_USAGE after printing the error. */
+int cli_parse(int argc, char **argv, const struct cmd_help *h,
+	      const struct opt *opts, struct strlist *args);
+
+/* Prints "prov: <last error>" and returns the exit status for rc. */
+int cli_fail(int rc);
+/* Prints "prov: <message>" and returns EXIT_USAGE. */
+int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* --registry DIR, set by main from the global options. */
+extern const char *cli_registry_opt;
+/* Opens the registry: --registry, $PROV_REGISTRY, the nearest .prov above
+ * the current folder, or $PROV_HOME/registry. */
+int cli_open_store(struct store **out);
+/* $PROV_HOME (default ~/.config/prov), and its keys folder. */
+const char *cli_home(void);
+int cli_key_path(struct buf *out, const char *name);
+
+/* The signing identity: name, else $PROV_IDENTITY, else the only key. */
+int cli_load_identity(struct key **out, const char *name);
+/* The passphrase callback: $PROV_PASSPHRASE, else a prompt on the terminal. */
+int cli_passphrase(char *buf, size_t cap, const char *prompt, void *payload);
+
+/* Prints a JSON value followed by a newline, indented. */
+void cli_print_json(const json_t *v);
+/* stderr is a terminal: draw progress. */
+int cli_progress_enabled(void);
+void cli_progress(const char *what, size_t done, size_t total);
+void cli_progress_end(void);
+
+
+/* ---- records as the commands show them (cli/records.c) ------------------ */
+
+/* The kind a store path holds: "work" under works/, <kind> under
+ * records/<kind>/, NULL for anything else. */
+const char *cli_path_kind(const char *path, char kind[32]);
+/* Finds a record by id ("sha256:<hex>" or a unique hex prefix of 8 or more
+ * digits); *path (optional, malloc'd) gets where it is stored, set even
+ * when the record there does not parse. */
+int cli_find_record(struct record **out, char **path, struct store *s,
+		    const char *id);
+/* A record as JSON for --json: id, kind, path, payload, signatures (each
+ * with "valid"). */
+json_t *cli_record_json(const struct record *r, const char *path);
+/* A record as text for people. */
+void cli_print_record(const struct record *r, const char *path);
+
+#endif

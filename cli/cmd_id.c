@@ -1,0 +1,264 @@
+/* prov id new|list|show|export: Ed25519 identities in $PROV_HOME/keys. */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+
+#define PASS_MAX 1024
+
+/* A new key's passphrase: $PROV_PASSPHRASE, or typed twice. */
+static int new_passphrase(char *pass)
+{
+	char *again = sodium_malloc(PASS_MAX);
+	int rc;
+
+	if (!again)
+		abort();
+	if ((rc = cli_passphrase(pass, PASS_MAX, "the new key", NULL)))
+		goto done;
+	if (!getenv("PROV_PASSPHRASE")) {
+		if ((rc = cli_passphrase(again, PASS_MAX, "the new key (again)",
+					 NULL)))
+			goto done;
+		if (strcmp(pass, again)) {
+			rc = prov_error_set(PROV_EINVALID, "passphrases differ");
+			goto done;
+		}
+	}
+	if (!*pass)
+		rc = prov_error_set(PROV_EINVALID,
+				    "empty passphrase (use --no-passphrase to "
+				    "store the key unencrypted)");
+done:
+	sodium_free(again);
+	return rc;
+}
+
+static int id_new(int argc, char **argv)
+{
+	static const struct cmd_help help = {
+		"prov id new NAME [--no-passphrase] [--json]",
+		"Creates an Ed25519 identity, stores its secret key encrypted "
+		"(Argon2id, XChaCha20-Poly1305) in $PROV_HOME/keys/NAME.key, and "
+		"prints its did:key. The passphrase comes from PROV_PASSPHRASE or "
+		"the terminal.",
+		1, 1,
+	};
+	int json = 0, nopass = 0, rc;
+	const struct opt opts[] = {
+		OPT_FLAG_("no-passphrase", 0, &nopass,
+			  "store the secret key unencrypted"),
+		OPT_JSON(&json), OPT_END_,
+	};
+	struct strlist args = { 0 };
+	struct buf path = BUF_INIT, dir = BUF_INIT;
+	struct key *k = NULL;
+	char *pass = sodium_malloc(PASS_MAX);
+
+	if (!pass)
+		abort();
+	pass[0] = '\0';
+	if ((rc = cli_parse(argc, argv, &help, opts, &args)))
+		goto done;
+	buf_printf(&dir, "%s/keys", cli_home());
+	if (cli_key_path(&path, args.v[0]) || mkdir_p(dir.ptr, 0700) ||
+	    (!nopass && new_passphrase(pass)) || key_generate(&k, args.v[0]) ||
+	    key_save(k, path.ptr, nopass ? NULL : pass)) {
+		rc = cli_fail(prov_error_code());
+		if (prov_error_code() == PROV_EEXISTS)
+			fprintf(stderr, "prov: an identity named '%s' exists\n",
+				args.v[0]);
+		goto done;
+	}
+	if (json) {
+		json_t *o = json_pack("{s:s, s:s, s:b}", "name", k->name, "did",
+				      k->did, "encrypted", !nopass);
+		cli_print_json(o);
+		json_decref(o);
+	} else {
+		printf("%s\n", k->did);
+	}
+done:
+	sodium_free(pass);
+	key_free(k);
+	buf_release(&path);
+	buf_release(&dir);
+	strlist_release(&args);
+	return CLI_EXIT(rc);
+}
+
+static json_t *key_json(const struct key *k, const char *path)
+{
+	struct buf ssh = BUF_INIT;
+	char keyid[17];
+	json_t *o;
+
+	/* minisign prints the key id as a little-endian 64-bit number. */
+	for (int i = 0; i < 8; i++)
+		snprintf(keyid + 2 * i, 3, "%02X", k->keyid[7 - i]);
+	ssh_pubkey_format(&ssh, k->pk, k->name);
+	if (ssh.len && ssh.ptr[ssh.len - 1] == '\n')
+		ssh.ptr[--ssh.len] = '\0';
+	o = json_pack("{s:s, s:s, s:s, s:s, s:b, s:s}", "name", k->name, "did",
+		      k->did, "minisign_key_id", keyid, "ssh", ssh.ptr,
+		      "encrypted", k->encrypted, "file", path);
+	buf_release(&ssh);
+	return o;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int id_list(int argc, char **argv)
+{
+	static const struct cmd_help help = {
+		"prov id list [--json]", "Lists identities: name and did:key.",
+		0, 0,
+	};
+	int json = 0, rc;
+	const struct opt opts[] = { OPT_JSON(&json), OPT_END_ };
+	struct strlist args = { 0 }, names = { 0 };
+	struct buf dir = BUF_INIT;
+	json_t *arr = json_array();
+	struct dirent *d;
+	DIR *dp;
+
+	if ((rc = cli_parse(argc, argv, &help, opts, &args)))
+		goto done;
+	buf_printf(&dir, "%s/keys", cli_home());
+	if ((dp = opendir(dir.ptr))) {
+		while ((d = readdir(dp))) {
+			size_t n = strlen(d->d_name);
+			if (n > 4 && !strcmp(d->d_name + n - 4, ".key"))
+				strlist_push(&names, d->d_name);
+		}
+		closedir(dp);
+	}
+	if (names.n)
+		qsort(names.v, names.n, sizeof(*names.v), name_cmp);
+	for (size_t i = 0; i < names.n; i++) {
+		struct buf path = BUF_INIT;
+		struct key *k = NULL;
+		buf_printf(&path, "%s/%s", dir.ptr, names.v[i]);
+		if (key_load_public(&k, path.ptr)) {
+			fprintf(stderr, "prov: %s\n", prov_error_last());
+			rc = EXIT_USAGE;
+		} else if (json) {
+			json_array_append_new(arr, key_json(k, path.ptr));
+		} else {
+			printf("%-20s %s\n", k->name, k->did);
+		}
+		key_free(k);
+		buf_release(&path);
+	}
+	if (json)
+		cli_print_json(arr);
+done:
+	json_decref(arr);
+	buf_release(&dir);
+	strlist_release(&names);
+	strlist_release(&args);
+	return CLI_EXIT(rc);
+}
+
+static int id_show_export(int argc, char **argv, int export)
+{
+	static const struct cmd_help show_help = {
+		"prov id show NAME [--json]",
+		"Shows an identity: did:key, minisign key id, OpenSSH public key.",
+		1, 1,
+	};
+	static const struct cmd_help export_help = {
+		"prov id export NAME --minisign|--ssh",
+		"Prints an identity's public key as a minisign public key file "
+		"(for 'minisign -V -p') or an OpenSSH public key line (for git's "
+		"allowed signers file).",
+		1, 1,
+	};
+	int json = 0, mini = 0, ssh = 0, rc;
+	const struct opt show_opts[] = { OPT_JSON(&json), OPT_END_ };
+	const struct opt export_opts[] = {
+		OPT_FLAG_("minisign", 0, &mini, "minisign public key format"),
+		OPT_FLAG_("ssh", 0, &ssh, "OpenSSH public key format"),
+		OPT_END_,
+	};
+	struct strlist args = { 0 };
+	struct buf path = BUF_INIT, out = BUF_INIT;
+	struct key *k = NULL;
+	json_t *o = NULL;
+
+	if ((rc = cli_parse(argc, argv, export ? &export_help : &show_help,
+			    export ? export_opts : show_opts, &args)))
+		goto done;
+	if (export && mini + ssh != 1) {
+		rc = cli_usage_error("id export: give one of --minisign, --ssh");
+		goto done;
+	}
+	if (cli_key_path(&path, args.v[0]) || key_load_public(&k, path.ptr)) {
+		if (prov_error_code() == PROV_ENOTFOUND)
+			prov_error_set(PROV_ENOTFOUND, "no identity named '%s'",
+				       args.v[0]);
+		rc = cli_fail(prov_error_code());
+		goto done;
+	}
+	if (export) {
+		if (mini)
+			minisign_pubkey_format(&out, k);
+		else
+			ssh_pubkey_format(&out, k->pk, k->name);
+		fputs(out.ptr, stdout);
+		goto done;
+	}
+	o = key_json(k, path.ptr);
+	if (json) {
+		cli_print_json(o);
+	} else {
+		printf("name:            %s\n", k->name);
+		printf("did:             %s\n", k->did);
+		printf("minisign key id: %s\n",
+		       json_string_value(json_object_get(o, "minisign_key_id")));
+		printf("ssh:             %s\n",
+		       json_string_value(json_object_get(o, "ssh")));
+		printf("encrypted:       %s\n",
+		       json_is_true(json_object_get(o, "encrypted")) ? "yes" : "no");
+		printf("file:            %s\n", path.ptr);
+	}
+done:
+	json_decref(o);
+	key_free(k);
+	buf_release(&path);
+	buf_release(&out);
+	strlist_release(&args);
+	return CLI_EXIT(rc);
+}
+
+int cmd_id(int argc, char **argv)
+{
+	const char *sub = argc > 1 ? argv[1] : "";
+
+	if (!strcmp(sub, "new"))
+		return id_new(argc - 1, argv + 1);
+	if (!strcmp(sub, "list"))
+		return id_list(argc - 1, argv + 1);
+	if (!strcmp(sub, "show"))
+		return id_show_export(argc - 1, argv + 1, 0);
+	if (!strcmp(sub, "export"))
+		return id_show_export(argc - 1, argv + 1, 1);
+	if (!strcmp(sub, "-h") || !strcmp(sub, "--help")) {
+		puts("usage: prov id new NAME [--no-passphrase]\n"
+		     "       prov id list [--json]\n"
+		     "       prov id show NAME [--json]\n"
+		     "       prov id export NAME --minisign|--ssh\n\n"
+		     "Ed25519 signing identities, named by did:key.");
+		return EXIT_OK;
+	}
+	return cli_usage_error("id: expected new, list, show or export (see "
+			       "'prov id --help')");
+}

@@ -1,0 +1,31 @@
+/* prov push: sends this registry's records to a remote registry. */
+#include <stdio.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+
+int cmd_push(int argc, char **argv)
+{
+	static const struct cmd_help help = {
+		"prov push NAME",
+		"Pushes the registry's branch to the remote NAME. If the remote "
+		"has records this registry lacks, pull first.",
+		1, 1,
+	};
+	int rc;
+	const struct opt opts[] = { OPT_END_ };
+	struct strlist args = { 0 };
+	struct store *s = NULL;
+
+	if ((rc = cli_parse(argc, argv, &help, opts, &args)))
+		goto done;
+	if (cli_open_store(&s) || store_push(s, args.v[0])) {
+		rc = cli_fail(prov_error_code());
+		goto done;
+	}
+	printf("pushed to %s\n", args.v[0]);
+done:
+	store_free(s);
+	strlist_release(&args);
+	return CLI_EXIT(rc);
+}

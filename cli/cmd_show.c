@@ -1,0 +1,126 @@
+/* prov show: one record by id, or every claim about a content hash or file,
+ * in the order the registry received them. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+
+struct claims {
+	struct strlist paths;
+};
+
+static int claims_cb(const struct store_commit_info *c, enum store_change ch,
+		     const char *path, void *payload)
+{
+	struct claims *cl = payload;
+
+	if (path && ch == STORE_ADDED)
+		strlist_push(&cl->paths, path);
+	return 0;
+}
+
+static int show_content(struct store *s, const uint8_t digest[32], int json)
+{
+	char hex[65], prefix[80];
+	struct claims cl = { 0 };
+	json_t *arr = json_array();
+	int rc = 0;
+
+	hex_encode(hex, digest, 32);
+	snprintf(prefix, sizeof(prefix), "works/%.2s/%.2s/%s/", hex, hex + 2, hex);
+	if ((rc = store_history(s, prefix, claims_cb, &cl)))
+		goto done;
+	if (!cl.paths.n) {
+		rc = prov_error_set(PROV_ENOTFOUND, "no record about sha256:%s", hex);
+		goto done;
+	}
+	if (!json && cl.paths.n > 1)
+		printf("%zu claims on sha256:%s, in the order received:\n\n",
+		       cl.paths.n, hex);
+	for (size_t i = 0; i < cl.paths.n && !rc; i++) {
+		struct buf data = BUF_INIT;
+		struct record *r = NULL;
+		if (!(rc = store_read(&data, s, cl.paths.v[i])) &&
+		    !(rc = record_parse(&r, data.ptr, data.len))) {
+			if (json)
+				json_array_append_new(arr, cli_record_json(r, cl.paths.v[i]));
+			else
+				cli_print_record(r, cl.paths.v[i]);
+			if (!json && i + 1 < cl.paths.n)
+				putchar('\n');
+		} else {
+			prov_error_wrap("'%s'", cl.paths.v[i]);
+		}
+		record_free(r);
+		buf_release(&data);
+	}
+	if (!rc && json)
+		cli_print_json(arr);
+done:
+	json_decref(arr);
+	strlist_release(&cl.paths);
+	return rc;
+}
+
+int cmd_show(int argc, char **argv)
+{
+	static const struct cmd_help help = {
+		"prov show ID|SHA256|PATH [--json]",
+		"Shows a record by id (sha256:<hex>, or 8+ hex digits of it), or "
+		"every work record about a content hash or a file, in the order "
+		"the registry received them. Signatures are checked as shown.",
+		1, 1,
+	};
+	int json = 0, rc;
+	const struct opt opts[] = { OPT_JSON(&json), OPT_END_ };
+	struct strlist args = { 0 };
+	struct store *s = NULL;
+	struct record *r = NULL;
+	char *path = NULL;
+	const char *arg;
+	uint8_t digest[32];
+	struct stat st;
+
+	if ((rc = cli_parse(argc, argv, &help, opts, &args)))
+		goto done;
+	arg = args.v[0];
+	if ((rc = cli_open_store(&s)))
+		goto fail;
+	if (!stat(arg, &st) && S_ISREG(st.st_mode)) {
+		if ((rc = sha256_file(digest, NULL, arg)) ||
+		    (rc = show_content(s, digest, json)))
+			goto fail;
+		goto done;
+	}
+	/* A full digest names content first; failing that, a record. */
+	if ((strlen(arg) == 64 || strlen(arg) == 71) &&
+	    !sha256_id_parse(digest, arg)) {
+		rc = show_content(s, digest, json);
+		if (rc != PROV_ENOTFOUND)
+			goto check;
+	}
+	if ((rc = cli_find_record(&r, &path, s, arg)))
+		goto fail;
+	if (json) {
+		json_t *o = cli_record_json(r, path);
+		cli_print_json(o);
+		json_decref(o);
+	} else {
+		cli_print_record(r, path);
+	}
+	goto done;
+check:
+	if (!rc)
+		goto done;
+fail:
+	rc = cli_fail(rc);
+done:
+	free(path);
+	record_free(r);
+	store_free(s);
+	strlist_release(&args);
+	return CLI_EXIT(rc);
+}

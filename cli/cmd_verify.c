@@ -1,0 +1,233 @@
+/* prov verify: every record's id, path and signatures, every commit's
+ * signature, and a history in which records were only ever added. */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+
+struct file {
+	char *path;
+	struct buf data;
+	char *problem; /* NULL when the record checks out */
+	char id[RECORD_ID_MAX];
+};
+
+struct check {
+	struct file *v;
+	size_t n, cap;
+	atomic_size_t next;
+	/* history */
+	struct strlist only; /* with ids: just these paths */
+	size_t commits;
+	json_t *problems;
+	int json;
+};
+
+static void problem(struct check *c, const char *path, const char *commit,
+		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void problem(struct check *c, const char *path, const char *commit,
+		    const char *fmt, ...)
+{
+	struct buf msg = BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+	json_t *o = json_pack("{s:s}", "error", msg.ptr);
+	if (path)
+		json_object_set_new(o, "path", json_string(path));
+	if (commit)
+		json_object_set_new(o, "commit", json_string(commit));
+	json_array_append_new(c->problems, o);
+	if (!c->json)
+		printf("FAIL %s%s%s%s%s\n", path ? path : "", path ? ": " : "",
+		       commit ? "commit " : "", commit ? commit : "",
+		       commit ? ": " : "");
+	if (!c->json)
+		printf("     %s\n", msg.ptr);
+	buf_release(&msg);
+}
+
+static void add_file(struct check *c, const char *path, const void *data, size_t n)
+{
+	if (c->n == c->cap) {
+		c->cap = c->cap ? 2 * c->cap : 1024;
+		c->v = xrealloc(c->v, c->cap * sizeof(*c->v));
+	}
+	struct file *f = &c->v[c->n++];
+	memset(f, 0, sizeof(*f));
+	f->path = xstrdup(path);
+	buf_init(&f->data, 0);
+	buf_put(&f->data, data, n);
+}
+
+static int collect_cb(const char *path, const void *data, size_t n, void *p)
+{
+	add_file(p, path, data, n);
+	return 0;
+}
+
+static void check_file(struct file *f)
+{
+	struct record *r = NULL;
+	char kind[32];
+
+	if (!cli_path_kind(f->path, kind)) {
+		f->problem = xstrdup("not a record location (works/ or records/<kind>/)");
+		return;
+	}
+	if (record_parse(&r, f->data.ptr, f->data.len) ||
+	    record_path_check(r, f->path) || record_verify(r))
+		f->problem = xstrdup(prov_error_last());
+	else
+		memcpy(f->id, r->id, sizeof(f->id));
+	record_free(r);
+}
+
+static void *worker(void *arg)
+{
+	struct check *c = arg;
+	size_t i;
+
+	while ((i = atomic_fetch_add(&c->next, 1)) < c->n)
+		check_file(&c->v[i]);
+	return NULL;
+}
+
+static void check_all(struct check *c)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t n = cores > 1 ? (size_t)(cores > 16 ? 16 : cores) : 1;
+	pthread_t threads[16];
+
+	json_object_seed(0);
+	for (size_t i = 1; i < n; i++)
+		if (pthread_create(&threads[i], NULL, worker, c))
+			n = i;
+	worker(c);
+	for (size_t i = 1; i < n; i++)
+		pthread_join(threads[i], NULL);
+}
+
+static int wanted(struct check *c, const char *path)
+{
+	if (!c->only.n)
+		return 1;
+	for (size_t i = 0; i < c->only.n; i++)
+		if (!strcmp(c->only.v[i], path))
+			return 1;
+	return 0;
+}
+
+static int history_cb(const struct store_commit_info *ci, enum store_change ch,
+		      const char *path, void *payload)
+{
+	struct check *c = payload;
+
+	if (!path) {
+		c->commits++;
+		if (ci->signed_ok == 0)
+			problem(c, NULL, ci->id, "commit is not signed");
+		else if (ci->signed_ok < 0)
+			problem(c, NULL, ci->id, "commit signature does not verify");
+		return 0;
+	}
+	if (ch != STORE_ADDED && wanted(c, path))
+		problem(c, path, ci->id, "record was %s after it was added "
+			"(records are immutable)",
+			ch == STORE_DELETED ? "removed" : "changed");
+	return 0;
+}
+
+int cmd_verify(int argc, char **argv)
+{
+	static const struct cmd_help help = {
+		"prov verify [ID...] [--json]",
+		"Re-checks every record (or the given ones): its id is the SHA-256 "
+		"of its canonical payload, it is stored where its id and content "
+		"say, and every signature verifies; and the history: every commit "
+		"carries a good SSH signature and no record was changed or removed "
+		"once added. Exit 1 if anything fails. This proves who signed each "
+		"claim and that it is unchanged, not that the claim is true.",
+		0, -1,
+	};
+	int json = 0, rc;
+	const struct opt opts[] = { OPT_JSON(&json), OPT_END_ };
+	struct strlist args = { 0 };
+	struct check c = { 0 };
+	struct store *s = NULL;
+	size_t bad = 0;
+
+	if ((rc = cli_parse(argc, argv, &help, opts, &args)))
+		goto done;
+	c.json = json;
+	c.problems = json_array();
+	if ((rc = cli_open_store(&s)))
+		goto fail;
+	if (args.n) {
+		for (size_t i = 0; i < args.n; i++) {
+			struct record *r = NULL;
+			char *path = NULL;
+			struct buf data = BUF_INIT;
+			/* A record that does not parse is still found by its
+			 * file name, and reported below. */
+			rc = cli_find_record(&r, &path, s, args.v[i]);
+			record_free(r);
+			if (rc && !path)
+				goto fail;
+			if (path && !store_read(&data, s, path))
+				add_file(&c, path, data.ptr, data.len);
+			if (path)
+				strlist_push(&c.only, path);
+			buf_release(&data);
+			free(path);
+			rc = 0;
+		}
+	} else if ((rc = store_walk(s, "", collect_cb, &c))) {
+		goto fail;
+	}
+	check_all(&c);
+	for (size_t i = 0; i < c.n; i++)
+		if (c.v[i].problem)
+			problem(&c, c.v[i].path, NULL, "%s", c.v[i].problem);
+	if ((rc = store_history(s, NULL, history_cb, &c)))
+		goto fail;
+	bad = json_array_size(c.problems);
+	if (json) {
+		json_t *o = json_pack("{s:b, s:I, s:I, s:O}", "ok", bad == 0,
+				      "records", (json_int_t)c.n, "commits",
+				      (json_int_t)c.commits, "problems", c.problems);
+		cli_print_json(o);
+		json_decref(o);
+	} else if (!bad) {
+		printf("verified %zu record%s and %zu commit%s: ids, paths, record "
+		       "and commit signatures all good\n",
+		       c.n, c.n == 1 ? "" : "s", c.commits, c.commits == 1 ? "" : "s");
+	} else {
+		printf("%zu problem%s in %zu records and %zu commits\n", bad,
+		       bad == 1 ? "" : "s", c.n, c.commits);
+	}
+	rc = bad ? EXIT_CHECK : EXIT_OK;
+	goto done;
+fail:
+	rc = cli_fail(rc);
+done:
+	for (size_t i = 0; i < c.n; i++) {
+		free(c.v[i].path);
+		free(c.v[i].problem);
+		buf_release(&c.v[i].data);
+	}
+	free(c.v);
+	json_decref(c.problems);
+	strlist_release(&c.only);
+	store_free(s);
+	strlist_release(&args);
+	return CLI_EXIT(rc);
+}

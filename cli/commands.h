@@ -1,0 +1,18 @@
+/* One function per command, each in cli/cmd_<verb>.c. */
+#ifndef PROV_COMMANDS_H
+#define PROV_COMMANDS_H
+
+int cmd_init(int argc, char **argv);
+int cmd_id(int argc, char **argv);
+int cmd_register(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_log(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_sign(int argc, char **argv);
+int cmd_verify_sig(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_remote(int argc, char **argv);
+int cmd_push(int argc, char **argv);
+int cmd_pull(int argc, char **argv);
+
+#endif

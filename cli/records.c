@@ -1,0 +1,151 @@
+/* Finding and printing records, for show, log and verify. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+const char *cli_path_kind(const char *path, char kind[32])
+{
+	const char *slash;
+
+	if (!strncmp(path, "works/", 6))
+		return strcpy(kind, "work");
+	if (strncmp(path, "records/", 8) || !(slash = strchr(path + 8, '/')) ||
+	    slash - path - 8 >= 32)
+		return NULL;
+	memcpy(kind, path + 8, (size_t)(slash - path - 8));
+	kind[slash - path - 8] = '\0';
+	return kind;
+}
+
+struct find {
+	const char *hex; /* wanted id, or a prefix of it */
+	size_t len;
+	char *path;
+	int matches;
+};
+
+static int find_cb(const char *path, void *payload)
+{
+	struct find *f = payload;
+	const char *base = strrchr(path, '/');
+	size_t n;
+
+	base = base ? base + 1 : path;
+	n = strlen(base);
+	if (n != 64 + 5 || strcmp(base + 64, ".json") || strncmp(base, f->hex, f->len))
+		return 0;
+	if (f->matches++ == 0)
+		f->path = xstrdup(path);
+	return 0;
+}
+
+int cli_find_record(struct record **out, char **path, struct store *s,
+		    const char *id)
+{
+	struct find f = { 0 };
+	struct buf data = BUF_INIT;
+	int rc;
+
+	*out = NULL;
+	f.hex = strncmp(id, "sha256:", 7) ? id : id + 7;
+	f.len = strlen(f.hex);
+	if (f.len < 8 || f.len > 64 || strspn(f.hex, "0123456789abcdef") != f.len)
+		return prov_error_set(PROV_EINVALID,
+				      "'%s' is not a record id (sha256:<hex>, or 8+ "
+				      "hex digits of one)",
+				      id);
+	if ((rc = store_list(s, "", find_cb, &f)))
+		goto done;
+	if (!f.matches) {
+		rc = prov_error_set(PROV_ENOTFOUND, "no record '%s'", id);
+		goto done;
+	}
+	if (f.matches > 1) {
+		rc = prov_error_set(PROV_EINVALID,
+				    "'%s' matches %d records; give more digits", id,
+				    f.matches);
+		goto done;
+	}
+	/* The path is returned even when the record does not parse, so
+	 * verify can name the broken file. */
+	if (path)
+		*path = xstrdup(f.path);
+	if ((rc = store_read(&data, s, f.path)) ||
+	    (rc = record_parse(out, data.ptr, data.len)))
+		prov_error_wrap("'%s'", f.path);
+done:
+	free(f.path);
+	buf_release(&data);
+	return rc;
+}
+
+json_t *cli_record_json(const struct record *r, const char *path)
+{
+	struct buf pae = BUF_INIT;
+	json_t *sigs = json_array();
+	uint8_t pk[32];
+
+	dsse_pae(&pae, r->env.payload_type, r->env.payload.ptr, r->env.payload.len);
+	for (size_t i = 0; i < r->env.nsigs; i++) {
+		int ok = !did_to_pk(pk, r->env.sigs[i].keyid) &&
+			 !ed25519_verify(r->env.sigs[i].sig, pk, pae.ptr, pae.len);
+		json_array_append_new(sigs, json_pack("{s:s, s:b}", "keyid",
+						      r->env.sigs[i].keyid, "valid",
+						      ok));
+	}
+	buf_release(&pae);
+	prov_error_clear();
+	return json_pack("{s:s, s:s, s:s, s:O, s:o}", "id", r->id, "kind", r->kind,
+			 "path", path ? path : "", "payload", r->payload,
+			 "signatures", sigs);
+}
+
+static void print_field(const char *name, const char *value)
+{
+	if (value)
+		printf("  %-10s %s\n", name, value);
+}
+
+void cli_print_record(const struct record *r, const char *path)
+{
+	json_t *j = cli_record_json(r, path), *sig;
+	const json_t *p = r->payload, *content, *training;
+	size_t i;
+
+	printf("%s %s\n", r->kind, r->id);
+	if (!strcmp(r->kind, "work")) {
+		const char *key;
+		json_t *v;
+		struct buf t = BUF_INIT;
+		content = json_object_get(p, "content");
+		printf("  %-10s %s  %" JSON_INTEGER_FORMAT " bytes  %s  %s\n",
+		       "content", json_string_value(json_object_get(content, "sha256")),
+		       json_integer_value(json_object_get(content, "size")),
+		       json_string_value(json_object_get(content, "media_type")),
+		       json_string_value(json_object_get(content, "name")));
+		print_field("creator", json_string_value(json_object_get(p, "creator")));
+		print_field("license", json_string_value(json_object_get(p, "license")));
+		print_field("payout", json_string_value(json_object_get(p, "payout")));
+		training = json_object_get(p, "training");
+		json_object_foreach ((json_t *)training, key, v)
+			buf_printf(&t, "%s%s=%s", t.len ? " " : "", key,
+				   json_string_value(v));
+		print_field("training", t.len ? t.ptr : "(not stated)");
+		print_field("created", json_string_value(json_object_get(p, "created")));
+		buf_release(&t);
+	} else {
+		char *s = json_dumps(p, JSON_INDENT(2) | JSON_SORT_KEYS);
+		printf("%s\n", s);
+		free(s);
+	}
+	json_array_foreach (json_object_get(j, "signatures"), i, sig)
+		printf("  %-10s %s (%s)\n", "signed by",
+		       json_string_value(json_object_get(sig, "keyid")),
+		       json_is_true(json_object_get(sig, "valid")) ?
+			       "signature valid" :
+			       "SIGNATURE INVALID");
+	print_field("stored at", path);
+	json_decref(j);
+}

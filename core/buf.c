@@ -1,0 +1,302 @@
+/* Memory that aborts when exhausted, overflow-checked sizes, and the one
+ * buffer type: never NULL, always NUL-terminated, optionally bounded. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "core.h"
+
+char buf_empty[1];
+
+static void oom(void)
+{
+	fputs("prov: out of memory\n", stderr);
+	abort();
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	struct buf b = BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	return buf_detach(&b);
+}
+
+int size_add(size_t *out, size_t a, size_t b)
+{
+	if (a > SIZE_MAX - b)
+		return -1;
+	*out = a + b;
+	return 0;
+}
+
+int size_mul(size_t *out, size_t a, size_t b)
+{
+	if (a && b > SIZE_MAX / a)
+		return -1;
+	*out = a * b;
+	return 0;
+}
+
+void buf_init(struct buf *b, size_t max)
+{
+	b->ptr = buf_empty;
+	b->len = b->cap = 0;
+	b->max = max;
+}
+
+void buf_release(struct buf *b)
+{
+	if (b->cap)
+		free(b->ptr);
+	buf_init(b, b->max);
+}
+
+void buf_wipe(struct buf *b)
+{
+	if (b->cap)
+		sodium_memzero(b->ptr, b->cap);
+	buf_release(b);
+}
+
+void buf_clear(struct buf *b)
+{
+	b->len = 0;
+	b->ptr[0] = '\0';
+}
+
+char *buf_detach(struct buf *b)
+{
+	char *p = b->cap ? b->ptr : xstrdup("");
+	buf_init(b, b->max);
+	return p;
+}
+
+int buf_grow(struct buf *b, size_t extra)
+{
+	size_t need, cap;
+
+	if (size_add(&need, b->len, extra) || size_add(&need, need, 1))
+		return prov_error_set(PROV_EINVALID, "buffer size overflow");
+	if (b->max && need - 1 > b->max)
+		return prov_error_set(PROV_EINVALID,
+				      "input longer than %zu bytes", b->max);
+	if (need <= b->cap)
+		return 0;
+	cap = b->cap ? b->cap : 64;
+	while (cap < need)
+		if (size_mul(&cap, cap, 2))
+			cap = need;
+	if (b->cap) {
+		b->ptr = xrealloc(b->ptr, cap);
+	} else {
+		b->ptr = xmalloc(cap);
+		b->ptr[0] = '\0';
+	}
+	b->cap = cap;
+	return 0;
+}
+
+int buf_put(struct buf *b, const void *data, size_t n)
+{
+	if (!n)
+		return 0;
+	if (buf_grow(b, n))
+		return PROV_EINVALID;
+	memcpy(b->ptr + b->len, data, n);
+	b->len += n;
+	b->ptr[b->len] = '\0';
+	return 0;
+}
+
+int buf_puts(struct buf *b, const char *s)
+{
+	return buf_put(b, s, strlen(s));
+}
+
+int buf_putc(struct buf *b, char c)
+{
+	return buf_put(b, &c, 1);
+}
+
+int buf_vprintf(struct buf *b, const char *fmt, va_list ap)
+{
+	va_list cp;
+	int n;
+
+	va_copy(cp, ap);
+	n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	if (n < 0)
+		return prov_error_set(PROV_ERROR, "bad format");
+	if (buf_grow(b, (size_t)n))
+		return PROV_EINVALID;
+	vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+	return 0;
+}
+
+int buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = buf_vprintf(b, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int buf_read_file(struct buf *b, const char *path, size_t max)
+{
+	char tmp[65536];
+	int fd, rc = 0;
+	ssize_t n;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return prov_error_set(errno == ENOENT ? PROV_ENOTFOUND : PROV_EIO,
+				      "'%s': %s", path, strerror(errno));
+	while ((n = read(fd, tmp, sizeof(tmp))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = prov_error_set(PROV_EIO, "'%s': %s", path,
+					    strerror(errno));
+			break;
+		}
+		if (max && b->len + (size_t)n > max) {
+			rc = prov_error_set(PROV_EINVALID,
+					    "'%s': larger than %zu bytes", path,
+					    max);
+			break;
+		}
+		if ((rc = buf_put(b, tmp, (size_t)n)))
+			break;
+	}
+	close(fd);
+	sodium_memzero(tmp, sizeof(tmp));
+	return rc;
+}
+
+int write_file_atomic(const char *path, const void *data, size_t n, mode_t mode,
+		      int excl)
+{
+	struct buf tmp = BUF_INIT;
+	const char *p = data;
+	int fd = -1, rc = 0;
+
+	buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid());
+	fd = open(tmp.ptr, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	if (fd < 0) {
+		rc = prov_error_set(PROV_EIO, "'%s': %s", tmp.ptr, strerror(errno));
+		goto done;
+	}
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			rc = prov_error_set(PROV_EIO, "'%s': %s", path,
+					    strerror(errno));
+			goto done;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	if (fsync(fd) || close(fd)) {
+		fd = -1;
+		rc = prov_error_set(PROV_EIO, "'%s': %s", path, strerror(errno));
+		goto done;
+	}
+	fd = -1;
+	if (excl) {
+		/* link() refuses an existing target, unlike rename(). */
+		if (link(tmp.ptr, path)) {
+			rc = errno == EEXIST ?
+				     prov_error_set(PROV_EEXISTS,
+						    "'%s' already exists", path) :
+				     prov_error_set(PROV_EIO, "'%s': %s", path,
+						    strerror(errno));
+		}
+	} else if (rename(tmp.ptr, path)) {
+		rc = prov_error_set(PROV_EIO, "'%s': %s", path, strerror(errno));
+	}
+done:
+	if (fd >= 0)
+		close(fd);
+	if (tmp.len)
+		unlink(tmp.ptr);
+	buf_release(&tmp);
+	return rc;
+}
+
+int mkdir_p(const char *path, mode_t mode)
+{
+	char *p = xstrdup(path), *s;
+	int rc = 0;
+
+	for (s = p + 1;; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char c = *s;
+		*s = '\0';
+		if (mkdir(p, mode) && errno != EEXIST) {
+			rc = prov_error_set(PROV_EIO, "'%s': %s", p,
+					    strerror(errno));
+			break;
+		}
+		*s = c;
+		if (!c)
+			break;
+	}
+	free(p);
+	return rc;
+}

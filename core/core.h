@@ -1,0 +1,415 @@
+/*
+ * core: what every other module of prov builds on.
+ *
+ * Errors, buffers, encodings, hashing, canonical JSON, keys and signatures
+ * (Ed25519, did:key, minisign, SSH signatures), DSSE envelopes, records and
+ * the git-backed store.
+ *
+ * Conventions (see STYLE.md): functions return 0 on success or a negative
+ * PROV_E* code, having left a message in the last-error slot; outputs come
+ * first; out of memory aborts.
+ */
+#ifndef PROV_CORE_H
+#define PROV_CORE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <jansson.h>
+
+/* ---- errors ------------------------------------------------------------ */
+
+enum {
+	PROV_OK = 0,
+	PROV_ERROR = -1,     /* anything not named below */
+	PROV_ENOTFOUND = -2, /* no such record, key, file or ref */
+	PROV_EINVALID = -3,  /* malformed input: a file, an expression, an id */
+	PROV_EVERIFY = -4,   /* a check failed: signature, id, integrity */
+	PROV_EIO = -5,       /* the operating system refused a read or write */
+	PROV_ECONFLICT = -6, /* the same path holds different bytes */
+	PROV_ELOCKED = -7,   /* another writer holds the registry */
+	PROV_EEXISTS = -8,   /* refusing to overwrite */
+	PROV_EPASS = -9,     /* wrong passphrase (or a tampered key file) */
+};
+
+/* Sets this thread's last error and returns code, so callers can write
+ * `return prov_error_set(PROV_EINVALID, "...")`. */
+int prov_error_set(int code, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Prefixes the current message with "<context>: ". Returns the current code. */
+int prov_error_wrap(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+const char *prov_error_last(void); /* never NULL */
+int prov_error_code(void);
+void prov_error_clear(void);
+
+/* ---- memory and sizes ------------------------------------------------ */
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* 0 and *out set, or -1 when the result would overflow size_t. */
+int size_add(size_t *out, size_t a, size_t b);
+int size_mul(size_t *out, size_t a, size_t b);
+
+/* ---- buffers ------------------------------------------------------------ */
+
+/* A growable byte string. ptr is never NULL and always NUL-terminated.
+ * max (0: unlimited) bounds the length, for buffers filled from untrusted
+ * input; a write past it fails with PROV_EINVALID and leaves the buffer as
+ * it was. */
+struct buf {
+	char *ptr;
+	size_t len;
+	size_t cap;
+	size_t max;
+};
+extern char buf_empty[];
+#define BUF_INIT { buf_empty, 0, 0, 0 }
+
+void buf_init(struct buf *b, size_t max);
+void buf_release(struct buf *b); /* frees; the buffer is empty again */
+void buf_wipe(struct buf *b);    /* zeroes the bytes, then releases */
+void buf_clear(struct buf *b);   /* length 0, keeps memory */
+char *buf_detach(struct buf *b); /* caller frees; buffer is empty again */
+int buf_grow(struct buf *b, size_t extra);
+int buf_put(struct buf *b, const void *data, size_t n);
+int buf_puts(struct buf *b, const char *s);
+int buf_putc(struct buf *b, char c);
+int buf_printf(struct buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+/* Reads a whole file, at most max bytes (0: unlimited). */
+int buf_read_file(struct buf *b, const char *path, size_t max);
+
+/* Writes data to path atomically (temp file in the same folder, fsync,
+ * rename) with the given mode. With excl, fails PROV_EEXISTS if path exists. */
+int write_file_atomic(const char *path, const void *data, size_t n, mode_t mode,
+		      int excl);
+/* mkdir -p with mode for the created folders. */
+int mkdir_p(const char *path, mode_t mode);
+
+/* ---- encodings ---------------------------------------------------------- */
+
+/* out must hold 2n+1 bytes; lowercase, NUL-terminated. */
+void hex_encode(char *out, const uint8_t *in, size_t n);
+/* Decodes exactly outlen bytes from 2*outlen hex digits (either case). */
+int hex_decode(uint8_t *out, size_t outlen, const char *in, size_t inlen);
+/* Standard base64 with padding. */
+int base64_encode(struct buf *out, const uint8_t *in, size_t n);
+/* Decodes into out (capacity cap); *outlen set. Rejects bad characters and
+ * padding, and more than cap bytes. */
+int base64_decode(uint8_t *out, size_t cap, size_t *outlen, const char *in,
+		  size_t inlen);
+int base58_encode(struct buf *out, const uint8_t *in, size_t n);
+int base58_decode(uint8_t *out, size_t cap, size_t *outlen, const char *in,
+		  size_t inlen);
+
+/* ---- SHA-256 (OpenSSL EVP; uses the CPU's SHA extensions) --------------- */
+
+struct sha256 {
+	void *ctx; /* EVP_MD_CTX */
+};
+int sha256_init(struct sha256 *h);
+int sha256_update(struct sha256 *h, const void *data, size_t n);
+int sha256_final(struct sha256 *h, uint8_t out[32]); /* also releases */
+void sha256_release(struct sha256 *h);
+int sha256_buf(uint8_t out[32], const void *data, size_t n);
+/* Streams a file in large reads; *size gets its length. PROV_EIO names it. */
+int sha256_file(uint8_t out[32], uint64_t *size, const char *path);
+/* "sha256:<64 hex>" into out[72]. */
+void sha256_id(char out[72], const uint8_t digest[32]);
+/* Accepts "sha256:<hex>" or bare 64 hex digits. */
+int sha256_id_parse(uint8_t out[32], const char *s);
+
+/* ---- JSON ----------------------------------------------------------------- */
+
+/* Parses untrusted JSON: rejects duplicate keys, NUL in strings, input over
+ * 64 MiB. what names the input in the error message. */
+int json_parse(json_t **out, const char *data, size_t n, const char *what);
+/* RFC 8785 (JCS) canonical form. Rejects reals: payloads hold no floats. */
+int jcs_encode(struct buf *out, const json_t *v);
+
+/* ---- keys and identities ------------------------------------------------ */
+
+#define DID_MAX 64 /* "did:key:z6Mk..." is 56 bytes */
+#define KEY_NAME_MAX 64
+
+/* An Ed25519 identity. sk (64 bytes, libsodium layout) lives in
+ * sodium_malloc memory and is NULL for a public-only key. */
+struct key {
+	char name[KEY_NAME_MAX + 1];
+	uint8_t pk[32];
+	uint8_t *sk;
+	uint8_t keyid[8]; /* minisign key id: first 8 bytes of BLAKE2b-256(pk) */
+	char did[DID_MAX];
+	int encrypted; /* as loaded from a key file: protected by a passphrase */
+};
+
+/* Asks for a passphrase into buf (cap bytes, sodium_malloc memory) when a
+ * key is encrypted; returns 0 or a PROV_E* code. */
+typedef int (*passphrase_fn)(char *buf, size_t cap, const char *prompt,
+			     void *payload);
+
+int key_name_check(const char *name);
+/* Fills a public-only key (pk, keyid, did) from an Ed25519 public key. */
+void key_public_init(struct key *k, const uint8_t pk[32]);
+int key_generate(struct key **out, const char *name);
+/* Writes the secret key file (0600, never overwriting). passphrase NULL or
+ * "" stores it unencrypted (the MAC still detects corruption). */
+int key_save(const struct key *k, const char *path, const char *passphrase);
+/* Loads the public half only (no passphrase needed). */
+int key_load_public(struct key **out, const char *path);
+/* Loads and decrypts; calls ask only if the file is encrypted. */
+int key_load(struct key **out, const char *path, passphrase_fn ask,
+	     void *payload);
+void key_free(struct key *k); /* wipes the secret */
+int key_sign(uint8_t sig[64], const struct key *k, const void *msg, size_t n);
+int ed25519_verify(const uint8_t sig[64], const uint8_t pk[32], const void *msg,
+		   size_t n);
+
+/* did:key for an Ed25519 public key (multicodec 0xed01, base58btc). */
+int did_from_pk(char out[DID_MAX], const uint8_t pk[32]);
+int did_to_pk(uint8_t pk[32], const char *did);
+
+/* ---- minisign formats ------------------------------------------------------ */
+
+/* "untrusted comment: ...\n<base64(Ed || keyid || pk)>\n" */
+int minisign_pubkey_format(struct buf *out, const struct key *k);
+int minisign_pubkey_parse(uint8_t keyid[8], uint8_t pk[32], const char *data,
+			  size_t n);
+/* Signs a file (prehashed, "ED": BLAKE2b-512 of the contents). */
+int minisign_sign_file(struct buf *out, const struct key *k, const char *path,
+		       const char *trusted_comment);
+/* Verifies sig (a .minisig file's bytes) over the file at path. On success
+ * *trusted_comment (if not NULL) is set to a malloc'd copy. */
+int minisign_verify_file(const char *sig, size_t siglen, const uint8_t keyid[8],
+			 const uint8_t pk[32], const char *path,
+			 char **trusted_comment);
+
+/* ---- SSH formats ----------------------------------------------------------- */
+
+/* "ssh-ed25519 <base64> <comment>\n" */
+int ssh_pubkey_format(struct buf *out, const uint8_t pk[32], const char *comment);
+/* An armored SSHSIG (PROTOCOL.sshsig) over msg with namespace ns and
+ * SHA-512: what `ssh-keygen -Y sign` and git's SSH commit signing produce. */
+int sshsig_sign(struct buf *out, const struct key *k, const char *ns,
+		const void *msg, size_t n);
+/* Verifies an armored SSHSIG; *pk gets the signer's key. */
+int sshsig_verify(uint8_t pk[32], const char *armored, size_t len,
+		  const char *ns, const void *msg, size_t n);
+
+/* ---- DSSE envelopes ------------------------------------------------------- */
+
+struct dsse_sig {
+	char *keyid; /* a did:key */
+	uint8_t sig[64];
+};
+struct dsse {
+	char *payload_type;
+	struct buf payload;
+	struct dsse_sig *sigs;
+	size_t nsigs;
+};
+
+/* "DSSEv1 <len> <type> <len> <body>" */
+int dsse_pae(struct buf *out, const char *type, const void *body, size_t n);
+/* A one-signature envelope as canonical JSON. */
+int dsse_sign(struct buf *out, const char *payload_type, const void *payload,
+	      size_t n, const struct key *k);
+/* Parses an envelope; signatures that are not Ed25519 did:keys are an error. */
+int dsse_parse(struct dsse *out, const char *json, size_t n);
+/* Every signature must verify; PROV_EVERIFY names the first that does not. */
+int dsse_verify(const struct dsse *env);
+void dsse_release(struct dsse *env);
+
+/* ---- records ---------------------------------------------------------------- */
+
+#define RECORD_ID_MAX 72
+#define PAYLOAD_TYPE_PREFIX "application/vnd.prov."
+#define PAYLOAD_TYPE_SUFFIX ".v1+json"
+
+/* A signed registry entry: a JCS payload in a DSSE envelope. */
+struct record {
+	char id[RECORD_ID_MAX]; /* sha256:<hex> of the canonical payload */
+	char kind[32];
+	json_t *payload;
+	struct dsse env;
+	struct buf raw; /* the envelope's bytes as stored */
+};
+
+int record_kind_valid(const char *kind);
+/* Canonicalizes payload (which must have "kind"), signs it, and returns the
+ * envelope bytes and the id. */
+int record_create(struct buf *envelope, char id[RECORD_ID_MAX],
+		  const json_t *payload, const struct key *k);
+/* Parses stored bytes and recomputes the id; checks that the payload is in
+ * canonical form and its kind matches the payloadType. Does not verify
+ * signatures (record_verify does). */
+int record_parse(struct record **out, const char *data, size_t n);
+int record_verify(const struct record *r);
+void record_free(struct record *r);
+/* The store path of a record: works by content hash, others by kind. */
+int record_path(struct buf *out, const struct record *r);
+int record_store_path(struct buf *out, const char *kind, const char *id,
+		      const json_t *payload);
+/* Checks that a path is where a record with this id and payload belongs. */
+int record_path_check(const struct record *r, const char *path);
+
+/* ---- work records ------------------------------------------------------- */
+
+/* The CAWG training-and-data-mining uses, in this order. */
+#define TRAINING_USES 4
+extern const char *const training_uses[TRAINING_USES];
+/* Index of a use in training_uses, or -1. */
+int training_use_index(const char *use);
+
+/* What a creator claims about one file. license is an SPDX expression
+ * already checked; payout (CAIP-10) and training values ("allowed",
+ * "notAllowed", "constrained") may be NULL for "not stated". */
+struct work_claim {
+	uint8_t sha256[32];
+	uint64_t size;
+	const char *name;
+	const char *media_type;
+	const char *license;
+	const char *payout;
+	const char *training[TRAINING_USES];
+};
+/* Builds a work payload, signed later by record_create. */
+json_t *work_payload(const struct work_claim *c, const char *creator,
+		     int64_t created);
+/* 1 when two work payloads make the same claim: content, creator, license,
+ * payout and training permissions (the file name and time may differ). */
+int work_same_claim(const json_t *a, const json_t *b);
+
+/* ---- the store -------------------------------------------------------------- */
+
+struct store;
+
+/* Creates DIR/.prov as a bare git repository; PROV_EEXISTS if present. */
+int store_init(const char *dir);
+/* Opens the registry: DIR/.prov, or DIR itself when it is one. */
+int store_open(struct store **out, const char *dir);
+void store_free(struct store *s);
+const char *store_path(const struct store *s); /* the .prov folder */
+void *store_repo(struct store *s);                 /* git_repository */
+
+/* Takes the writer lock, waiting up to timeout_ms. */
+int store_lock(struct store *s, int timeout_ms);
+void store_unlock(struct store *s);
+
+/* A write transaction: objects go to memory until store_commit packs them
+ * into one pack and moves the branch; store_abort discards them. */
+int store_begin(struct store *s);
+/* Stages data at path. Returns 0 when added, 1 when the same bytes are
+ * already there, PROV_ECONFLICT when different bytes are. */
+int store_put(struct store *s, const char *path, const void *data, size_t n);
+/* Commits the staged paths, signed with k; *staged (optional) gets the
+ * number of paths added. Nothing staged is not an error: no commit is made
+ * and commit_hex is set to "". commit_hex needs 41 bytes. */
+int store_commit(struct store *s, const struct key *k, const char *message,
+		 char *commit_hex);
+void store_abort(struct store *s);
+
+/* Reads a file of the current tip. */
+int store_read(struct buf *out, struct store *s, const char *path);
+/* Calls fn for every file under prefix ("" for all) at the tip, in tree
+ * order; a non-zero return from fn stops the walk and is returned. */
+typedef int (*store_walk_fn)(const char *path, const void *data, size_t n,
+			     void *payload);
+int store_walk(struct store *s, const char *prefix, store_walk_fn fn,
+	       void *payload);
+/* Lists files under prefix without reading them. */
+typedef int (*store_list_fn)(const char *path, void *payload);
+int store_list(struct store *s, const char *prefix, store_list_fn fn,
+	       void *payload);
+int store_has_commits(struct store *s);
+
+/* History, oldest first: for each commit, fn gets the commit and the paths it
+ * added, changed and deleted (relative to its first parent). */
+struct store_commit_info {
+	char id[41];
+	int64_t time;
+	const char *summary;
+	const char *author;
+	int signed_ok;      /* 1 good SSH signature, 0 none, -1 bad */
+	char signer_did[DID_MAX];
+	size_t nparents;
+};
+enum store_change { STORE_ADDED, STORE_MODIFIED, STORE_DELETED };
+typedef int (*store_history_fn)(const struct store_commit_info *c,
+				enum store_change change, const char *path,
+				void *payload);
+/* fn is called once per commit with path NULL, then once per change. With
+ * prefix (may be NULL) only changes under it are reported. */
+int store_history(struct store *s, const char *prefix, store_history_fn fn,
+		  void *payload);
+
+/* Remotes: a git remote by name and URL (a path or file:// URL). */
+int store_remote_add(struct store *s, const char *name, const char *url);
+typedef int (*store_remote_fn)(const char *name, const char *url, void *payload);
+int store_remote_list(struct store *s, store_remote_fn fn, void *payload);
+/* Pushes the branch; a remote ahead of us is PROV_ECONFLICT. */
+int store_push(struct store *s, const char *name);
+/* Fetches the remote branch into refs/remotes/NAME/main and returns its tip
+ * commit (hex) in theirs[41], "" if the remote is empty. */
+int store_fetch(struct store *s, const char *name, char theirs[41]);
+/* Merges commit theirs into the branch as a union of files; the same path
+ * with different bytes is PROV_ECONFLICT naming the path. Calls check on every
+ * file that is new to us before anything is written. *added gets the number
+ * of new files. A merge commit is signed with k (needed unless the merge is
+ * a fast-forward or a no-op). */
+typedef int (*store_check_fn)(const char *path, const void *data, size_t n,
+			      void *payload);
+int store_merge(struct store *s, const char *theirs, const struct key *k,
+		store_check_fn check, void *payload, size_t *added);
+
+/* ---- stat cache --------------------------------------------------------------- */
+
+/* (path, size, mtime, ctime, inode) -> sha256, kept beside the repository so
+ * unchanged files are not hashed again. Entries are trusted only when the
+ * file's mtime is older than the cache's write time (git's "racy" rule). */
+struct statcache;
+int statcache_open(struct statcache **out, const char *file);
+/* 1 and digest set when a valid entry matches st; 0 otherwise. */
+int statcache_get(struct statcache *c, const char *path,
+		  const struct stat *st, uint8_t digest[32]);
+void statcache_set(struct statcache *c, const char *path,
+		   const struct stat *st, const uint8_t digest[32]);
+int statcache_save(struct statcache *c);
+void statcache_free(struct statcache *c);
+
+/* ---- Keccak and accounts ------------------------------------------------ */
+
+/* Keccak-256 as Ethereum uses it (original padding, not SHA3-256). */
+void keccak256(uint8_t out[32], const void *data, size_t n);
+
+/* A CAIP-10 account on an EVM chain: "eip155:<chain id>:0x<40 hex>". */
+struct account {
+	uint64_t chain_id;
+	uint8_t addr[20];
+	char text[64]; /* normalised: eip155:<id>:<EIP-55 checksummed address> */
+};
+/* Parses a CAIP-10 eip155 account. The address must be 40 hex digits; when
+ * it mixes cases its EIP-55 checksum must be right (PROV_EINVALID saying so,
+ * with the expected spelling). */
+int account_parse(struct account *out, const char *s);
+/* "0x" + EIP-55 checksummed hex into out[43]. */
+void address_checksum(char out[43], const uint8_t addr[20]);
+
+/* ---- misc ------------------------------------------------------------------- */
+
+/* RFC 3339 UTC "2026-01-02T03:04:05Z". */
+void time_rfc3339(char out[32], int64_t t);
+/* Guesses a media type from a file name's extension. */
+const char *media_type_guess(const char *name);
+/* Library setup; call once before anything else. */
+int core_init(void);
+
+#endif

@@ -1,0 +1,55 @@
+/* The last-error slot: one message per thread, set where a failure is
+ * understood, read once by the command that reports it. */
+#include <stdio.h>
+#include <string.h>
+
+#include "core.h"
+
+static _Thread_local char last_msg[1024];
+static _Thread_local int last_code;
+
+int prov_error_set(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(last_msg, sizeof(last_msg), fmt, ap);
+	va_end(ap);
+	last_code = code;
+	return code;
+}
+
+int prov_error_wrap(const char *fmt, ...)
+{
+	char prefix[512], old[sizeof(last_msg)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(prefix, sizeof(prefix), fmt, ap);
+	va_end(ap);
+	memcpy(old, last_msg, sizeof(old));
+	/* Truncation is acceptable: the message is for people. */
+	size_t n = strnlen(prefix, sizeof(prefix) - 1);
+	memcpy(last_msg, prefix, n);
+	memcpy(last_msg + n, ": ", 2);
+	size_t room = sizeof(last_msg) - n - 3, m = strnlen(old, room);
+	memcpy(last_msg + n + 2, old, m);
+	last_msg[n + 2 + m] = '\0';
+	return last_code ? last_code : PROV_ERROR;
+}
+
+const char *prov_error_last(void)
+{
+	return last_msg[0] ? last_msg : "unknown error";
+}
+
+int prov_error_code(void)
+{
+	return last_code;
+}
+
+void prov_error_clear(void)
+{
+	last_msg[0] = '\0';
+	last_code = 0;
+}

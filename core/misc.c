@@ -1,0 +1,73 @@
+/* Library setup, time stamps and media types. */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <git2.h>
+#include <sodium.h>
+
+#include "core.h"
+
+int core_init(void)
+{
+	if (sodium_init() < 0)
+		return prov_error_set(PROV_ERROR, "libsodium failed to initialise");
+	if (git_libgit2_init() < 0)
+		return prov_error_set(PROV_ERROR, "libgit2 failed to initialise");
+	/* Re-hash every object read, so a damaged object is never trusted. */
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
+	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
+	/* Shard folders hold up to 256 entries (~8 KiB), over libgit2's 4 KiB
+	 * default for cached trees; without this every lookup re-inflates
+	 * them. */
+	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE,
+			 (size_t)1 << 20);
+	return 0;
+}
+
+void time_rfc3339(char out[32], int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static const struct {
+	const char *ext, *type;
+} media_types[] = {
+	{ "jpg", "image/jpeg" },      { "jpeg", "image/jpeg" },
+	{ "png", "image/png" },       { "gif", "image/gif" },
+	{ "webp", "image/webp" },     { "avif", "image/avif" },
+	{ "heic", "image/heic" },     { "tif", "image/tiff" },
+	{ "tiff", "image/tiff" },     { "svg", "image/svg+xml" },
+	{ "bmp", "image/bmp" },       { "txt", "text/plain" },
+	{ "md", "text/markdown" },    { "html", "text/html" },
+	{ "htm", "text/html" },       { "csv", "text/csv" },
+	{ "json", "application/json" }, { "jsonl", "application/jsonl" },
+	{ "xml", "application/xml" }, { "pdf", "application/pdf" },
+	{ "epub", "application/epub+zip" }, { "zip", "application/zip" },
+	{ "gz", "application/gzip" }, { "tar", "application/x-tar" },
+	{ "parquet", "application/vnd.apache.parquet" },
+	{ "safetensors", "application/octet-stream" },
+	{ "mp3", "audio/mpeg" },      { "wav", "audio/wav" },
+	{ "flac", "audio/flac" },     { "ogg", "audio/ogg" },
+	{ "mp4", "video/mp4" },       { "webm", "video/webm" },
+	{ "mov", "video/quicktime" }, { "c", "text/x-c" },
+	{ "h", "text/x-c" },          { "py", "text/x-python" },
+	{ "js", "text/javascript" },  { "rs", "text/x-rust" },
+};
+
+const char *media_type_guess(const char *name)
+{
+	const char *slash = strrchr(name, '/');
+	const char *dot = strrchr(slash ? slash + 1 : name, '.');
+
+	if (dot && dot[1])
+		for (size_t i = 0; i < sizeof(media_types) / sizeof(*media_types); i++)
+			if (!strcasecmp(dot + 1, media_types[i].ext))
+				return media_types[i].type;
+	return "application/octet-stream";
+}

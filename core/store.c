@@ -1,0 +1,1126 @@
+/* The registry store: a bare git repository (DIR/.prov) whose branch holds
+ * every record as a file. A write transaction stages blobs and trees in
+ * libgit2's in-memory object database, then writes them as one pack, makes
+ * one SSH-signed commit and moves the branch with a compare-and-swap; until
+ * that last step nothing on disk has changed, so a failure leaves nothing
+ * behind. A flock()ed lock file serialises writers. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <git2.h>
+#include <git2/sys/mempack.h>
+#include <git2/sys/odb_backend.h>
+
+#include "core.h"
+#include "pack.h"
+
+#define BRANCH "refs/heads/main"
+#define MARKER_KEY "prov.registry"
+
+/* A folder of the tree being edited. Children are loaded from the existing
+ * tree only when a path descends into them. */
+struct tnode {
+	char *name;
+	unsigned mode;
+	git_oid oid;
+	int loaded; /* children read from oid (trees only) */
+	int dirty;  /* must be rewritten */
+	struct tnode **kids;
+	size_t nkids, cap;
+};
+
+struct store {
+	git_repository *repo;
+	git_odb *odb;
+	git_odb_backend *mempack;
+	char *path;
+	int lock_fd;
+	/* the open transaction */
+	int in_tx;
+	int has_tip;
+	git_oid tip;
+	struct tnode *root;
+	size_t staged;
+	git_tree *snap;   /* the tip's tree, read once per snapshot */
+	int snap_empty;   /* the branch had no commit when read */
+	git_oid *written; /* objects this transaction wrote, for the pack */
+	size_t nwritten, capwritten;
+};
+
+static void note_written(struct store *s, const git_oid *oid)
+{
+	if (s->nwritten == s->capwritten) {
+		s->capwritten = s->capwritten ? 2 * s->capwritten : 1024;
+		s->written = xrealloc(s->written, s->capwritten * sizeof(*s->written));
+	}
+	git_oid_cpy(&s->written[s->nwritten++], oid);
+}
+
+/* libgit2's message for a failure, translated into ours once, here. */
+static int git_fail(int code, const char *what)
+{
+	const git_error *e = git_error_last();
+
+	return prov_error_set(code, "%s: %s", what,
+			      e && e->message ? e->message : "libgit2 error");
+}
+
+/* ---- opening ------------------------------------------------------------ */
+
+int store_init(const char *dir)
+{
+	git_repository_init_options opts;
+	git_repository *repo = NULL;
+	git_config *cfg = NULL;
+	struct buf path = BUF_INIT;
+	struct stat st;
+	int rc = 0;
+
+	git_repository_init_options_init(&opts, GIT_REPOSITORY_INIT_OPTIONS_VERSION);
+	buf_printf(&path, "%s/.prov", dir);
+	if (!stat(path.ptr, &st)) {
+		rc = prov_error_set(PROV_EEXISTS, "'%s' already exists", path.ptr);
+		goto done;
+	}
+	if ((rc = mkdir_p(dir, 0777)))
+		goto done;
+	opts.flags = GIT_REPOSITORY_INIT_BARE | GIT_REPOSITORY_INIT_MKDIR |
+		     GIT_REPOSITORY_INIT_NO_REINIT;
+	opts.initial_head = "main";
+	opts.description = "prov registry";
+	if (git_repository_init_ext(&repo, path.ptr, &opts) ||
+	    git_repository_config(&cfg, repo) ||
+	    git_config_set_int32(cfg, MARKER_KEY, 1) ||
+	    /* Our packs are written whole; git's auto-gc need not repack. */
+	    git_config_set_int32(cfg, "gc.auto", 0)) {
+		rc = git_fail(PROV_EIO, path.ptr);
+		goto done;
+	}
+done:
+	git_config_free(cfg);
+	git_repository_free(repo);
+	buf_release(&path);
+	return rc;
+}
+
+static int is_registry(git_repository *repo)
+{
+	git_config *cfg = NULL;
+	int32_t v = 0;
+
+	if (!git_repository_is_bare(repo) || git_repository_config(&cfg, repo))
+		return 0;
+	if (git_config_get_int32(&v, cfg, MARKER_KEY))
+		v = 0;
+	git_config_free(cfg);
+	return v == 1;
+}
+
+static int try_open(git_repository **out, const char *path)
+{
+	struct stat st;
+
+	*out = NULL;
+	if (stat(path, &st) || !S_ISDIR(st.st_mode))
+		return -1;
+	if (git_repository_open_ext(out, path, GIT_REPOSITORY_OPEN_NO_SEARCH |
+						    GIT_REPOSITORY_OPEN_BARE,
+				    NULL))
+		return -1;
+	if (!is_registry(*out)) {
+		git_repository_free(*out);
+		*out = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int store_open(struct store **out, const char *dir)
+{
+	struct buf path = BUF_INIT;
+	git_repository *repo = NULL;
+	struct store *s;
+	int rc = 0;
+
+	*out = NULL;
+	buf_printf(&path, "%s/.prov", dir);
+	if (try_open(&repo, path.ptr) && try_open(&repo, dir)) {
+		rc = prov_error_set(PROV_ENOTFOUND,
+				    "'%s' is not a prov registry (run 'prov init')",
+				    dir);
+		goto done;
+	}
+	s = xcalloc(1, sizeof(*s));
+	s->repo = repo;
+	s->lock_fd = -1;
+	s->path = xstrdup(git_repository_path(repo));
+	if (s->path[0] && s->path[strlen(s->path) - 1] == '/')
+		s->path[strlen(s->path) - 1] = '\0';
+	/* Every object this process writes goes to memory first. */
+	if (git_repository_odb(&s->odb, repo) || git_mempack_new(&s->mempack) ||
+	    git_odb_add_backend(s->odb, s->mempack, 999)) {
+		rc = git_fail(PROV_EIO, s->path);
+		store_free(s);
+		goto done;
+	}
+	*out = s;
+done:
+	buf_release(&path);
+	return rc;
+}
+
+static void snap_drop(struct store *s)
+{
+	git_tree_free(s->snap);
+	s->snap = NULL;
+	s->snap_empty = 0;
+}
+
+static void tnode_free(struct tnode *n)
+{
+	if (!n)
+		return;
+	for (size_t i = 0; i < n->nkids; i++)
+		tnode_free(n->kids[i]);
+	free(n->kids);
+	free(n->name);
+	free(n);
+}
+
+void store_abort(struct store *s)
+{
+	if (!s->in_tx)
+		return;
+	git_mempack_reset(s->mempack);
+	s->nwritten = 0;
+	tnode_free(s->root);
+	s->root = NULL;
+	s->in_tx = 0;
+	s->staged = 0;
+}
+
+void store_free(struct store *s)
+{
+	if (!s)
+		return;
+	store_abort(s);
+	store_unlock(s);
+	snap_drop(s);
+	/* The odb owns the mempack backend once added. */
+	git_odb_free(s->odb);
+	git_repository_free(s->repo);
+	free(s->written);
+	free(s->path);
+	free(s);
+}
+
+const char *store_path(const struct store *s)
+{
+	return s->path;
+}
+
+void *store_repo(struct store *s)
+{
+	return s->repo;
+}
+
+/* ---- locking ------------------------------------------------------------ */
+
+int store_lock(struct store *s, int timeout_ms)
+{
+	struct buf path = BUF_INIT;
+	int waited = 0, rc = 0;
+
+	if (s->lock_fd >= 0)
+		return 0;
+	buf_printf(&path, "%s/prov.lock", s->path);
+	s->lock_fd = open(path.ptr, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (s->lock_fd < 0) {
+		rc = prov_error_set(PROV_EIO, "'%s': %s", path.ptr, strerror(errno));
+		goto done;
+	}
+	/* flock() is released by the kernel if we die, so a crash never
+	 * leaves a stale lock for the next writer. */
+	while (flock(s->lock_fd, LOCK_EX | LOCK_NB)) {
+		if (errno != EWOULDBLOCK || waited >= timeout_ms) {
+			rc = prov_error_set(PROV_ELOCKED,
+					    "registry '%s' is locked by another "
+					    "writer (waited %d ms)",
+					    s->path, waited);
+			close(s->lock_fd);
+			s->lock_fd = -1;
+			goto done;
+		}
+		struct timespec ts = { 0, 50 * 1000000L };
+		nanosleep(&ts, NULL);
+		waited += 50;
+	}
+done:
+	buf_release(&path);
+	return rc;
+}
+
+void store_unlock(struct store *s)
+{
+	if (s->lock_fd >= 0) {
+		flock(s->lock_fd, LOCK_UN);
+		close(s->lock_fd);
+		s->lock_fd = -1;
+	}
+}
+
+/* ---- the tip ------------------------------------------------------------ */
+
+static int tip_commit(git_commit **out, struct store *s)
+{
+	git_oid oid;
+	int err;
+
+	*out = NULL;
+	err = git_reference_name_to_id(&oid, s->repo, BRANCH);
+	if (err == GIT_ENOTFOUND)
+		return 1;
+	if (err || git_commit_lookup(out, s->repo, &oid))
+		return git_fail(PROV_EIO, "reading the registry's branch");
+	return 0;
+}
+
+/* Reads see one snapshot of the tip, taken at the first read (or at
+ * store_begin, under the lock), so a command sees a consistent registry
+ * and does not re-read the branch for every lookup. The caller must not
+ * free *out. */
+static int tip_tree(git_tree **out, struct store *s)
+{
+	git_commit *c = NULL;
+	int rc;
+
+	*out = NULL;
+	if (s->snap_empty)
+		return 1;
+	if (s->snap) {
+		*out = s->snap;
+		return 0;
+	}
+	if ((rc = tip_commit(&c, s))) {
+		s->snap_empty = rc > 0;
+		return rc;
+	}
+	if (git_commit_tree(&s->snap, c))
+		rc = git_fail(PROV_EIO, "reading the registry's tree");
+	*out = s->snap;
+	git_commit_free(c);
+	return rc;
+}
+
+int store_has_commits(struct store *s)
+{
+	git_oid oid;
+
+	return git_reference_name_to_id(&oid, s->repo, BRANCH) == 0;
+}
+
+/* ---- writing ------------------------------------------------------------ */
+
+static struct tnode *tnode_new(const char *name, size_t len, unsigned mode)
+{
+	struct tnode *n = xcalloc(1, sizeof(*n));
+
+	n->name = xstrndup(name, len);
+	n->mode = mode;
+	return n;
+}
+
+static void tnode_add(struct tnode *dir, struct tnode *kid)
+{
+	if (dir->nkids == dir->cap) {
+		dir->cap = dir->cap ? dir->cap * 2 : 8;
+		dir->kids = xrealloc(dir->kids, dir->cap * sizeof(*dir->kids));
+	}
+	dir->kids[dir->nkids++] = kid;
+}
+
+static int tnode_load(struct store *s, struct tnode *dir)
+{
+	git_tree *t = NULL;
+	size_t n;
+
+	if (dir->loaded)
+		return 0;
+	dir->loaded = 1;
+	if (git_oid_is_zero(&dir->oid))
+		return 0;
+	if (git_tree_lookup(&t, s->repo, &dir->oid))
+		return git_fail(PROV_EIO, "reading a registry tree");
+	n = git_tree_entrycount(t);
+	for (size_t i = 0; i < n; i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(t, i);
+		const char *name = git_tree_entry_name(e);
+		struct tnode *kid = tnode_new(name, strlen(name),
+					      (unsigned)git_tree_entry_filemode(e));
+		git_oid_cpy(&kid->oid, git_tree_entry_id(e));
+		tnode_add(dir, kid);
+	}
+	git_tree_free(t);
+	return 0;
+}
+
+static struct tnode *tnode_find(struct tnode *dir, const char *name, size_t len)
+{
+	/* Folders are shards of at most 256 entries: a scan is enough. */
+	for (size_t i = 0; i < dir->nkids; i++)
+		if (!strncmp(dir->kids[i]->name, name, len) &&
+		    !dir->kids[i]->name[len])
+			return dir->kids[i];
+	return NULL;
+}
+
+static int path_valid(const char *path)
+{
+	const char *p = path;
+
+	if (!*p || *p == '/')
+		return 0;
+	while (*p) {
+		const char *e = strchr(p, '/');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		if (!len || (len == 1 && p[0] == '.') ||
+		    (len == 2 && p[0] == '.' && p[1] == '.'))
+			return 0;
+		if (!e)
+			break;
+		p = e + 1;
+	}
+	return path[strlen(path) - 1] != '/';
+}
+
+int store_begin(struct store *s)
+{
+	git_commit *c = NULL;
+	int rc;
+
+	if (s->in_tx)
+		return prov_error_set(PROV_ERROR, "a transaction is already open");
+	snap_drop(s); /* under the lock now: read the tip afresh */
+	s->root = tnode_new("", 0, GIT_FILEMODE_TREE);
+	s->has_tip = 0;
+	rc = tip_commit(&c, s);
+	if (rc < 0)
+		goto fail;
+	if (rc == 0) {
+		s->has_tip = 1;
+		git_oid_cpy(&s->tip, git_commit_id(c));
+		git_oid_cpy(&s->root->oid, git_commit_tree_id(c));
+		git_commit_free(c);
+	}
+	s->in_tx = 1;
+	s->staged = 0;
+	return 0;
+fail:
+	tnode_free(s->root);
+	s->root = NULL;
+	return rc;
+}
+
+int store_put(struct store *s, const char *path, const void *data, size_t n)
+{
+	struct tnode *dir;
+	const char *p = path;
+	git_oid oid;
+	int rc;
+
+	if (!s->in_tx)
+		return prov_error_set(PROV_ERROR, "store_put outside a transaction");
+	if (!path_valid(path))
+		return prov_error_set(PROV_EINVALID, "'%s' is not a valid store path",
+				      path);
+	if (git_blob_create_from_buffer(&oid, s->repo, data, n))
+		return git_fail(PROV_EIO, path);
+	note_written(s, &oid);
+	dir = s->root;
+	for (;;) {
+		const char *slash = strchr(p, '/');
+		size_t len = slash ? (size_t)(slash - p) : strlen(p);
+		struct tnode *kid;
+
+		if ((rc = tnode_load(s, dir)))
+			return rc;
+		kid = tnode_find(dir, p, len);
+		if (!slash) {
+			if (kid) {
+				if (kid->mode == GIT_FILEMODE_BLOB &&
+				    git_oid_equal(&kid->oid, &oid))
+					return 1;
+				return prov_error_set(PROV_ECONFLICT,
+						      "'%s' already holds different "
+						      "bytes",
+						      path);
+			}
+			kid = tnode_new(p, len, GIT_FILEMODE_BLOB);
+			git_oid_cpy(&kid->oid, &oid);
+			tnode_add(dir, kid);
+			break;
+		}
+		if (kid && kid->mode != GIT_FILEMODE_TREE)
+			return prov_error_set(PROV_ECONFLICT,
+					      "'%.*s' is a file, not a folder",
+					      (int)(slash - path), path);
+		if (!kid) {
+			kid = tnode_new(p, len, GIT_FILEMODE_TREE);
+			kid->loaded = 1;
+			tnode_add(dir, kid);
+		}
+		dir->dirty = 1;
+		dir = kid;
+		p = slash + 1;
+	}
+	dir->dirty = 1;
+	s->staged++;
+	return 0;
+}
+
+static int tnode_write(struct store *s, struct tnode *dir)
+{
+	git_treebuilder *tb = NULL;
+	int rc = 0;
+
+	if (!dir->dirty)
+		return 0;
+	if (git_treebuilder_new(&tb, s->repo, NULL)) {
+		rc = git_fail(PROV_EIO, "building a tree");
+		goto done;
+	}
+	for (size_t i = 0; i < dir->nkids; i++) {
+		struct tnode *k = dir->kids[i];
+		if (k->mode == GIT_FILEMODE_TREE && (rc = tnode_write(s, k)))
+			goto done;
+		if (git_treebuilder_insert(NULL, tb, k->name, &k->oid, k->mode)) {
+			rc = git_fail(PROV_EIO, k->name);
+			goto done;
+		}
+	}
+	if (git_treebuilder_write(&dir->oid, tb))
+		rc = git_fail(PROV_EIO, "writing a tree");
+	else
+		note_written(s, &dir->oid);
+	dir->dirty = 0;
+done:
+	git_treebuilder_free(tb);
+	return rc;
+}
+
+/* Writes every object this transaction made as one pack file, indexed. */
+static int flush_pack(struct store *s)
+{
+	struct buf dir = BUF_INIT;
+	int rc;
+
+	buf_printf(&dir, "%s/objects/pack", s->path);
+	/* libgit2 finds the new pack by itself on its next miss. */
+	rc = pack_write(dir.ptr, s->odb, s->written, s->nwritten);
+	buf_release(&dir);
+	return rc;
+}
+
+static int make_commit(git_oid *out, struct store *s, const struct key *k,
+		       const char *message, const git_oid *tree_oid,
+		       const git_commit **parents, size_t nparents)
+{
+	git_signature *who = NULL;
+	git_tree *tree = NULL;
+	git_buf content = GIT_BUF_INIT;
+	struct buf sig = BUF_INIT;
+	int rc = 0;
+
+	if (git_signature_now(&who, k->name, k->did) ||
+	    git_tree_lookup(&tree, s->repo, tree_oid) ||
+	    git_commit_create_buffer(&content, s->repo, who, who, NULL, message,
+				     tree, nparents, parents)) {
+		rc = git_fail(PROV_EIO, "building the commit");
+		goto done;
+	}
+	/* git's SSH signing: an SSHSIG over the commit, namespace "git",
+	 * stored in the gpgsig header. */
+	if ((rc = sshsig_sign(&sig, k, "git", content.ptr, content.size)))
+		goto done;
+	if (git_commit_create_with_signature(out, s->repo, content.ptr, sig.ptr,
+					     NULL))
+		rc = git_fail(PROV_EIO, "writing the commit");
+	else
+		note_written(s, out);
+done:
+	buf_release(&sig);
+	git_buf_dispose(&content);
+	git_tree_free(tree);
+	git_signature_free(who);
+	return rc;
+}
+
+/* Moves the branch from the transaction's tip to oid, failing if another
+ * writer moved it meanwhile. */
+static int move_branch(struct store *s, const git_oid *oid, const char *msg)
+{
+	git_reference *ref = NULL;
+	int err;
+
+	if (s->has_tip)
+		err = git_reference_create_matching(&ref, s->repo, BRANCH, oid, 1,
+						    &s->tip, msg);
+	else
+		err = git_reference_create(&ref, s->repo, BRANCH, oid, 0, msg);
+	git_reference_free(ref);
+	snap_drop(s);
+	if (err == GIT_EMODIFIED || err == GIT_EEXISTS)
+		return prov_error_set(PROV_ELOCKED,
+				      "the registry changed while this command "
+				      "ran; nothing was written, run it again");
+	if (err)
+		return git_fail(PROV_EIO, "updating the registry's branch");
+	return 0;
+}
+
+int store_commit(struct store *s, const struct key *k, const char *message,
+		 char *commit_hex)
+{
+	git_commit *parent = NULL;
+	const git_commit *parents[1];
+	git_oid oid;
+	int rc;
+
+	commit_hex[0] = '\0';
+	if (!s->in_tx)
+		return prov_error_set(PROV_ERROR, "store_commit outside a transaction");
+	if (!s->staged) {
+		store_abort(s);
+		return 0;
+	}
+	if ((rc = tnode_write(s, s->root)))
+		goto done;
+	if (s->has_tip && git_commit_lookup(&parent, s->repo, &s->tip)) {
+		rc = git_fail(PROV_EIO, "reading the registry's tip");
+		goto done;
+	}
+	parents[0] = parent;
+	if ((rc = make_commit(&oid, s, k, message, &s->root->oid, parents,
+			      parent ? 1 : 0)) ||
+	    (rc = flush_pack(s)) || (rc = move_branch(s, &oid, message)))
+		goto done;
+	git_oid_tostr(commit_hex, 41, &oid);
+done:
+	git_commit_free(parent);
+	store_abort(s);
+	return rc;
+}
+
+/* ---- reading ------------------------------------------------------------ */
+
+int store_read(struct buf *out, struct store *s, const char *path)
+{
+	git_tree *tree = NULL;
+	git_tree_entry *e = NULL;
+	git_blob *blob = NULL;
+	int rc;
+
+	if ((rc = tip_tree(&tree, s)) > 0)
+		return prov_error_set(PROV_ENOTFOUND, "'%s': the registry is empty",
+				      path);
+	if (rc)
+		return rc;
+	if (git_tree_entry_bypath(&e, tree, path)) {
+		rc = prov_error_set(PROV_ENOTFOUND, "'%s' is not in the registry",
+				    path);
+		goto done;
+	}
+	if (git_blob_lookup(&blob, s->repo, git_tree_entry_id(e))) {
+		rc = git_fail(PROV_EIO, path);
+		goto done;
+	}
+	rc = buf_put(out, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
+done:
+	git_blob_free(blob);
+	git_tree_entry_free(e);
+	return rc;
+}
+
+struct walk {
+	struct store *s;
+	const char *prefix;
+	store_walk_fn read_fn;
+	store_list_fn list_fn;
+	void *payload;
+	struct buf path;
+	int rc;
+};
+
+static int walk_cb(const char *root, const git_tree_entry *e, void *payload)
+{
+	struct walk *w = payload;
+	git_blob *blob = NULL;
+
+	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB)
+		return 0;
+	buf_clear(&w->path);
+	if (*w->prefix)
+		buf_printf(&w->path, "%s/", w->prefix);
+	buf_printf(&w->path, "%s%s", root, git_tree_entry_name(e));
+	if (w->list_fn) {
+		w->rc = w->list_fn(w->path.ptr, w->payload);
+		return w->rc ? -1 : 0;
+	}
+	if (git_blob_lookup(&blob, w->s->repo, git_tree_entry_id(e))) {
+		w->rc = git_fail(PROV_EIO, w->path.ptr);
+		return -1;
+	}
+	w->rc = w->read_fn(w->path.ptr, git_blob_rawcontent(blob),
+			   (size_t)git_blob_rawsize(blob), w->payload);
+	git_blob_free(blob);
+	return w->rc ? -1 : 0;
+}
+
+static int walk(struct walk *w)
+{
+	git_tree *tree = NULL, *sub = NULL;
+	git_tree_entry *e = NULL;
+	int rc;
+
+	if ((rc = tip_tree(&tree, w->s)) > 0)
+		return 0;
+	if (rc)
+		return rc;
+	if (*w->prefix) {
+		if (git_tree_entry_bypath(&e, tree, w->prefix) ||
+		    git_tree_entry_type(e) != GIT_OBJECT_TREE)
+			goto done; /* nothing under prefix */
+		if (git_tree_lookup(&sub, w->s->repo, git_tree_entry_id(e))) {
+			rc = git_fail(PROV_EIO, w->prefix);
+			goto done;
+		}
+	}
+	buf_init(&w->path, 0);
+	if (git_tree_walk(sub ? sub : tree, GIT_TREEWALK_PRE, walk_cb, w) && !w->rc)
+		w->rc = git_fail(PROV_EIO, "walking the registry");
+	rc = w->rc;
+	buf_release(&w->path);
+done:
+	git_tree_entry_free(e);
+	git_tree_free(sub);
+	return rc;
+}
+
+int store_walk(struct store *s, const char *prefix, store_walk_fn fn,
+	       void *payload)
+{
+	struct walk w = { .s = s, .prefix = prefix, .read_fn = fn,
+			  .payload = payload };
+	return walk(&w);
+}
+
+int store_list(struct store *s, const char *prefix, store_list_fn fn,
+	       void *payload)
+{
+	struct walk w = { .s = s, .prefix = prefix, .list_fn = fn,
+			  .payload = payload };
+	return walk(&w);
+}
+
+/* ---- history ------------------------------------------------------------ */
+
+static void commit_signature(struct store_commit_info *info, struct store *s,
+			     const git_oid *oid)
+{
+	git_buf sig = GIT_BUF_INIT, data = GIT_BUF_INIT;
+	uint8_t pk[32];
+	int err;
+
+	info->signed_ok = 0;
+	info->signer_did[0] = '\0';
+	err = git_commit_extract_signature(&sig, &data, s->repo, (git_oid *)oid,
+					   NULL);
+	if (err == 0) {
+		if (sshsig_verify(pk, sig.ptr, sig.size, "git", data.ptr,
+				  data.size)) {
+			info->signed_ok = -1;
+		} else {
+			info->signed_ok = 1;
+			did_from_pk(info->signer_did, pk);
+		}
+	}
+	git_error_clear();
+	git_buf_dispose(&sig);
+	git_buf_dispose(&data);
+}
+
+/* For a merge, a path its first parent lacks but another parent has with
+ * the same bytes was introduced by that parent's own commits. */
+static int from_other_parent(git_commit *c, const git_diff_delta *d)
+{
+	unsigned n = git_commit_parentcount(c);
+	int found = 0;
+
+	for (unsigned i = 1; i < n && !found; i++) {
+		git_commit *p = NULL;
+		git_tree *t = NULL;
+		git_tree_entry *e = NULL;
+		if (!git_commit_parent(&p, c, i) && !git_commit_tree(&t, p) &&
+		    !git_tree_entry_bypath(&e, t, d->new_file.path))
+			found = git_oid_equal(git_tree_entry_id(e), &d->new_file.id);
+		git_tree_entry_free(e);
+		git_tree_free(t);
+		git_commit_free(p);
+	}
+	return found;
+}
+
+static int history_commit(struct store *s, git_commit *c, const char *prefix,
+			  store_history_fn fn, void *payload)
+{
+	git_diff_options opts;
+	char *spec = (char *)prefix;
+	struct store_commit_info info = { 0 };
+	git_commit *parent = NULL;
+	git_tree *old = NULL, *cur = NULL;
+	git_diff *diff = NULL;
+	const git_signature *a = git_commit_author(c);
+	int rc = 0;
+
+	git_oid_tostr(info.id, sizeof(info.id), git_commit_id(c));
+	info.time = (int64_t)git_commit_time(c);
+	info.summary = git_commit_summary(c);
+	info.author = a ? a->name : "";
+	info.nparents = git_commit_parentcount(c);
+	commit_signature(&info, s, git_commit_id(c));
+	if ((rc = fn(&info, STORE_ADDED, NULL, payload)))
+		goto done;
+	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	if (prefix && *prefix) {
+		opts.pathspec.strings = &spec;
+		opts.pathspec.count = 1;
+	}
+	if ((info.nparents && (git_commit_parent(&parent, c, 0) ||
+			       git_commit_tree(&old, parent))) ||
+	    git_commit_tree(&cur, c) ||
+	    git_diff_tree_to_tree(&diff, s->repo, old, cur, &opts)) {
+		rc = git_fail(PROV_EIO, info.id);
+		goto done;
+	}
+	for (size_t i = 0, n = git_diff_num_deltas(diff); i < n && !rc; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		enum store_change ch;
+		if (info.nparents > 1 && d->status != GIT_DELTA_DELETED &&
+		    from_other_parent(c, d))
+			continue;
+		switch (d->status) {
+		case GIT_DELTA_ADDED: ch = STORE_ADDED; break;
+		case GIT_DELTA_DELETED: ch = STORE_DELETED; break;
+		default: ch = STORE_MODIFIED;
+		}
+		rc = fn(&info, ch,
+			ch == STORE_DELETED ? d->old_file.path : d->new_file.path,
+			payload);
+	}
+done:
+	git_diff_free(diff);
+	git_tree_free(old);
+	git_tree_free(cur);
+	git_commit_free(parent);
+	return rc;
+}
+
+int store_history(struct store *s, const char *prefix, store_history_fn fn,
+		  void *payload)
+{
+	git_revwalk *walker = NULL;
+	git_oid oid;
+	int rc = 0, err;
+
+	if (!store_has_commits(s))
+		return 0;
+	if (git_revwalk_new(&walker, s->repo) ||
+	    git_revwalk_sorting(walker, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME |
+						GIT_SORT_REVERSE) ||
+	    git_revwalk_push_ref(walker, BRANCH))
+		return git_fail(PROV_EIO, "walking the registry's history");
+	while (!rc && !(err = git_revwalk_next(&oid, walker))) {
+		git_commit *c = NULL;
+		if (git_commit_lookup(&c, s->repo, &oid)) {
+			rc = git_fail(PROV_EIO, "reading a commit");
+			break;
+		}
+		rc = history_commit(s, c, prefix, fn, payload);
+		git_commit_free(c);
+	}
+	git_revwalk_free(walker);
+	return rc;
+}
+
+/* ---- remotes ------------------------------------------------------------ */
+
+int store_remote_add(struct store *s, const char *name, const char *url)
+{
+	git_remote *r = NULL;
+	struct buf fixed = BUF_INIT;
+	struct stat st;
+	int rc = 0;
+
+	/* A project folder stands for the registry inside it. */
+	buf_printf(&fixed, "%s/.prov", url);
+	if (!stat(fixed.ptr, &st) && S_ISDIR(st.st_mode))
+		url = fixed.ptr;
+	if (key_name_check(name))
+		rc = prov_error_wrap("remote name");
+	else if (git_remote_create(&r, s->repo, name, url))
+		rc = git_fail(PROV_EINVALID, name);
+	git_remote_free(r);
+	buf_release(&fixed);
+	return rc;
+}
+
+int store_remote_list(struct store *s, store_remote_fn fn, void *payload)
+{
+	git_strarray names = { 0 };
+	int rc = 0;
+
+	if (git_remote_list(&names, s->repo))
+		return git_fail(PROV_EIO, "listing remotes");
+	for (size_t i = 0; i < names.count && !rc; i++) {
+		git_remote *r = NULL;
+		if (git_remote_lookup(&r, s->repo, names.strings[i]))
+			continue;
+		rc = fn(names.strings[i], git_remote_url(r), payload);
+		git_remote_free(r);
+	}
+	git_strarray_dispose(&names);
+	return rc;
+}
+
+static int remote_lookup(git_remote **out, struct store *s, const char *name)
+{
+	if (git_remote_lookup(out, s->repo, name))
+		return prov_error_set(PROV_ENOTFOUND,
+				      "no remote named '%s' (see 'prov remote add')",
+				      name);
+	return 0;
+}
+
+int store_push(struct store *s, const char *name)
+{
+	git_push_options opts;
+	char *spec = BRANCH ":" BRANCH;
+	git_strarray specs = { &spec, 1 };
+	git_remote *r = NULL;
+	int rc, err;
+
+	git_push_options_init(&opts, GIT_PUSH_OPTIONS_VERSION);
+	if ((rc = remote_lookup(&r, s, name)))
+		return rc;
+	if (!store_has_commits(s)) {
+		rc = prov_error_set(PROV_EINVALID, "the registry is empty");
+		goto done;
+	}
+	err = git_remote_push(r, &specs, &opts);
+	if (err == GIT_ENONFASTFORWARD ||
+	    (err && git_error_last() &&
+	     strstr(git_error_last()->message, "fast"))) {
+		rc = prov_error_set(PROV_ECONFLICT,
+				    "'%s' has records this registry lacks; "
+				    "run 'prov pull %s' first",
+				    name, name);
+	} else if (err) {
+		rc = git_fail(PROV_EIO, name);
+	}
+done:
+	git_remote_free(r);
+	return rc;
+}
+
+int store_fetch(struct store *s, const char *name, char theirs[41])
+{
+	git_fetch_options opts;
+	struct buf spec = BUF_INIT, ref = BUF_INIT;
+	git_remote *r = NULL;
+	git_oid oid;
+	char *specp;
+	git_strarray specs = { &specp, 1 };
+	int rc;
+
+	theirs[0] = '\0';
+	git_fetch_options_init(&opts, GIT_FETCH_OPTIONS_VERSION);
+	if ((rc = remote_lookup(&r, s, name)))
+		return rc;
+	buf_printf(&spec, "+" BRANCH ":refs/remotes/%s/main", name);
+	buf_printf(&ref, "refs/remotes/%s/main", name);
+	specp = spec.ptr;
+	opts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
+	if (git_remote_fetch(r, &specs, &opts, "prov pull")) {
+		rc = git_fail(PROV_EIO, name);
+		goto done;
+	}
+	if (!git_reference_name_to_id(&oid, s->repo, ref.ptr))
+		git_oid_tostr(theirs, 41, &oid);
+done:
+	git_remote_free(r);
+	buf_release(&spec);
+	buf_release(&ref);
+	return rc;
+}
+
+struct merge {
+	struct store *s;
+	store_check_fn check;
+	void *payload;
+	size_t added;
+	struct buf path;
+};
+
+/* Calls check on every blob of a tree that is new to us. */
+static int check_new(struct merge *m, const git_tree_entry *e)
+{
+	size_t base = m->path.len;
+	int rc = 0;
+
+	if (git_tree_entry_type(e) == GIT_OBJECT_BLOB) {
+		git_blob *b = NULL;
+		if (git_blob_lookup(&b, m->s->repo, git_tree_entry_id(e)))
+			return git_fail(PROV_EIO, m->path.ptr);
+		m->added++;
+		if (m->check)
+			rc = m->check(m->path.ptr, git_blob_rawcontent(b),
+				      (size_t)git_blob_rawsize(b), m->payload);
+		git_blob_free(b);
+		return rc;
+	}
+	git_tree *t = NULL;
+	if (git_tree_lookup(&t, m->s->repo, git_tree_entry_id(e)))
+		return git_fail(PROV_EIO, m->path.ptr);
+	for (size_t i = 0, n = git_tree_entrycount(t); i < n && !rc; i++) {
+		const git_tree_entry *k = git_tree_entry_byindex(t, i);
+		m->path.len = base;
+		buf_printf(&m->path, "/%s", git_tree_entry_name(k));
+		rc = check_new(m, k);
+	}
+	m->path.len = base;
+	m->path.ptr[base] = '\0';
+	git_tree_free(t);
+	return rc;
+}
+
+/* out = the union of trees a and b (either may be NULL). */
+static int tree_union(git_oid *out, struct merge *m, git_tree *a, git_tree *b)
+{
+	git_treebuilder *tb = NULL;
+	size_t base = m->path.len;
+	int rc = 0;
+
+	if (git_treebuilder_new(&tb, m->s->repo, a))
+		return git_fail(PROV_EIO, "merging trees");
+	for (size_t i = 0, n = b ? git_tree_entrycount(b) : 0; i < n && !rc; i++) {
+		const git_tree_entry *eb = git_tree_entry_byindex(b, i);
+		const char *name = git_tree_entry_name(eb);
+		const git_tree_entry *ea = git_treebuilder_get(tb, name);
+
+		m->path.len = base;
+		buf_printf(&m->path, "%s%s", base ? "/" : "", name);
+		if (!ea) {
+			if (!(rc = check_new(m, eb)) &&
+			    git_treebuilder_insert(NULL, tb, name,
+						   git_tree_entry_id(eb),
+						   git_tree_entry_filemode(eb)))
+				rc = git_fail(PROV_EIO, m->path.ptr);
+		} else if (git_oid_equal(git_tree_entry_id(ea),
+					 git_tree_entry_id(eb))) {
+			continue;
+		} else if (git_tree_entry_type(ea) == GIT_OBJECT_TREE &&
+			   git_tree_entry_type(eb) == GIT_OBJECT_TREE) {
+			git_tree *ta = NULL, *tbt = NULL;
+			git_oid sub;
+			if (git_tree_lookup(&ta, m->s->repo, git_tree_entry_id(ea)) ||
+			    git_tree_lookup(&tbt, m->s->repo, git_tree_entry_id(eb)))
+				rc = git_fail(PROV_EIO, m->path.ptr);
+			else if (!(rc = tree_union(&sub, m, ta, tbt)) &&
+				 git_treebuilder_insert(NULL, tb, name, &sub,
+							GIT_FILEMODE_TREE))
+				rc = git_fail(PROV_EIO, m->path.ptr);
+			git_tree_free(ta);
+			git_tree_free(tbt);
+		} else {
+			rc = prov_error_set(PROV_ECONFLICT,
+					    "'%s' differs between the registries "
+					    "(records are immutable: one side was "
+					    "altered)",
+					    m->path.ptr);
+		}
+	}
+	m->path.len = base;
+	m->path.ptr[base] = '\0';
+	if (!rc && git_treebuilder_write(out, tb))
+		rc = git_fail(PROV_EIO, "writing a merged tree");
+	else if (!rc)
+		note_written(m->s, out);
+	git_treebuilder_free(tb);
+	return rc;
+}
+
+int store_merge(struct store *s, const char *theirs_hex, const struct key *k,
+		store_check_fn check, void *payload, size_t *added)
+{
+	struct merge m = { .s = s, .check = check, .payload = payload };
+	git_commit *ours = NULL, *theirs = NULL;
+	git_tree *ot = NULL, *tt = NULL;
+	git_oid toid, tree, commit;
+	const git_commit *parents[2];
+	int rc;
+
+	*added = 0;
+	buf_init(&m.path, 0);
+	if (git_oid_fromstr(&toid, theirs_hex) ||
+	    git_commit_lookup(&theirs, s->repo, &toid) ||
+	    git_commit_tree(&tt, theirs)) {
+		rc = git_fail(PROV_EIO, theirs_hex);
+		goto done;
+	}
+	if ((rc = store_begin(s)))
+		goto done;
+	if (s->has_tip && (git_commit_lookup(&ours, s->repo, &s->tip) ||
+			   git_commit_tree(&ot, ours))) {
+		rc = git_fail(PROV_EIO, "reading the registry's tip");
+		goto done;
+	}
+	if (s->has_tip && (git_oid_equal(&s->tip, &toid) ||
+			   git_graph_descendant_of(s->repo, &s->tip, &toid) == 1))
+		goto done; /* we already have everything */
+	if ((rc = tree_union(&tree, &m, ot, tt)))
+		goto done;
+	*added = m.added;
+	if (!s->has_tip ||
+	    (git_graph_descendant_of(s->repo, &toid, &s->tip) == 1 &&
+	     git_oid_equal(&tree, git_tree_id(tt)))) {
+		rc = move_branch(s, &toid, "prov pull: fast-forward");
+		goto done;
+	}
+	if (!k) {
+		rc = prov_error_set(PROV_EINVALID,
+				    "merging needs an identity to sign the merge "
+				    "(--as NAME)");
+		goto done;
+	}
+	parents[0] = ours;
+	parents[1] = theirs;
+	if (!(rc = make_commit(&commit, s, k, "prov pull: merge", &tree, parents,
+			       2)) &&
+	    !(rc = flush_pack(s)))
+		rc = move_branch(s, &commit, "prov pull: merge");
+done:
+	store_abort(s);
+	buf_release(&m.path);
+	git_tree_free(ot);
+	git_tree_free(tt);
+	git_commit_free(ours);
+	git_commit_free(theirs);
+	return rc;
+}
