@@ -155,6 +155,18 @@ int cli_parse(int argc, char **argv, const struct cmd_help *h,
 	return 0;
 }
 
+int cli_lock_wait_ms(void)
+{
+	const char *env = getenv("PROV_LOCK_WAIT_MS");
+	char *end;
+	long v;
+
+	if (!env || !*env)
+		return 10000;
+	v = strtol(env, &end, 10);
+	return *end || v < 0 || v > 3600000 ? 10000 : (int)v;
+}
+
 /* ---- where things are ------------------------------------------------- */
 
 const char *cli_home(void)

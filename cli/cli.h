@@ -57,6 +57,9 @@ extern const char *cli_registry_opt;
 /* Opens the registry: --registry, $PROV_REGISTRY, the nearest .prov above
  * the current folder, or $PROV_HOME/registry. */
 int cli_open_store(struct store **out);
+/* How long a writer waits for another to finish: $PROV_LOCK_WAIT_MS, or
+ * 10 s. */
+int cli_lock_wait_ms(void);
 /* $PROV_HOME (default ~/.config/prov), and its keys folder. */
 const char *cli_home(void);
 int cli_key_path(struct buf *out, const char *name);

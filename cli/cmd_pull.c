@@ -5,8 +5,6 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 
-#define LOCK_WAIT_MS 10000
-
 static int check_incoming(const char *path, const void *data, size_t n,
 			  void *payload)
 {
@@ -50,7 +48,7 @@ int cmd_pull(int argc, char **argv)
 
 	if ((rc = cli_parse(argc, argv, &help, opts, &args)))
 		goto done;
-	if (cli_open_store(&s) || store_lock(s, LOCK_WAIT_MS) ||
+	if (cli_open_store(&s) || store_lock(s, cli_lock_wait_ms()) ||
 	    store_fetch(s, args.v[0], theirs)) {
 		rc = cli_fail(prov_error_code());
 		goto done;

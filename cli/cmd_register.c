@@ -16,8 +16,6 @@
 #include "cli/commands.h"
 #include "license/license.h"
 
-#define LOCK_WAIT_MS 10000
-
 struct item {
 	char *path; /* as found: the name the user knows it by */
 	struct stat st;
@@ -383,7 +381,7 @@ int cmd_register(int argc, char **argv)
 	j.claim.payout = payout ? acct.text : NULL;
 	/* Wait for another writer, then hash: the registry cannot change
 	 * under us between the check for earlier claims and the commit. */
-	if (store_lock(s, LOCK_WAIT_MS)) {
+	if (store_lock(s, cli_lock_wait_ms())) {
 		rc = cli_fail(prov_error_code());
 		goto done;
 	}

@@ -102,8 +102,15 @@ int cmd_show(int argc, char **argv)
 		if (rc != PROV_ENOTFOUND)
 			goto check;
 	}
-	if ((rc = cli_find_record(&r, &path, s, arg)))
+	if ((rc = cli_find_record(&r, &path, s, arg))) {
+		if (rc == PROV_ENOTFOUND && strlen(arg) >= 64)
+			prov_error_set(PROV_ENOTFOUND,
+				       "nothing in the registry about '%s' (no "
+				       "work with that content hash, no record "
+				       "with that id)",
+				       arg);
 		goto fail;
+	}
 	if (json) {
 		json_t *o = cli_record_json(r, path);
 		cli_print_json(o);

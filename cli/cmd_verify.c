@@ -23,6 +23,8 @@ struct check {
 	atomic_size_t next;
 	/* history */
 	struct strlist only; /* with ids: just these paths */
+	char commit_problem[64]; /* the current commit's signature, if bad */
+	int commit_reported;
 	size_t commits;
 	json_t *problems;
 	int json;
@@ -133,13 +135,25 @@ static int history_cb(const struct store_commit_info *ci, enum store_change ch,
 
 	if (!path) {
 		c->commits++;
-		if (ci->signed_ok == 0)
-			problem(c, NULL, ci->id, "commit is not signed");
-		else if (ci->signed_ok < 0)
-			problem(c, NULL, ci->id, "commit signature does not verify");
+		c->commit_reported = 0;
+		snprintf(c->commit_problem, sizeof(c->commit_problem), "%s",
+			 ci->signed_ok == 0 ? "commit is not signed" :
+			 ci->signed_ok < 0  ? "commit signature does not verify" :
+					      "");
+		/* With ids given, a commit matters only if it touched them. */
+		if (c->commit_problem[0] && !c->only.n) {
+			problem(c, NULL, ci->id, "%s", c->commit_problem);
+			c->commit_reported = 1;
+		}
 		return 0;
 	}
-	if (ch != STORE_ADDED && wanted(c, path))
+	if (!wanted(c, path))
+		return 0;
+	if (c->commit_problem[0] && !c->commit_reported) {
+		problem(c, NULL, ci->id, "%s", c->commit_problem);
+		c->commit_reported = 1;
+	}
+	if (ch != STORE_ADDED)
 		problem(c, path, ci->id, "record was %s after it was added "
 			"(records are immutable)",
 			ch == STORE_DELETED ? "removed" : "changed");

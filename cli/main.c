@@ -33,7 +33,7 @@ static void usage(FILE *f)
 		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
 	fputs("\nRun 'prov COMMAND --help' for a command's options.\n"
 	      "Environment: PROV_REGISTRY, PROV_HOME (keys), PROV_IDENTITY,\n"
-	      "PROV_PASSPHRASE.\n"
+	      "PROV_PASSPHRASE, PROV_LOCK_WAIT_MS, PROV_NO_PROGRESS.\n"
 	      "Exit status: 0 ok, 1 a check failed, 2 the command could not run.\n",
 	      f);
 }

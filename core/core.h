@@ -394,7 +394,7 @@ void keccak256(uint8_t out[32], const void *data, size_t n);
 struct account {
 	uint64_t chain_id;
 	uint8_t addr[20];
-	char text[64]; /* normalised: eip155:<id>:<EIP-55 checksummed address> */
+	char text[72]; /* normalised: eip155:<id>:<EIP-55 checksummed address> */
 };
 /* Parses a CAIP-10 eip155 account. The address must be 40 hex digits; when
  * it mixes cases its EIP-55 checksum must be right (PROV_EINVALID saying so,

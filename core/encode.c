@@ -60,6 +60,14 @@ int base64_decode(uint8_t *out, size_t cap, size_t *outlen, const char *in,
 {
 	const char *end = NULL;
 
+	/* libsodium 1.0.18 decodes bytes over 0x7f as digits, which would give
+	 * one value many spellings: check the alphabet ourselves. */
+	for (size_t i = 0; i < inlen; i++) {
+		char c = in[i];
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		      (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '='))
+			return prov_error_set(PROV_EINVALID, "malformed base64");
+	}
 	/* libsodium stops at the first bad character; requiring it to consume
 	 * everything rejects trailing garbage. */
 	if (sodium_base642bin(out, cap, in, inlen, NULL, outlen, &end,

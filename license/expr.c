@@ -230,8 +230,10 @@ static int check_idstring(struct parser *p, size_t pos, size_t n,
 static int after_term(struct parser *p, size_t open)
 {
 	const struct token *t = &p->tok;
-	const char *want = p->depth ? (p->after_simple ? "AND, OR, WITH or ')'" : "AND, OR or ')'")
-				    : (p->after_simple ? "AND, OR or WITH" : "AND or OR");
+	const char *want = p->depth && p->after_simple ? "AND, OR, WITH or ')'"
+			   : p->depth			   ? "AND, OR or ')'"
+			   : p->after_simple		   ? "AND, OR or WITH"
+							   : "AND or OR";
 	char hint[64] = "";
 
 	if (t->kind == TOK_END)

@@ -61,7 +61,7 @@ normalise() {
 	sed -E -e "s#$TMP#<TMP>#g" \
 		-e 's/did:key:z[1-9A-HJ-NP-Za-km-z]+/<DID>/g' \
 		-e 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z/<TIME>/g' \
-		-e 's/sha256:[0-9a-f]{64}/<ID>/g' -e 's/^[0-9a-f]{12} /<COMMIT> /' "$1"
+		-e 's/sha256:[0-9a-f]{64}/<ID>/g' -e 's#/[0-9a-f]{64}\.json#/<ID>.json#g' -e 's/^[0-9a-f]{12} /<COMMIT> /' "$1"
 }
 
 # expect_golden NAME FILE: FILE, normalised, must equal golden/NAME.
