@@ -13,6 +13,7 @@ failures=""
 log=$(mktemp -d /tmp/prov-tests.XXXXXX)
 trap 'rm -rf "$log"' EXIT
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/lsan.supp}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 count() { # count OUTPUT-FILE STATUS NAME
