@@ -255,8 +255,9 @@ int cli_passphrase(char *buf, size_t cap, const char *prompt, void *payload)
 				      "key '%s' needs a passphrase: set "
 				      "PROV_PASSPHRASE or run on a terminal",
 				      prompt);
+	/* Unbuffered, so no copy of the passphrase stays in a stdio buffer. */
+	setvbuf(tty, NULL, _IONBF, 0);
 	fprintf(tty, "passphrase for %s: ", prompt);
-	fflush(tty);
 	tcgetattr(fileno(tty), &old);
 	quiet = old;
 	quiet.c_lflag &= ~(tcflag_t)ECHO;

@@ -102,6 +102,10 @@ int cmd_show(int argc, char **argv)
 		if (rc != PROV_ENOTFOUND)
 			goto check;
 	}
+	if (strchr(arg, '/') || strchr(arg, '.')) {
+		rc = prov_error_set(PROV_ENOTFOUND, "'%s': no such file", arg);
+		goto fail;
+	}
 	if ((rc = cli_find_record(&r, &path, s, arg))) {
 		if (rc == PROV_ENOTFOUND && strlen(arg) >= 64)
 			prov_error_set(PROV_ENOTFOUND,

@@ -32,3 +32,5 @@ expect_exit 2 prov show 00000000000000000000000000000000000000000000000000000000
 expect_grep "nothing in the registry about .0{64}." "$TMP/err"
 expect_exit 2 prov show not-a-thing
 expect_grep "'not-a-thing' is not a record id" "$TMP/err"
+expect_exit 2 prov show missing/file.txt
+expect_grep "^prov: .missing/file.txt.: no such file$" "$TMP/err"
