@@ -25,6 +25,14 @@ void strlist_push(struct strlist *l, const char *s)
 	l->v[l->n] = NULL;
 }
 
+int strlist_has(const struct strlist *l, const char *s)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i], s))
+			return 1;
+	return 0;
+}
+
 void strlist_release(struct strlist *l)
 {
 	for (size_t i = 0; i < l->n; i++)
@@ -57,15 +65,19 @@ static void print_help(const struct cmd_help *h, const struct opt *opts)
 	printf("usage: %s\n\n%s\n\noptions:\n", h->usage, h->summary);
 	for (const struct opt *o = opts; o->type != OPT_END; o++) {
 		char left[64];
-		snprintf(left, sizeof(left), "%s%c%s--%s%s%s",
-			 o->short_name ? "-" : "", o->short_name ? o->short_name : ' ',
-			 o->short_name ? ", " : "  ", o->name, o->arg ? " " : "",
-			 o->arg ? o->arg : "");
-		printf("  %-28s %s%s\n", o->short_name ? left : left + 1, o->help,
+		/* "-r, --recursive" and "    --license EXPR" line up. */
+		if (o->short_name)
+			snprintf(left, sizeof(left), "-%c, --%s%s%s", o->short_name,
+				 o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+		else
+			snprintf(left, sizeof(left), "    --%s%s%s", o->name,
+				 o->arg ? " " : "", o->arg ? o->arg : "");
+		printf("  %-28s %s%s\n", left, o->help,
 		       o->type == OPT_LIST ? " (repeatable)" : "");
 	}
-	printf("  %-28s %s\n", "    --registry DIR",
-	       "the registry (default: $PROV_REGISTRY, the nearest .prov)");
+	if (h->registry)
+		printf("  %-28s %s\n", "    --registry DIR",
+		       "the registry (default: $PROV_REGISTRY, the nearest .prov)");
 	printf("  %-28s %s\n", "-h, --help", "show this help");
 }
 

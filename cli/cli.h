@@ -18,6 +18,7 @@ struct strlist {
 };
 void strlist_push(struct strlist *l, const char *s);
 void strlist_release(struct strlist *l);
+int strlist_has(const struct strlist *l, const char *s);
 
 enum opt_type { OPT_FLAG, OPT_STRING, OPT_LIST, OPT_END };
 struct opt {
@@ -39,6 +40,7 @@ struct cmd_help {
 	const char *usage;   /* "prov register PATH... [options]" */
 	const char *summary; /* one paragraph */
 	int min_args, max_args; /* positional arguments; max -1: unlimited */
+	int registry;           /* the command opens a registry (--registry) */
 };
 
 /* Parses argv[1..] (argv[0] is the command). Positional arguments are

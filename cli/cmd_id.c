@@ -47,7 +47,7 @@ static int id_new(int argc, char **argv)
 		"(Argon2id, XChaCha20-Poly1305) in $PROV_HOME/keys/NAME.key, and "
 		"prints its did:key. The passphrase comes from PROV_PASSPHRASE or "
 		"the terminal.",
-		1, 1,
+		1, 1, 0,
 	};
 	int json = 0, nopass = 0, rc;
 	const struct opt opts[] = {
@@ -120,7 +120,7 @@ static int id_list(int argc, char **argv)
 {
 	static const struct cmd_help help = {
 		"prov id list [--json]", "Lists identities: name and did:key.",
-		0, 0,
+		0, 0, 0,
 	};
 	int json = 0, rc;
 	const struct opt opts[] = { OPT_JSON(&json), OPT_END_ };
@@ -173,14 +173,14 @@ static int id_show_export(int argc, char **argv, int export)
 	static const struct cmd_help show_help = {
 		"prov id show NAME [--json]",
 		"Shows an identity: did:key, minisign key id, OpenSSH public key.",
-		1, 1,
+		1, 1, 0,
 	};
 	static const struct cmd_help export_help = {
 		"prov id export NAME --minisign|--ssh",
 		"Prints an identity's public key as a minisign public key file "
 		"(for 'minisign -V -p') or an OpenSSH public key line (for git's "
 		"allowed signers file).",
-		1, 1,
+		1, 1, 0,
 	};
 	int json = 0, mini = 0, ssh = 0, rc;
 	const struct opt show_opts[] = { OPT_JSON(&json), OPT_END_ };
@@ -252,7 +252,7 @@ int cmd_id(int argc, char **argv)
 	if (!strcmp(sub, "export"))
 		return id_show_export(argc - 1, argv + 1, 1);
 	if (!strcmp(sub, "-h") || !strcmp(sub, "--help")) {
-		puts("usage: prov id new NAME [--no-passphrase]\n"
+		puts("usage: prov id new NAME [--no-passphrase] [--json]\n"
 		     "       prov id list [--json]\n"
 		     "       prov id show NAME [--json]\n"
 		     "       prov id export NAME --minisign|--ssh\n\n"

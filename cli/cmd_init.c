@@ -1,4 +1,5 @@
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -6,10 +7,10 @@
 int cmd_init(int argc, char **argv)
 {
 	static const struct cmd_help help = {
-		"prov init [DIR]",
+		"prov init [DIR] [--json]",
 		"Creates a registry: DIR/.prov, a git repository holding signed "
 		"records (DIR defaults to the current folder).",
-		0, 1,
+		0, 1, 1,
 	};
 	struct strlist args = { 0 };
 	int json = 0, rc;
@@ -19,7 +20,10 @@ int cmd_init(int argc, char **argv)
 
 	if ((rc = cli_parse(argc, argv, &help, opts, &args)))
 		goto done;
-	dir = args.n ? args.v[0] : ".";
+	dir = args.n ? args.v[0] : cli_registry_opt ? cli_registry_opt :
+		  getenv("PROV_REGISTRY") && *getenv("PROV_REGISTRY") ?
+						     getenv("PROV_REGISTRY") :
+						     ".";
 	if (store_init(dir) || store_open(&s, dir)) {
 		rc = cli_fail(prov_error_code());
 		goto done;

@@ -66,7 +66,7 @@ int cmd_log(int argc, char **argv)
 		"prov log [--kind KIND] [--json]",
 		"Lists records in the order they entered the registry: commit, "
 		"time, kind, id and a summary.",
-		0, 0,
+		0, 0, 1,
 	};
 	int json = 0, rc;
 	const char *kind = NULL;

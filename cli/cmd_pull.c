@@ -29,17 +29,17 @@ static int check_incoming(const char *path, const void *data, size_t n,
 int cmd_pull(int argc, char **argv)
 {
 	static const struct cmd_help help = {
-		"prov pull NAME [--as NAME]",
+		"prov pull NAME [--as NAME] [--json]",
 		"Fetches the remote NAME and merges its records into this registry "
 		"as a union: every incoming record must parse, sit at its path "
 		"and carry valid signatures; the same path with different bytes "
 		"is a conflict and nothing is merged. A merge that is not a "
 		"fast-forward makes a merge commit signed with --as.",
-		1, 1,
+		1, 1, 1,
 	};
-	int rc;
+	int json = 0, rc;
 	const char *as = NULL;
-	const struct opt opts[] = { OPT_AS(&as), OPT_END_ };
+	const struct opt opts[] = { OPT_AS(&as), OPT_JSON(&json), OPT_END_ };
 	struct strlist args = { 0 };
 	struct store *s = NULL;
 	struct key *k = NULL;
@@ -53,10 +53,8 @@ int cmd_pull(int argc, char **argv)
 		rc = cli_fail(prov_error_code());
 		goto done;
 	}
-	if (!theirs[0]) {
-		printf("%s is empty: nothing to pull\n", args.v[0]);
-		goto done;
-	}
+	if (!theirs[0])
+		goto report;
 	/* Only a real merge needs a key; a fast-forward does not. */
 	rc = store_merge(s, theirs, NULL, check_incoming, NULL, &added);
 	if (rc == PROV_EINVALID && !k) {
@@ -70,8 +68,16 @@ int cmd_pull(int argc, char **argv)
 		goto done;
 	}
 	rc = 0;
-	printf("pulled %zu new record%s from %s\n", added, added == 1 ? "" : "s",
-	       args.v[0]);
+report:
+	if (json) {
+		json_t *o = json_pack("{s:s, s:I}", "remote", args.v[0], "added",
+				      (json_int_t)added);
+		cli_print_json(o);
+		json_decref(o);
+	} else {
+		printf("pulled %zu new record%s from %s\n", added,
+		       added == 1 ? "" : "s", args.v[0]);
+	}
 done:
 	key_free(k);
 	store_free(s);

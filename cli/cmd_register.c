@@ -30,6 +30,7 @@ struct item {
 	/* filled after */
 	enum { NEW, UNCHANGED, DUPLICATE } status;
 	struct strlist others; /* other creators claiming this content */
+	struct item *dup_of;   /* DUPLICATE: the item with the same content */
 };
 
 struct job {
@@ -221,10 +222,14 @@ static int existing_cb(const char *path, const void *data, size_t n, void *p)
 	}
 	creator = json_string_value(json_object_get(r->payload, "creator"));
 	if (creator && !strcmp(creator, e->me) &&
-	    work_same_claim(r->payload, e->it->payload))
+	    work_same_claim(r->payload, e->it->payload)) {
+		/* Report the record that is there, not the one we made. */
 		e->it->status = UNCHANGED;
-	else if (creator && strcmp(creator, e->me))
+		memcpy(e->it->id, r->id, sizeof(e->it->id));
+	} else if (creator && strcmp(creator, e->me) &&
+		   !strlist_has(&e->it->others, creator)) {
 		strlist_push(&e->it->others, creator);
+	}
 	record_free(r);
 	return 0;
 }
@@ -255,9 +260,14 @@ static void mark_duplicates(struct files *f)
 	for (size_t i = 0; i < f->n; i++)
 		by[i] = &f->v[i];
 	qsort(by, f->n, sizeof(*by), digest_cmp);
-	for (size_t i = 1; i < f->n; i++)
-		if (!memcmp(by[i]->digest, by[i - 1]->digest, 32))
-			by[i]->status = DUPLICATE;
+	for (size_t i = 1, first = 0; i < f->n; i++) {
+		if (memcmp(by[i]->digest, by[first]->digest, 32)) {
+			first = i;
+			continue;
+		}
+		by[i]->status = DUPLICATE;
+		by[i]->dup_of = by[first];
+	}
 	free(by);
 }
 
@@ -294,6 +304,8 @@ static void print_result(struct files *f, size_t added, int json)
 
 	for (size_t i = 0; i < f->n; i++) {
 		struct item *it = &f->v[i];
+		if (it->dup_of)
+			memcpy(it->id, it->dup_of->id, sizeof(it->id));
 		const char *status = it->status == NEW ? "registered" :
 				     it->status == UNCHANGED ? "unchanged" :
 							       "duplicate";
@@ -326,14 +338,15 @@ int cmd_register(int argc, char **argv)
 {
 	static const struct cmd_help help = {
 		"prov register PATH... [-r] --license SPDX-EXPR [--payout "
-		"eip155:CHAIN:0xADDR] [--allow USE]... [--deny USE]... [--as NAME]",
+		"eip155:CHAIN:0xADDR] [--allow USE]... [--deny USE]... [--as NAME] "
+		"[--json]",
 		"Hashes each file (SHA-256, in parallel), signs one work record per "
 		"file with the creator's identity, and commits them in one signed "
 		"commit, or nothing at all if any file fails. USE is ai_training, "
 		"ai_generative_training, data_mining or ai_inference. Re-registering "
 		"an unchanged claim is a no-op; a content hash already claimed by "
 		"another identity is still recorded, with a warning.",
-		1, -1,
+		1, -1, 1,
 	};
 	int recursive = 0, json = 0, rc;
 	const char *license = NULL, *payout = NULL, *as = NULL;

@@ -24,7 +24,7 @@ int cmd_remote(int argc, char **argv)
 		"Names another registry to push to and pull from: a path (a "
 		"project folder or its .prov) or a file:// URL, or any URL git "
 		"understands.",
-		1, 3,
+		1, 3, 1,
 	};
 	int json = 0, rc;
 	const struct opt opts[] = { OPT_JSON(&json), OPT_END_ };

@@ -22,7 +22,19 @@ static int claims_cb(const struct store_commit_info *c, enum store_change ch,
 	return 0;
 }
 
-static int show_content(struct store *s, const uint8_t digest[32], int json)
+/* A failed check is an error exit (DESIGN.md), not just a word on screen. */
+static int check_shown(const struct record *r, int *bad)
+{
+	if (record_verify(r)) {
+		fprintf(stderr, "prov: %s\n", prov_error_last());
+		*bad = 1;
+	}
+	prov_error_clear();
+	return 0;
+}
+
+static int show_content(struct store *s, const uint8_t digest[32], int json,
+			int *bad)
 {
 	char hex[65], prefix[80];
 	struct claims cl = { 0 };
@@ -49,6 +61,7 @@ static int show_content(struct store *s, const uint8_t digest[32], int json)
 				json_array_append_new(arr, cli_record_json(r, cl.paths.v[i]));
 			else
 				cli_print_record(r, cl.paths.v[i]);
+			check_shown(r, bad);
 			if (!json && i + 1 < cl.paths.n)
 				putchar('\n');
 		} else {
@@ -71,10 +84,11 @@ int cmd_show(int argc, char **argv)
 		"prov show ID|SHA256|PATH [--json]",
 		"Shows a record by id (sha256:<hex>, or 8+ hex digits of it), or "
 		"every work record about a content hash or a file, in the order "
-		"the registry received them. Signatures are checked as shown.",
-		1, 1,
+		"the registry received them. Signatures are checked as shown; exit 1 "
+		"if any does not verify.",
+		1, 1, 1,
 	};
-	int json = 0, rc;
+	int json = 0, bad = 0, rc;
 	const struct opt opts[] = { OPT_JSON(&json), OPT_END_ };
 	struct strlist args = { 0 };
 	struct store *s = NULL;
@@ -91,14 +105,14 @@ int cmd_show(int argc, char **argv)
 		goto fail;
 	if (!stat(arg, &st) && S_ISREG(st.st_mode)) {
 		if ((rc = sha256_file(digest, NULL, arg)) ||
-		    (rc = show_content(s, digest, json)))
+		    (rc = show_content(s, digest, json, &bad)))
 			goto fail;
-		goto done;
+		goto checked;
 	}
 	/* A full digest names content first; failing that, a record. */
 	if ((strlen(arg) == 64 || strlen(arg) == 71) &&
 	    !sha256_id_parse(digest, arg)) {
-		rc = show_content(s, digest, json);
+		rc = show_content(s, digest, json, &bad);
 		if (rc != PROV_ENOTFOUND)
 			goto check;
 	}
@@ -122,12 +136,16 @@ int cmd_show(int argc, char **argv)
 	} else {
 		cli_print_record(r, path);
 	}
-	goto done;
+	check_shown(r, &bad);
+	goto checked;
 check:
 	if (!rc)
-		goto done;
+		goto checked;
 fail:
 	rc = cli_fail(rc);
+	goto done;
+checked:
+	rc = bad ? EXIT_CHECK : EXIT_OK;
 done:
 	free(path);
 	record_free(r);

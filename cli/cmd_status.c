@@ -51,7 +51,7 @@ int cmd_status(int argc, char **argv)
 		"prov status [--json]",
 		"Shows the registry's path, its records counted by kind, and how "
 		"many are not yet anchored on a chain.",
-		0, 0,
+		0, 0, 1,
 	};
 	int json = 0, rc;
 	const struct opt opts[] = { OPT_JSON(&json), OPT_END_ };

@@ -49,11 +49,9 @@ static void problem(struct check *c, const char *path, const char *commit,
 		json_object_set_new(o, "commit", json_string(commit));
 	json_array_append_new(c->problems, o);
 	if (!c->json)
-		printf("FAIL %s%s%s%s%s\n", path ? path : "", path ? ": " : "",
-		       commit ? "commit " : "", commit ? commit : "",
-		       commit ? ": " : "");
-	if (!c->json)
-		printf("     %s\n", msg.ptr);
+		printf("FAIL %s%s%s%s\n     %s\n", path ? path : "",
+		       path && commit ? " " : "", commit ? "commit " : "",
+		       commit ? commit : "", msg.ptr);
 	buf_release(&msg);
 }
 
@@ -170,7 +168,7 @@ int cmd_verify(int argc, char **argv)
 		"carries a good SSH signature and no record was changed or removed "
 		"once added. Exit 1 if anything fails. This proves who signed each "
 		"claim and that it is unchanged, not that the claim is true.",
-		0, -1,
+		0, -1, 1,
 	};
 	int json = 0, rc;
 	const struct opt opts[] = { OPT_JSON(&json), OPT_END_ };
@@ -225,8 +223,9 @@ int cmd_verify(int argc, char **argv)
 		       "and commit signatures all good\n",
 		       c.n, c.n == 1 ? "" : "s", c.commits, c.commits == 1 ? "" : "s");
 	} else {
-		printf("%zu problem%s in %zu records and %zu commits\n", bad,
-		       bad == 1 ? "" : "s", c.n, c.commits);
+		printf("%zu problem%s in %zu record%s and %zu commit%s\n", bad,
+		       bad == 1 ? "" : "s", c.n, c.n == 1 ? "" : "s", c.commits,
+		       c.commits == 1 ? "" : "s");
 	}
 	rc = bad ? EXIT_CHECK : EXIT_OK;
 	goto done;

@@ -9,11 +9,11 @@
 int cmd_verify_sig(int argc, char **argv)
 {
 	static const struct cmd_help help = {
-		"prov verify-sig FILE [--sig SIGFILE] --key PUBFILE|DID",
+		"prov verify-sig FILE [--sig SIGFILE] --key PUBFILE|DID [--json]",
 		"Verifies a minisign signature (default FILE.minisig) over FILE "
 		"with a minisign public key file or a did:key. Exit 1 if it does "
 		"not verify.",
-		1, 1,
+		1, 1, 0,
 	};
 	int json = 0, rc;
 	const char *sigfile = NULL, *keyarg = NULL;

@@ -7,6 +7,7 @@
 #include "core.h"
 
 #define JSON_MAX (64u << 20)
+#define JCS_INT_MAX ((json_int_t)9007199254740991) /* 2^53 - 1 */
 
 int json_parse(json_t **out, const char *data, size_t n, const char *what)
 {
@@ -119,9 +120,18 @@ static int jcs_value(struct buf *out, const json_t *v, int depth)
 	case JSON_NULL: return buf_puts(out, "null");
 	case JSON_TRUE: return buf_puts(out, "true");
 	case JSON_FALSE: return buf_puts(out, "false");
-	case JSON_INTEGER:
-		return buf_printf(out, "%" JSON_INTEGER_FORMAT,
-				  json_integer_value(v));
+	case JSON_INTEGER: {
+		/* RFC 8785 writes numbers as IEEE doubles; past 2^53 other
+		 * implementations would print different digits (and so compute
+		 * other ids). Large amounts belong in decimal strings. */
+		json_int_t i = json_integer_value(v);
+		if (i > JCS_INT_MAX || i < -JCS_INT_MAX)
+			return prov_error_set(PROV_EINVALID,
+					      "integer %" JSON_INTEGER_FORMAT
+					      " is beyond 2^53-1: use a decimal string",
+					      i);
+		return buf_printf(out, "%" JSON_INTEGER_FORMAT, i);
+	}
 	case JSON_REAL:
 		return prov_error_set(PROV_EINVALID,
 				      "JSON number with a fraction or exponent: "

@@ -308,8 +308,10 @@ int key_load(struct key **out, const char *path, passphrase_fn ask,
 					    k->name);
 			goto done;
 		}
+		pass[0] = '\0';
 		if ((rc = ask(pass, 1024, k->name, payload)))
 			goto done;
+		pass[1023] = '\0'; /* whatever the callback did */
 		if ((rc = derive(sym, pass, salt, (unsigned long long)ops,
 				 (size_t)mem)))
 			goto done;

@@ -1,11 +1,12 @@
 /* minisign public keys and signatures, byte for byte what minisign 0.11
  * writes, so stock `minisign -V` checks what `prov sign` makes.
  *
- * Public key:  "untrusted comment: ...\n" base64("Ed" || keyid[8] || pk[32]) "\n"
- * Signature:   "untrusted comment: ...\n"
- *              base64(alg[2] || keyid[8] || sig[64]) "\n"
- *              "trusted comment: " tc "\n"
- *              base64(global_sig[64]) "\n"
+ * Public key: "untrusted comment: ...\n"
+ *             base64("Ed" || keyid[8] || pk[32]) "\n"
+ * Signature:  "untrusted comment: ...\n"
+ *             base64(alg[2] || keyid[8] || sig[64]) "\n"
+ *             "trusted comment: " tc "\n"
+ *             base64(global_sig[64]) "\n"
  * where alg "ED" signs BLAKE2b-512(file) and the legacy "Ed" signs the file
  * itself, and global_sig signs sig || tc, so the trusted comment cannot be
  * swapped onto another signature. */
@@ -22,19 +23,19 @@
 #include "core.h"
 
 #define UNTRUSTED_PREFIX "untrusted comment: "
-#define TRUSTED_PREFIX "trusted comment: "
-#define ALG_LEGACY "Ed" /* Ed25519 over the file's bytes */
-#define ALG_HASHED "ED" /* Ed25519 over BLAKE2b-512 of the file */
-#define PUBKEY_LEN (2 + 8 + 32)
-#define SIG_LEN (2 + 8 + 64)
+#define TRUSTED_PREFIX	 "trusted comment: "
+#define ALG_LEGACY	 "Ed" /* Ed25519 over the file's bytes */
+#define ALG_HASHED	 "ED" /* Ed25519 over BLAKE2b-512 of the file */
+#define PUBKEY_LEN	 (2 + 8 + 32)
+#define SIG_LEN		 (2 + 8 + 64)
 /* minisign reads the untrusted comment and the trusted comment lines into
  * 1024- and 8192-byte buffers; stay within both so it reads what we write. */
-#define UNTRUSTED_LINE_MAX 1023
+#define UNTRUSTED_LINE_MAX  1023
 #define TRUSTED_COMMENT_MAX (8192 - 2 - (sizeof(TRUSTED_PREFIX) - 1))
-#define SIG_FILE_MAX 16384
+#define SIG_FILE_MAX	    16384
 /* A legacy signature covers the whole file, which must then be in memory. */
 #define LEGACY_FILE_MAX (1u << 30)
-#define READ_SIZE (1u << 20)
+#define READ_SIZE	(1u << 20)
 
 /* Walks text line by line. A line ends at "\n" (minisign also strips a
  * "\r" before it); the last line may lack one. */
@@ -88,8 +89,9 @@ int minisign_pubkey_format(struct buf *out, const struct key *k)
 	memcpy(raw, ALG_LEGACY, 2);
 	memcpy(raw + 2, k->keyid, 8);
 	memcpy(raw + 10, k->pk, 32);
-	if ((rc = buf_printf(out, UNTRUSTED_PREFIX "minisign public key %" PRIX64 "\n",
-			     keyid_number(k->keyid))) ||
+	if ((rc = buf_printf(
+		     out, UNTRUSTED_PREFIX "minisign public key %" PRIX64 "\n",
+		     keyid_number(k->keyid))) ||
 	    (rc = base64_encode(out, raw, sizeof(raw))) ||
 	    (rc = buf_putc(out, '\n'))) {
 		out->len = start;
@@ -101,42 +103,45 @@ int minisign_pubkey_format(struct buf *out, const struct key *k)
 int minisign_pubkey_parse(uint8_t keyid[8], uint8_t pk[32], const char *data,
 			  size_t n)
 {
-	struct lines c = { data, data + n };
+	struct lines c = {data, data + n};
 	uint8_t raw[PUBKEY_LEN + 1];
 	const char *line, *extra;
 	size_t len, extralen, got = 0;
 	int rc;
 
-	/* A whole .pub file, or only its key line (what `minisign -P` takes). */
+	/* A whole .pub file, or only its key line (as `minisign -P` takes). */
 	if ((rc = next_line(&c, &line, &len)) < 0)
-		return rc;
+		return prov_error_wrap("minisign public key");
 	if (rc && has_prefix(line, len, "untrusted comment:")) {
 		if (len > UNTRUSTED_LINE_MAX)
-			return prov_error_set(PROV_EINVALID,
-					      "minisign public key: comment line "
-					      "too long");
+			return prov_error_set(
+				PROV_EINVALID,
+				"minisign public key: comment line "
+				"too long");
 		if ((rc = next_line(&c, &line, &len)) < 0)
-			return rc;
+			return prov_error_wrap("minisign public key");
 	}
 	if (!rc)
 		return prov_error_set(PROV_EINVALID,
 				      "minisign public key: no key line");
 	if ((rc = next_line(&c, &extra, &extralen)) < 0)
-		return rc;
+		return prov_error_wrap("minisign public key");
 	if (rc)
 		return prov_error_set(PROV_EINVALID,
 				      "minisign public key: text after the key "
 				      "line");
 	if (base64_decode(raw, sizeof(raw), &got, line, len) ||
 	    got != PUBKEY_LEN)
-		return prov_error_set(PROV_EINVALID,
-				      "minisign public key: the key line is not "
-				      "base64 of %d bytes",
-				      PUBKEY_LEN);
+		return prov_error_set(
+			PROV_EINVALID,
+			"minisign public key: the key line is not "
+			"base64 of %d bytes",
+			PUBKEY_LEN);
 	if (memcmp(raw, ALG_LEGACY, 2))
-		return prov_error_set(PROV_EINVALID,
-				      "minisign public key: unsupported algorithm "
-				      "(not Ed25519)");
+		return prov_error_set(
+			PROV_EINVALID,
+			"minisign public key: unsupported algorithm "
+			"(not Ed25519)");
 	memcpy(keyid, raw + 2, 8);
 	memcpy(pk, raw + 10, 32);
 	return 0;
@@ -152,7 +157,8 @@ static int blake2b_file(uint8_t out[64], const char *path)
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return prov_error_set(errno == ENOENT ? PROV_ENOTFOUND : PROV_EIO,
+		return prov_error_set(errno == ENOENT ? PROV_ENOTFOUND
+						      : PROV_EIO,
 				      "'%s': %s", path, strerror(errno));
 	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	crypto_generichash_init(&st, NULL, 0, crypto_generichash_BYTES_MAX);
@@ -196,8 +202,8 @@ int minisign_sign_file(struct buf *out, const struct key *k, const char *path,
 	int rc;
 
 	if (!k->sk) {
-		rc = prov_error_set(PROV_EINVALID, "'%s' has no secret key loaded",
-				    k->name);
+		rc = prov_error_set(PROV_EINVALID,
+				    "'%s' has no secret key loaded", k->name);
 		goto done;
 	}
 	if (trusted_comment) {
@@ -222,7 +228,8 @@ int minisign_sign_file(struct buf *out, const struct key *k, const char *path,
 	buf_put(&signed_tc, tc.ptr, tc.len);
 	if ((rc = key_sign(global, k, signed_tc.ptr, signed_tc.len)))
 		goto done;
-	if ((rc = buf_puts(out, UNTRUSTED_PREFIX "signature from prov secret key\n")) ||
+	if ((rc = buf_puts(out, UNTRUSTED_PREFIX
+			   "signature from prov secret key\n")) ||
 	    (rc = base64_encode(out, sigbin, sizeof(sigbin))) ||
 	    (rc = buf_printf(out, "\n" TRUSTED_PREFIX "%s\n", tc.ptr)) ||
 	    (rc = base64_encode(out, global, sizeof(global))) ||
@@ -242,13 +249,13 @@ done:
 struct minisig {
 	uint8_t sig[SIG_LEN]; /* alg || keyid || Ed25519 signature */
 	uint8_t global[64];
-	const char *tc;       /* trusted comment, in the caller's bytes */
+	const char *tc; /* trusted comment, in the caller's bytes */
 	size_t tclen;
 };
 
 static int minisig_parse(struct minisig *m, const char *data, size_t n)
 {
-	struct lines c = { data, data + n };
+	struct lines c = {data, data + n};
 	const char *line;
 	size_t len, got;
 	int rc;
@@ -257,24 +264,26 @@ static int minisig_parse(struct minisig *m, const char *data, size_t n)
 		return prov_error_set(PROV_EINVALID, "larger than %d bytes",
 				      SIG_FILE_MAX);
 	if ((rc = next_line(&c, &line, &len)) <= 0 ||
-	    !has_prefix(line, len, UNTRUSTED_PREFIX) || len > UNTRUSTED_LINE_MAX)
-		return rc < 0 ? rc :
-				prov_error_set(PROV_EINVALID,
+	    !has_prefix(line, len, UNTRUSTED_PREFIX) ||
+	    len > UNTRUSTED_LINE_MAX)
+		return rc < 0 ? rc
+			      : prov_error_set(PROV_EINVALID,
 					       "line 1 is not an untrusted "
 					       "comment");
 	if ((rc = next_line(&c, &line, &len)) <= 0 ||
 	    base64_decode(m->sig, sizeof(m->sig), &got, line, len) ||
 	    got != SIG_LEN)
-		return rc < 0 ? rc :
-				prov_error_set(PROV_EINVALID,
+		return rc < 0 ? rc
+			      : prov_error_set(PROV_EINVALID,
 					       "line 2 is not base64 of a "
 					       "%d-byte signature",
 					       SIG_LEN);
 	if ((rc = next_line(&c, &line, &len)) <= 0 ||
 	    !has_prefix(line, len, TRUSTED_PREFIX))
-		return rc < 0 ? rc :
-				prov_error_set(PROV_EINVALID,
-					       "line 3 is not a trusted comment");
+		return rc < 0 ? rc
+			      : prov_error_set(
+					PROV_EINVALID,
+					"line 3 is not a trusted comment");
 	m->tc = line + strlen(TRUSTED_PREFIX);
 	m->tclen = len - strlen(TRUSTED_PREFIX);
 	if ((rc = check_trusted_comment(m->tc, m->tclen)))
@@ -282,13 +291,13 @@ static int minisig_parse(struct minisig *m, const char *data, size_t n)
 	if ((rc = next_line(&c, &line, &len)) <= 0 ||
 	    base64_decode(m->global, sizeof(m->global), &got, line, len) ||
 	    got != sizeof(m->global))
-		return rc < 0 ? rc :
-				prov_error_set(PROV_EINVALID,
+		return rc < 0 ? rc
+			      : prov_error_set(PROV_EINVALID,
 					       "line 4 is not base64 of a "
 					       "64-byte signature");
 	if ((rc = next_line(&c, &line, &len)) != 0)
-		return rc < 0 ? rc :
-				prov_error_set(PROV_EINVALID,
+		return rc < 0 ? rc
+			      : prov_error_set(PROV_EINVALID,
 					       "text after the signature");
 	if (memcmp(m->sig, ALG_HASHED, 2) && memcmp(m->sig, ALG_LEGACY, 2))
 		return prov_error_set(PROV_EINVALID,
@@ -338,10 +347,11 @@ int minisign_verify_file(const char *sig, size_t siglen, const uint8_t keyid[8],
 	buf_put(&signed_tc, m.sig + 10, 64);
 	buf_put(&signed_tc, m.tc, m.tclen);
 	if (ed25519_verify(m.global, pk, signed_tc.ptr, signed_tc.len)) {
-		rc = prov_error_set(PROV_EVERIFY,
-				    "'%s': the trusted comment's signature does "
-				    "not verify",
-				    path);
+		rc = prov_error_set(
+			PROV_EVERIFY,
+			"'%s': the trusted comment's signature does "
+			"not verify",
+			path);
 		goto done;
 	}
 	if (trusted_comment)

@@ -197,7 +197,8 @@ static int write_index(struct out *o, struct entry *e, size_t n,
 	return out_finish(o, sum);
 }
 
-int pack_write(const char *pack_dir, git_odb *odb, const git_oid *oids, size_t n)
+int pack_write(char pack_name[41], const char *pack_dir, git_odb *odb,
+	       const git_oid *oids, size_t n)
 {
 	struct entry *e = xcalloc(n, sizeof(*e));
 	struct out o = { .fd = -1 };
@@ -208,6 +209,7 @@ int pack_write(const char *pack_dir, git_odb *odb, const git_oid *oids, size_t n
 	size_t m = 0;
 	int rc;
 
+	pack_name[0] = '\0';
 	for (size_t i = 0; i < n; i++)
 		git_oid_cpy(&e[i].oid, &oids[i]);
 	qsort(e, n, sizeof(*e), oid_cmp);
@@ -232,6 +234,7 @@ int pack_write(const char *pack_dir, git_odb *odb, const git_oid *oids, size_t n
 	if ((rc = out_open(&o, tmp_idx.ptr)) || (rc = write_index(&o, e, m, sum)))
 		goto done;
 	hex_encode(hex, sum, 20);
+	memcpy(pack_name, hex, sizeof(hex));
 	buf_printf(&name, "%s/pack-%s.pack", pack_dir, hex);
 	if (rename(tmp_pack.ptr, name.ptr)) {
 		rc = prov_error_set(PROV_EIO, "'%s': %s", name.ptr, strerror(errno));

@@ -14,21 +14,21 @@
 
 #include "core.h"
 
-#define MAGIC "SSHSIG"
-#define MAGIC_LEN 6
+#define MAGIC	    "SSHSIG"
+#define MAGIC_LEN   6
 #define SIG_VERSION 1
-#define KEY_TYPE "ssh-ed25519"
-#define BEGIN_LINE "-----BEGIN SSH SIGNATURE-----"
-#define END_LINE "-----END SSH SIGNATURE-----"
-#define WRAP 70
+#define KEY_TYPE    "ssh-ed25519"
+#define BEGIN_LINE  "-----BEGIN SSH SIGNATURE-----"
+#define END_LINE    "-----END SSH SIGNATURE-----"
+#define WRAP	    70
 /* An Ed25519 signature is about 300 armored bytes; RSA ones are larger, and
  * are read only to say that they are not supported. */
 #define ARMOR_MAX 16384
 
 static int put_u32(struct buf *b, uint32_t v)
 {
-	uint8_t be[4] = { (uint8_t)(v >> 24), (uint8_t)(v >> 16),
-			  (uint8_t)(v >> 8), (uint8_t)v };
+	uint8_t be[4] = {(uint8_t)(v >> 24), (uint8_t)(v >> 16),
+			 (uint8_t)(v >> 8), (uint8_t)v};
 	return buf_put(b, be, 4);
 }
 
@@ -101,7 +101,8 @@ static int pubkey_blob(struct buf *out, const uint8_t pk[32])
 	return 0;
 }
 
-int ssh_pubkey_format(struct buf *out, const uint8_t pk[32], const char *comment)
+int ssh_pubkey_format(struct buf *out, const uint8_t pk[32],
+		      const char *comment)
 {
 	struct buf blob = BUF_INIT;
 	size_t start = out->len;
@@ -109,11 +110,12 @@ int ssh_pubkey_format(struct buf *out, const uint8_t pk[32], const char *comment
 
 	if (comment && strpbrk(comment, "\r\n")) {
 		rc = prov_error_set(PROV_EINVALID,
-				    "SSH key comment '%s' holds a line break",
-				    comment);
+				    "an SSH key comment is one line: no line "
+				    "breaks");
 		goto done;
 	}
-	if ((rc = pubkey_blob(&blob, pk)) || (rc = buf_puts(out, KEY_TYPE " ")) ||
+	if ((rc = pubkey_blob(&blob, pk)) ||
+	    (rc = buf_puts(out, KEY_TYPE " ")) ||
 	    (rc = base64_encode(out, (const uint8_t *)blob.ptr, blob.len)))
 		goto done;
 	if (comment && *comment && (rc = buf_printf(out, " %s", comment)))
@@ -136,7 +138,8 @@ static int signed_data(struct buf *out, const void *ns, size_t nslen,
 	int rc;
 
 	if ((rc = buf_put(out, MAGIC, MAGIC_LEN)) ||
-	    (rc = put_string(out, ns, nslen)) || (rc = put_string(out, "", 0)) ||
+	    (rc = put_string(out, ns, nslen)) ||
+	    (rc = put_string(out, "", 0)) ||
 	    (rc = put_string(out, alg, alglen)) ||
 	    (rc = put_string(out, digest, dlen)))
 		return rc;
@@ -220,10 +223,12 @@ static int dearmor(struct buf *blob, const char *armored, size_t len)
 		if (n && line[n - 1] == '\r')
 			n--;
 		if (!begun) {
-			if (n != strlen(BEGIN_LINE) || memcmp(line, BEGIN_LINE, n))
+			if (n != strlen(BEGIN_LINE) ||
+			    memcmp(line, BEGIN_LINE, n))
 				goto bad;
 			begun = 1;
-		} else if (n == strlen(END_LINE) && !memcmp(line, END_LINE, n)) {
+		} else if (n == strlen(END_LINE) &&
+			   !memcmp(line, END_LINE, n)) {
 			ended = 1;
 		} else {
 			for (size_t i = 0; i < n; i++) {
@@ -263,7 +268,7 @@ done:
 static int ed25519_part(const uint8_t **out, const uint8_t *p, size_t n,
 			size_t want, const char *what)
 {
-	struct reader r = { p, n };
+	struct reader r = {p, n};
 	const uint8_t *type, *val;
 	size_t tlen, vlen;
 
@@ -271,21 +276,24 @@ static int ed25519_part(const uint8_t **out, const uint8_t *p, size_t n,
 		goto bad;
 	if (!string_is(type, tlen, KEY_TYPE)) {
 		if (printable(type, tlen))
-			return prov_error_set(PROV_EINVALID,
-					      "SSH signature: %s is of type '%.*s'; "
-					      "only ssh-ed25519 is supported",
-					      what, (int)tlen, (const char *)type);
-		return prov_error_set(PROV_EINVALID,
-				      "SSH signature: %s is of an unknown type; "
-				      "only ssh-ed25519 is supported",
-				      what);
+			return prov_error_set(
+				PROV_EINVALID,
+				"SSH signature: %s is of type '%.*s'; "
+				"only ssh-ed25519 is supported",
+				what, (int)tlen, (const char *)type);
+		return prov_error_set(
+			PROV_EINVALID,
+			"SSH signature: %s is of an unknown type; "
+			"only ssh-ed25519 is supported",
+			what);
 	}
 	if (get_string(&r, &val, &vlen) || vlen != want || r.left)
 		goto bad;
 	*out = val;
 	return 0;
 bad:
-	return prov_error_set(PROV_EINVALID, "SSH signature: malformed %s", what);
+	return prov_error_set(PROV_EINVALID, "SSH signature: malformed %s",
+			      what);
 }
 
 int sshsig_verify(uint8_t pk[32], const char *armored, size_t len,
@@ -335,8 +343,9 @@ int sshsig_verify(uint8_t pk[32], const char *armored, size_t len,
 		goto done;
 	/* ssh-keygen signs an empty reserved field and checks against one. */
 	if (reslen) {
-		rc = prov_error_set(PROV_EINVALID,
-				    "SSH signature: reserved field is not empty");
+		rc = prov_error_set(
+			PROV_EINVALID,
+			"SSH signature: reserved field is not empty");
 		goto done;
 	}
 	if (!string_is(nsp, nslen, ns)) {
@@ -346,10 +355,11 @@ int sshsig_verify(uint8_t pk[32], const char *armored, size_t len,
 					    "'%.*s', not '%s'",
 					    (int)nslen, (const char *)nsp, ns);
 		else
-			rc = prov_error_set(PROV_EVERIFY,
-					    "SSH signature is not for namespace "
-					    "'%s'",
-					    ns);
+			rc = prov_error_set(
+				PROV_EVERIFY,
+				"SSH signature is not for namespace "
+				"'%s'",
+				ns);
 		goto done;
 	}
 	if (!msg)
@@ -366,14 +376,16 @@ int sshsig_verify(uint8_t pk[32], const char *armored, size_t len,
 				    "(sha256 and sha512 are)");
 		goto done;
 	}
-	if ((rc = signed_data(&toverify, nsp, nslen, alg, alglen, digest, dlen)))
+	if ((rc = signed_data(&toverify, nsp, nslen, alg, alglen, digest,
+			      dlen)))
 		goto done;
 	if (ed25519_verify(sig, keypk, toverify.ptr, toverify.len)) {
 		did_from_pk(did, keypk);
-		rc = prov_error_set(PROV_EVERIFY,
-				    "bad SSH signature: the message is not what "
-				    "%s signed",
-				    did);
+		rc = prov_error_set(
+			PROV_EVERIFY,
+			"bad SSH signature: the message is not what "
+			"%s signed",
+			did);
 		goto done;
 	}
 	memcpy(pk, keypk, 32);

@@ -99,8 +99,9 @@ int statcache_open(struct statcache **out, const char *file)
 	if (rc)
 		goto done;
 	/* A cache that does not parse is dropped, never trusted in part. */
-	if (sscanf(text.ptr, "prov-statcache 1 %" SCNu64, &c->written) != 1)
-		goto done;
+	if (strlen(text.ptr) != text.len ||
+	    sscanf(text.ptr, "prov-statcache 1 %" SCNu64, &c->written) != 1)
+		goto corrupt;
 	line = strchr(text.ptr, '\n');
 	for (; line && *++line; line = next) {
 		struct entry e = { 0 };
@@ -108,15 +109,23 @@ int statcache_open(struct statcache **out, const char *file)
 		int off = 0;
 		next = strchr(line, '\n');
 		if (!next)
-			break;
+			goto corrupt;
 		*next = '\0';
 		if (sscanf(line, "%64s %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64 " %n",
 			   hex, &e.size, &e.mtime, &e.ctime, &e.ino, &off) != 5 ||
 		    !off || hex_decode(e.digest, 32, hex, strlen(hex)))
-			continue;
+			goto corrupt;
 		e.path = xstrdup(line + off);
 		put(c, &e);
 	}
+	goto done;
+corrupt:
+	for (size_t i = 0; i < c->cap; i++) {
+		free(c->slots[i].path);
+		c->slots[i].path = NULL;
+	}
+	c->count = 0;
+	c->written = 0;
 done:
 	prov_error_clear();
 	buf_release(&text);

@@ -515,17 +515,33 @@ done:
 	return rc;
 }
 
-/* Writes every object this transaction made as one pack file, indexed. */
-static int flush_pack(struct store *s)
+/* Writes every object this transaction made as one pack file, indexed;
+ * name gets the pack's name for drop_pack. */
+static int flush_pack(struct store *s, char name[41])
 {
 	struct buf dir = BUF_INIT;
 	int rc;
 
 	buf_printf(&dir, "%s/objects/pack", s->path);
 	/* libgit2 finds the new pack by itself on its next miss. */
-	rc = pack_write(dir.ptr, s->odb, s->written, s->nwritten);
+	rc = pack_write(name, dir.ptr, s->odb, s->written, s->nwritten);
 	buf_release(&dir);
 	return rc;
+}
+
+/* Removes the pack of a commit that lost the race for the branch: nothing
+ * refers to its objects, and every other writer packs its own. The index
+ * goes first, so git never sees an index without its pack. */
+static void drop_pack(struct store *s, const char name[41])
+{
+	struct buf path = BUF_INIT;
+
+	buf_printf(&path, "%s/objects/pack/pack-%s.idx", s->path, name);
+	unlink(path.ptr);
+	buf_clear(&path);
+	buf_printf(&path, "%s/objects/pack/pack-%s.pack", s->path, name);
+	unlink(path.ptr);
+	buf_release(&path);
 }
 
 static int make_commit(git_oid *out, struct store *s, const struct key *k,
@@ -591,6 +607,7 @@ int store_commit(struct store *s, const struct key *k, const char *message,
 	git_commit *parent = NULL;
 	const git_commit *parents[1];
 	git_oid oid;
+	char pack[41];
 	int rc;
 
 	commit_hex[0] = '\0';
@@ -609,8 +626,13 @@ int store_commit(struct store *s, const struct key *k, const char *message,
 	parents[0] = parent;
 	if ((rc = make_commit(&oid, s, k, message, &s->root->oid, parents,
 			      parent ? 1 : 0)) ||
-	    (rc = flush_pack(s)) || (rc = move_branch(s, &oid, message)))
+	    (rc = flush_pack(s, pack)))
 		goto done;
+	if ((rc = move_branch(s, &oid, message))) {
+		if (rc == PROV_ELOCKED) /* the branch surely did not move */
+			drop_pack(s, pack);
+		goto done;
+	}
 	git_oid_tostr(commit_hex, 41, &oid);
 done:
 	git_commit_free(parent);
@@ -1074,6 +1096,7 @@ int store_merge(struct store *s, const char *theirs_hex, const struct key *k,
 	git_tree *ot = NULL, *tt = NULL;
 	git_oid toid, tree, commit;
 	const git_commit *parents[2];
+	char pack[41];
 	int rc;
 
 	*added = 0;
@@ -1113,8 +1136,9 @@ int store_merge(struct store *s, const char *theirs_hex, const struct key *k,
 	parents[1] = theirs;
 	if (!(rc = make_commit(&commit, s, k, "prov pull: merge", &tree, parents,
 			       2)) &&
-	    !(rc = flush_pack(s)))
-		rc = move_branch(s, &commit, "prov pull: merge");
+	    !(rc = flush_pack(s, pack)) &&
+	    (rc = move_branch(s, &commit, "prov pull: merge")) == PROV_ELOCKED)
+		drop_pack(s, pack);
 done:
 	store_abort(s);
 	buf_release(&m.path);

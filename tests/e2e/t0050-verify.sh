@@ -19,7 +19,7 @@ sed -i 's/"sig":"A/"sig":"B/; t; s/"sig":"./"sig":"A/' "work/$f"
 git -C work -c user.name=x -c user.email=x@example.org commit -qam "edit"
 git -C work push -q origin main
 expect_exit 1 prov verify
-expect_grep "^FAIL $f: " "$TMP/out"
+expect_grep "^FAIL $f$" "$TMP/out"
 expect_grep "signature by did:key:.* does not verify" "$TMP/out"
 expect_grep "record was changed after it was added" "$TMP/out"
 expect_grep "commit is not signed" "$TMP/out"
@@ -43,4 +43,4 @@ git -C work -c user.name=x -c user.email=x@example.org commit -qm "remove"
 git -C work push -q origin main
 expect_exit 1 prov verify
 expect_grep "record was removed after it was added" "$TMP/out"
-expect_grep "^FAIL junk.txt: " "$TMP/out"
+expect_grep "^FAIL junk.txt$" "$TMP/out"

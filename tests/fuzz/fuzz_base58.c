@@ -17,15 +17,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!inited++ && core_init())
 		abort();
-	if (base58_decode(out, sizeof(out), &n, (const char *)data, size) == 0) {
+	if (base58_decode(out, sizeof(out), &n, (const char *)data, size) ==
+	    0) {
 		/* The encoder takes at most 1024 bytes; the decoder may
 		 * return a few more. */
 		if (n > sizeof(out) ||
-		    (n <= 1024 && (base58_encode(&back, out, n) ||
-				   back.len != size ||
-				   memcmp(back.ptr, data, size))))
+		    (n <= 1024 &&
+		     (base58_encode(&back, out, n) || back.len != size ||
+		      memcmp(back.ptr, data, size))))
 			abort();
-		if (n && base58_decode(out, n - 1, &n, (const char *)data, size) == 0)
+		if (n && base58_decode(out, n - 1, &n, (const char *)data,
+				       size) == 0)
 			abort();
 	}
 	buf_clear(&back);

@@ -18,8 +18,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!inited++ && core_init())
 		abort();
 	if (base64_decode(out, size, &n, (const char *)data, size) == 0) {
-		if (n > size || base64_encode(&back, out, n) || back.len != size ||
-		    memcmp(back.ptr, data, size))
+		if (n > size || base64_encode(&back, out, n) ||
+		    back.len != size || memcmp(back.ptr, data, size))
 			abort();
 		/* One byte less room than needed must fail cleanly. */
 		if (n && base64_decode(out, n - 1, &small, (const char *)data,

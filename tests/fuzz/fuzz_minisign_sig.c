@@ -49,7 +49,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!inited++)
 		setup();
-	rc = minisign_verify_file((const char *)data, size, keyid, pk, path, &tc);
+	rc = minisign_verify_file((const char *)data, size, keyid, pk, path,
+				  &tc);
 	if (rc == 0 && (!tc || strchr(tc, '\n')))
 		abort();
 	if (rc != 0 && tc)

@@ -78,19 +78,20 @@ static void on_crash(int sig)
 
 int main(int argc, char **argv)
 {
-	const char *prog = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+	const char *prog =
+		strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
 	const char *name = strncmp(prog, "fuzz_", 5) ? prog : prog + 5;
-	const int sigs[] = { SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL };
+	const int sigs[] = {SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL};
 	struct sigaction sa;
-	struct list files = { 0 };
+	struct list files = {0};
 	char *dflt = xasprintf("tests/fuzz/corpus/%s", name);
 
 	snprintf(label, sizeof(label), "%s", name);
 	for (int i = argc > 1 ? 1 : 0; i < argc; i++) {
 		const char *path = argc > 1 ? argv[i] : dflt;
 		if (collect(&files, path)) {
-			printf("not ok - fuzz replay %s ('%s': %s)\n", name, path,
-			       strerror(errno));
+			printf("not ok - fuzz replay %s ('%s': %s)\n", name,
+			       path, strerror(errno));
 			return 1;
 		}
 	}

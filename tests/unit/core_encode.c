@@ -6,7 +6,7 @@
 
 static void hex_vectors(void)
 {
-	const uint8_t in[] = { 0x00, 0x01, 0x7f, 0x80, 0xab, 0xff };
+	const uint8_t in[] = {0x00, 0x01, 0x7f, 0x80, 0xab, 0xff};
 	uint8_t out[6];
 	char text[13];
 
@@ -25,9 +25,9 @@ static void hex_bad_input(void)
 {
 	uint8_t out[4];
 
-	CHECK(hex_decode(out, 2, "abc", 3) == PROV_EINVALID);   /* odd */
+	CHECK(hex_decode(out, 2, "abc", 3) == PROV_EINVALID);	 /* odd */
 	CHECK(hex_decode(out, 2, "abcdef", 6) == PROV_EINVALID); /* too long */
-	CHECK(hex_decode(out, 2, "ab", 2) == PROV_EINVALID);     /* too short */
+	CHECK(hex_decode(out, 2, "ab", 2) == PROV_EINVALID);	 /* too short */
 	CHECK(hex_decode(out, 2, "abcg", 4) == PROV_EINVALID);
 	CHECK(hex_decode(out, 2, "ab c", 4) == PROV_EINVALID);
 	CHECK(hex_decode(out, 2, "0x12", 4) == PROV_EINVALID);
@@ -38,9 +38,13 @@ static void hex_bad_input(void)
 static void base64_vectors(void)
 {
 	static const char *const vec[][2] = {
-		{ "", "" },         { "f", "Zg==" },        { "fo", "Zm8=" },
-		{ "foo", "Zm9v" },  { "foob", "Zm9vYg==" }, { "fooba", "Zm9vYmE=" },
-		{ "foobar", "Zm9vYmFy" },
+		{"", ""},
+		{"f", "Zg=="},
+		{"fo", "Zm8="},
+		{"foo", "Zm9v"},
+		{"foob", "Zm9vYg=="},
+		{"fooba", "Zm9vYmE="},
+		{"foobar", "Zm9vYmFy"},
 	};
 	struct buf b = BUF_INIT;
 	uint8_t out[16];
@@ -70,33 +74,35 @@ static void base64_vectors(void)
 static void base64_bad_input(void)
 {
 	static const char *const bad[] = {
-		"Zg",        /* padding missing */
-		"Zg=",       /* padding short */
-		"Zg===",     /* padding long */
-		"Z===",      /* a lone character */
-		"Zh==",      /* non-zero trailing bits: not canonical */
-		"Zm9=",      /* likewise */
-		"Zm9v!",     /* bad character */
-		"Zm9v\n",    /* trailing newline */
-		" Zm9v",     /* leading space */
-		"Zm 9v",     /* inner space */
-		"Zm9v-_",    /* URL-safe alphabet */
-		"=Zm9",      /* padding first */
-		"Zg==Zg==",  /* padding in the middle */
+		"Zg",	    /* padding missing */
+		"Zg=",	    /* padding short */
+		"Zg===",    /* padding long */
+		"Z===",	    /* a lone character */
+		"Zh==",	    /* non-zero trailing bits: not canonical */
+		"Zm9=",	    /* likewise */
+		"Zm9v!",    /* bad character */
+		"Zm9v\n",   /* trailing newline */
+		" Zm9v",    /* leading space */
+		"Zm 9v",    /* inner space */
+		"Zm9v-_",   /* URL-safe alphabet */
+		"=Zm9",	    /* padding first */
+		"Zg==Zg==", /* padding in the middle */
 	};
 	uint8_t out[16];
 	size_t n;
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
-		CHECK(base64_decode(out, sizeof(out), &n, bad[i], strlen(bad[i])) ==
-		      PROV_EINVALID);
+		CHECK(base64_decode(out, sizeof(out), &n, bad[i],
+				    strlen(bad[i])) == PROV_EINVALID);
 	/* A NUL inside the input. */
 	CHECK(base64_decode(out, sizeof(out), &n, "Zm\0v", 4) == PROV_EINVALID);
 	/* Bytes over 0x7f: libsodium 1.0.18 decodes each as some digit (found
 	 * by tests/fuzz/fuzz_base64), which would give one value many
 	 * spellings, UTF-8 ones in JSON strings included. */
-	CHECK(base64_decode(out, sizeof(out), &n, "Zm9\xbe", 4) == PROV_EINVALID);
-	CHECK(base64_decode(out, sizeof(out), &n, "Zm\xc3\xa9", 4) == PROV_EINVALID);
+	CHECK(base64_decode(out, sizeof(out), &n, "Zm9\xbe", 4) ==
+	      PROV_EINVALID);
+	CHECK(base64_decode(out, sizeof(out), &n, "Zm\xc3\xa9", 4) ==
+	      PROV_EINVALID);
 	/* More bytes than the output holds. */
 	CHECK(base64_decode(out, 5, &n, "Zm9vYmFy", 8) == PROV_EINVALID);
 	CHECK(base64_decode(out, 6, &n, "Zm9vYmFy", 8) == 0 && n == 6);
@@ -108,17 +114,17 @@ static void base58_vectors(void)
 	static const struct {
 		const char *hex, *b58;
 	} vec[] = {
-		{ "", "" },
-		{ "00", "1" },
-		{ "000000", "111" },
-		{ "61", "2g" },
-		{ "626262", "a3gV" },
-		{ "636363", "aPEr" },
-		{ "0000287fb4cd", "11233QC4" },
-		{ "48656c6c6f20576f726c6421", "2NEpo7TZRRrLZSi2U" },
-		{ "00eb15231dfceb60925886b67d065299925915aeb172c06647",
-		  "1NS17iag9jJgTHD1VXjvLCEnZuQ3rJDE9L" },
-		{ "ffffffff", "7YXq9G" },
+		{"", ""},
+		{"00", "1"},
+		{"000000", "111"},
+		{"61", "2g"},
+		{"626262", "a3gV"},
+		{"636363", "aPEr"},
+		{"0000287fb4cd", "11233QC4"},
+		{"48656c6c6f20576f726c6421", "2NEpo7TZRRrLZSi2U"},
+		{"00eb15231dfceb60925886b67d065299925915aeb172c06647",
+		 "1NS17iag9jJgTHD1VXjvLCEnZuQ3rJDE9L"},
+		{"ffffffff", "7YXq9G"},
 	};
 	struct buf b = BUF_INIT;
 	uint8_t in[64], out[64];
@@ -141,15 +147,15 @@ static void base58_vectors(void)
 
 static void base58_bad_input(void)
 {
-	static const char *const bad[] = { "0", "O", "I", "l", "2g ", "+",
-					   "2g\n", "\xc3\xa9" };
+	static const char *const bad[] = {"0",	 "O", "I",    "l",
+					  "2g ", "+", "2g\n", "\xc3\xa9"};
 	uint8_t out[8];
 	size_t n;
 	char big[1500];
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
-		CHECK(base58_decode(out, sizeof(out), &n, bad[i], strlen(bad[i])) ==
-		      PROV_EINVALID);
+		CHECK(base58_decode(out, sizeof(out), &n, bad[i],
+				    strlen(bad[i])) == PROV_EINVALID);
 	CHECK(base58_decode(out, sizeof(out), &n, "2\0g", 3) == PROV_EINVALID);
 	/* Too many bytes for the output, by value and by leading zeros. */
 	CHECK(base58_decode(out, 2, &n, "a3gV", 4) == PROV_EINVALID);

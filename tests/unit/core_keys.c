@@ -28,8 +28,9 @@ static int same_key(const struct key *a, const struct key *b)
 	uint8_t sig[64];
 
 	return strcmp(a->name, b->name) == 0 && memcmp(a->pk, b->pk, 32) == 0 &&
-	       memcmp(a->keyid, b->keyid, 8) == 0 && strcmp(a->did, b->did) == 0 &&
-	       key_sign(sig, b, "m", 1) == 0 && ed25519_verify(sig, a->pk, "m", 1) == 0;
+	       memcmp(a->keyid, b->keyid, 8) == 0 &&
+	       strcmp(a->did, b->did) == 0 && key_sign(sig, b, "m", 1) == 0 &&
+	       ed25519_verify(sig, a->pk, "m", 1) == 0;
 }
 
 static void generate_sign_verify(void)
@@ -235,7 +236,8 @@ static void kdf_cost_capped(void)
 /* The did:key method specification's Ed25519 example. */
 static void did_key_vector(void)
 {
-	const char *did = "did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp";
+	const char *did =
+		"did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp";
 	uint8_t pk[32];
 	char back[DID_MAX];
 	struct key *k = NULL;

@@ -65,7 +65,8 @@ static void pubkey_keyid_unpadded(void)
 	k.keyid[0] = 0x34;
 	k.keyid[1] = 0x12;
 	CHECK(minisign_pubkey_format(&pub, &k) == 0);
-	CHECK(strncmp(pub.ptr, "untrusted comment: minisign public key 1234\nRWQ0Eg",
+	CHECK(strncmp(pub.ptr,
+		      "untrusted comment: minisign public key 1234\nRWQ0Eg",
 		      50) == 0);
 	buf_release(&pub);
 }
@@ -82,29 +83,35 @@ static void pubkey_garbage(void)
 		/* A minisign signature line, not a key ("ED" header). */
 		"RURsx3grfgjJeYw9W+yxyUDBGedyFr2aD2sKTN3tqAdhk2vF5AskJ4TV\n",
 		/* A valid key with a trailing line. */
-		"untrusted comment: x\nRWRsx3grfgjJeYw9W+yxyUDBGedyFr2aD2sKTN3tqAdhk2vF5AskJ4TV\nmore\n",
+		"untrusted comment: "
+		"x\nRWRsx3grfgjJeYw9W+"
+		"yxyUDBGedyFr2aD2sKTN3tqAdhk2vF5AskJ4TV\nmore\n",
 	};
-	const char *good = "untrusted comment: x\n"
-			   "RWRsx3grfgjJeYw9W+yxyUDBGedyFr2aD2sKTN3tqAdhk2vF5AskJ4TV\n";
-	uint8_t raw[43] = { 'E', 'd' };
+	const char *good =
+		"untrusted comment: x\n"
+		"RWRsx3grfgjJeYw9W+yxyUDBGedyFr2aD2sKTN3tqAdhk2vF5AskJ4TV\n";
+	uint8_t raw[43] = {'E', 'd'};
 	struct buf b64 = BUF_INIT;
 
 	CHECK(minisign_pubkey_parse(keyid, pk, good, strlen(good)) == 0);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
-		CHECK(minisign_pubkey_parse(keyid, pk, bad[i], strlen(bad[i])) ==
-		      PROV_EINVALID);
+		CHECK(minisign_pubkey_parse(keyid, pk, bad[i],
+					    strlen(bad[i])) == PROV_EINVALID);
 	/* A byte short, and a byte long. */
 	CHECK(base64_encode(&b64, raw, 41) == 0);
-	CHECK(minisign_pubkey_parse(keyid, pk, b64.ptr, b64.len) == PROV_EINVALID);
+	CHECK(minisign_pubkey_parse(keyid, pk, b64.ptr, b64.len) ==
+	      PROV_EINVALID);
 	buf_clear(&b64);
 	CHECK(base64_encode(&b64, raw, 43) == 0);
-	CHECK(minisign_pubkey_parse(keyid, pk, b64.ptr, b64.len) == PROV_EINVALID);
+	CHECK(minisign_pubkey_parse(keyid, pk, b64.ptr, b64.len) ==
+	      PROV_EINVALID);
 	buf_clear(&b64);
 	CHECK(base64_encode(&b64, raw, 42) == 0);
 	CHECK(minisign_pubkey_parse(keyid, pk, b64.ptr, b64.len) == 0);
 	buf_release(&b64);
 	/* A NUL inside the key line. */
-	CHECK(minisign_pubkey_parse(keyid, pk, "RWRs\0x3grfg", 11) == PROV_EINVALID);
+	CHECK(minisign_pubkey_parse(keyid, pk, "RWRs\0x3grfg", 11) ==
+	      PROV_EINVALID);
 }
 
 static void sign_verify_round_trip(void)
@@ -116,9 +123,11 @@ static void sign_verify_round_trip(void)
 	CHECK(key_generate(&k, "alice") == 0);
 	CHECK(write_text(file, "hello, world\n") == 0);
 	CHECK(minisign_sign_file(&sig, k, file, NULL) == 0);
-	CHECK(strncmp(sig.ptr, "untrusted comment: signature from prov secret key\nRU",
+	CHECK(strncmp(sig.ptr,
+		      "untrusted comment: signature from prov secret key\nRU",
 		      52) == 0);
-	CHECK(minisign_verify_file(sig.ptr, sig.len, k->keyid, k->pk, file, &tc) == 0);
+	CHECK(minisign_verify_file(sig.ptr, sig.len, k->keyid, k->pk, file,
+				   &tc) == 0);
 	/* minisign's default: tab-separated timestamp, file name, "hashed". */
 	CHECK(tc && strncmp(tc, "timestamp:", 10) == 0);
 	CHECK(strstr(tc, "\tfile:round.txt\thashed") != NULL);
@@ -127,18 +136,21 @@ static void sign_verify_round_trip(void)
 
 	buf_clear(&sig);
 	CHECK(minisign_sign_file(&sig, k, file, "release 1.0 \t tab") == 0);
-	CHECK(minisign_verify_file(sig.ptr, sig.len, k->keyid, k->pk, file, &tc) == 0);
+	CHECK(minisign_verify_file(sig.ptr, sig.len, k->keyid, k->pk, file,
+				   &tc) == 0);
 	CHECK_STR(tc, "release 1.0 \t tab");
 	free(tc);
 	tc = NULL;
 	/* No out-parameter is fine too. */
-	CHECK(minisign_verify_file(sig.ptr, sig.len, k->keyid, k->pk, file, NULL) == 0);
+	CHECK(minisign_verify_file(sig.ptr, sig.len, k->keyid, k->pk, file,
+				   NULL) == 0);
 
 	/* An empty file and an empty trusted comment are both valid. */
 	CHECK(write_text(file, "") == 0);
 	buf_clear(&sig);
 	CHECK(minisign_sign_file(&sig, k, file, "") == 0);
-	CHECK(minisign_verify_file(sig.ptr, sig.len, k->keyid, k->pk, file, &tc) == 0);
+	CHECK(minisign_verify_file(sig.ptr, sig.len, k->keyid, k->pk, file,
+				   &tc) == 0);
 	CHECK_STR(tc, "");
 	free(tc);
 	buf_release(&sig);
@@ -180,13 +192,14 @@ static void stock_minisign_verifies_ours(void)
 	CHECK(write_text(pubf, pub.ptr) == 0);
 	CHECK(minisign_sign_file(&sig, k, file, NULL) == 0);
 	CHECK(write_text(sigf, sig.ptr) == 0);
-	cmd = xasprintf("minisign -Vq -p '%s' -m '%s' -x '%s'", pubf, file, sigf);
+	cmd = xasprintf("minisign -Vq -p '%s' -m '%s' -x '%s'", pubf, file,
+			sigf);
 	CHECK(system(cmd) == 0);
 	/* And stock minisign refuses it once the file changes. */
 	CHECK(write_text(file, "some data to sign!\n") == 0);
 	free(cmd);
-	cmd = xasprintf("minisign -Vq -p '%s' -m '%s' -x '%s' 2>/dev/null", pubf,
-			file, sigf);
+	cmd = xasprintf("minisign -Vq -p '%s' -m '%s' -x '%s' 2>/dev/null",
+			pubf, file, sigf);
 	CHECK(system(cmd) != 0);
 	free(cmd);
 	buf_release(&pub);
@@ -201,7 +214,8 @@ static void stock_minisign_verifies_ours(void)
 static void we_verify_stock_minisign(void)
 {
 	char *pubf = path_in_tmp("stock.pub"), *skf = path_in_tmp("stock.key");
-	char *file = path_in_tmp("stock.txt"), *sigf = path_in_tmp("stock.txt.minisig");
+	char *file = path_in_tmp("stock.txt"),
+	     *sigf = path_in_tmp("stock.txt.minisig");
 	char *cmd = NULL, *tc = NULL;
 	struct buf pub = BUF_INIT, sig = BUF_INIT;
 	uint8_t keyid[8], pk[32];
@@ -213,11 +227,13 @@ static void we_verify_stock_minisign(void)
 	CHECK(write_text(file, "signed by the real minisign\n") == 0);
 
 	free(cmd);
-	cmd = xasprintf("minisign -S -s '%s' -m '%s' -t 'stock comment' >/dev/null",
-			skf, file);
+	cmd = xasprintf(
+		"minisign -S -s '%s' -m '%s' -t 'stock comment' >/dev/null",
+		skf, file);
 	CHECK(system(cmd) == 0);
 	CHECK(read_text(&sig, sigf) == 0);
-	CHECK(minisign_verify_file(sig.ptr, sig.len, keyid, pk, file, &tc) == 0);
+	CHECK(minisign_verify_file(sig.ptr, sig.len, keyid, pk, file, &tc) ==
+	      0);
 	CHECK_STR(tc, "stock comment");
 	free(tc);
 	tc = NULL;
@@ -228,7 +244,8 @@ static void we_verify_stock_minisign(void)
 	CHECK(system(cmd) == 0);
 	CHECK(read_text(&sig, sigf) == 0);
 	CHECK(strstr(sig.ptr, "\nRW") != NULL);
-	CHECK(minisign_verify_file(sig.ptr, sig.len, keyid, pk, file, NULL) == 0);
+	CHECK(minisign_verify_file(sig.ptr, sig.len, keyid, pk, file, NULL) ==
+	      0);
 	CHECK(write_text(file, "signed by the real minisign?\n") == 0);
 	CHECK(minisign_verify_file(sig.ptr, sig.len, keyid, pk, file, NULL) ==
 	      PROV_EVERIFY);
@@ -252,8 +269,8 @@ static void tampering_fails(void)
 	CHECK(minisign_sign_file(&sig, k, file, "tc") == 0);
 
 	CHECK(write_text(file, "0riginal\n") == 0);
-	CHECK(minisign_verify_file(sig.ptr, sig.len, k->keyid, k->pk, file, &tc) ==
-	      PROV_EVERIFY);
+	CHECK(minisign_verify_file(sig.ptr, sig.len, k->keyid, k->pk, file,
+				   &tc) == PROV_EVERIFY);
 	CHECK(tc == NULL);
 	CHECK(strstr(prov_error_last(), "tamper.txt") != NULL);
 	CHECK(write_text(file, "original\n") == 0);
@@ -263,15 +280,16 @@ static void tampering_fails(void)
 	p = strstr(bad.ptr, "trusted comment: tc");
 	CHECK(p != NULL);
 	p[18] = 'C';
-	CHECK(minisign_verify_file(bad.ptr, bad.len, k->keyid, k->pk, file, &tc) ==
-	      PROV_EVERIFY);
+	CHECK(minisign_verify_file(bad.ptr, bad.len, k->keyid, k->pk, file,
+				   &tc) == PROV_EVERIFY);
 	CHECK(strstr(prov_error_last(), "trusted comment") != NULL);
 
 	/* The untrusted comment may change freely. */
 	buf_clear(&bad);
 	buf_puts(&bad, "untrusted comment: anything at all");
 	buf_puts(&bad, strchr(sig.ptr, '\n'));
-	CHECK(minisign_verify_file(bad.ptr, bad.len, k->keyid, k->pk, file, NULL) == 0);
+	CHECK(minisign_verify_file(bad.ptr, bad.len, k->keyid, k->pk, file,
+				   NULL) == 0);
 
 	/* CRLF line ends, as minisign itself accepts. */
 	buf_clear(&bad);
@@ -280,7 +298,8 @@ static void tampering_fails(void)
 			buf_putc(&bad, '\r');
 		buf_putc(&bad, sig.ptr[i]);
 	}
-	CHECK(minisign_verify_file(bad.ptr, bad.len, k->keyid, k->pk, file, NULL) == 0);
+	CHECK(minisign_verify_file(bad.ptr, bad.len, k->keyid, k->pk, file,
+				   NULL) == 0);
 	buf_release(&sig);
 	buf_release(&bad);
 	key_free(k);
@@ -297,12 +316,12 @@ static void wrong_key_fails(void)
 	CHECK(key_generate(&b, "bob") == 0);
 	CHECK(write_text(file, "data\n") == 0);
 	CHECK(minisign_sign_file(&sig, a, file, "tc") == 0);
-	CHECK(minisign_verify_file(sig.ptr, sig.len, b->keyid, b->pk, file, NULL) ==
-	      PROV_EVERIFY);
+	CHECK(minisign_verify_file(sig.ptr, sig.len, b->keyid, b->pk, file,
+				   NULL) == PROV_EVERIFY);
 	CHECK(strstr(prov_error_last(), "signature was made by key") != NULL);
 	/* Same key id, another key: the signature itself must fail. */
-	CHECK(minisign_verify_file(sig.ptr, sig.len, a->keyid, b->pk, file, NULL) ==
-	      PROV_EVERIFY);
+	CHECK(minisign_verify_file(sig.ptr, sig.len, a->keyid, b->pk, file,
+				   NULL) == PROV_EVERIFY);
 	buf_release(&sig);
 	key_free(a);
 	key_free(b);
@@ -339,33 +358,34 @@ static void garbage_signatures(void)
 		for (int i = 0; i < 4; i++)
 			if (i != skip)
 				buf_put(&bad, lines[i], lens[i]);
-		CHECK(minisign_verify_file(bad.ptr, bad.len, k->keyid, k->pk, file,
-					   NULL) == PROV_EINVALID);
+		CHECK(minisign_verify_file(bad.ptr, bad.len, k->keyid, k->pk,
+					   file, NULL) == PROV_EINVALID);
 	}
 	/* Every truncation of the file but the one dropping the final "\n". */
 	for (size_t n = 0; n < sig.len - 1; n++)
-		CHECK(minisign_verify_file(sig.ptr, n, k->keyid, k->pk, file, NULL) < 0);
-	CHECK(minisign_verify_file(sig.ptr, sig.len - 1, k->keyid, k->pk, file, NULL) ==
-	      0);
+		CHECK(minisign_verify_file(sig.ptr, n, k->keyid, k->pk, file,
+					   NULL) < 0);
+	CHECK(minisign_verify_file(sig.ptr, sig.len - 1, k->keyid, k->pk, file,
+				   NULL) == 0);
 	/* Trailing text. */
 	buf_clear(&bad);
 	buf_put(&bad, sig.ptr, sig.len);
 	buf_puts(&bad, "extra\n");
-	CHECK(minisign_verify_file(bad.ptr, bad.len, k->keyid, k->pk, file, NULL) ==
-	      PROV_EINVALID);
+	CHECK(minisign_verify_file(bad.ptr, bad.len, k->keyid, k->pk, file,
+				   NULL) == PROV_EINVALID);
 	/* An unknown algorithm: "RUR" ("ED") becomes "RVR" ("EU"). */
 	buf_clear(&bad);
 	buf_put(&bad, sig.ptr, sig.len);
 	CHECK(bad.ptr[lens[0] + 1] == 'U');
 	bad.ptr[lens[0] + 1] = 'V';
-	CHECK(minisign_verify_file(bad.ptr, bad.len, k->keyid, k->pk, file, NULL) ==
-	      PROV_EINVALID);
+	CHECK(minisign_verify_file(bad.ptr, bad.len, k->keyid, k->pk, file,
+				   NULL) == PROV_EINVALID);
 	/* The trusted-comment prefix misspelt. */
 	buf_clear(&bad);
 	buf_put(&bad, sig.ptr, sig.len);
 	bad.ptr[lens[0] + lens[1]] = 'T';
-	CHECK(minisign_verify_file(bad.ptr, bad.len, k->keyid, k->pk, file, NULL) ==
-	      PROV_EINVALID);
+	CHECK(minisign_verify_file(bad.ptr, bad.len, k->keyid, k->pk, file,
+				   NULL) == PROV_EINVALID);
 	buf_release(&sig);
 	buf_release(&bad);
 	key_free(k);

@@ -65,7 +65,8 @@ static void pubkey_matches_ssh_keygen(void)
 	struct buf text = BUF_INIT, ours = BUF_INIT;
 	uint8_t pk[32];
 
-	CHECK(run("ssh-keygen -q -t ed25519 -N '' -C 'me@host' -f '%s'", key) == 0);
+	CHECK(run("ssh-keygen -q -t ed25519 -N '' -C 'me@host' -f '%s'", key) ==
+	      0);
 	CHECK(buf_read_file(&text, pub, 0) == 0);
 	CHECK(pk_from_publine(pk, text.ptr) == 0);
 	CHECK(ssh_pubkey_format(&ours, pk, "me@host") == 0);
@@ -90,12 +91,14 @@ static void round_trip(void)
 	CHECK(key_generate(&k, "alice") == 0);
 	CHECK(sshsig_sign(&sig, k, "git", msg, strlen(msg)) == 0);
 	CHECK(strncmp(sig.ptr, "-----BEGIN SSH SIGNATURE-----\n", 30) == 0);
-	CHECK(sig.len > 28 &&
-	      strcmp(sig.ptr + sig.len - 28, "-----END SSH SIGNATURE-----\n") == 0);
-	CHECK(sshsig_verify(pk, sig.ptr, sig.len, "git", msg, strlen(msg)) == 0);
+	CHECK(sig.len > 28 && strcmp(sig.ptr + sig.len - 28,
+				     "-----END SSH SIGNATURE-----\n") == 0);
+	CHECK(sshsig_verify(pk, sig.ptr, sig.len, "git", msg, strlen(msg)) ==
+	      0);
 	CHECK(memcmp(pk, k->pk, 32) == 0);
 	/* Without the final newline, as git may hand it over. */
-	CHECK(sshsig_verify(pk, sig.ptr, sig.len - 1, "git", msg, strlen(msg)) == 0);
+	CHECK(sshsig_verify(pk, sig.ptr, sig.len - 1, "git", msg,
+			    strlen(msg)) == 0);
 	/* An empty message. */
 	buf_clear(&sig);
 	CHECK(sshsig_sign(&sig, k, "file", NULL, 0) == 0);
@@ -144,27 +147,30 @@ static void ssh_keygen_verifies_ours(void)
 static void we_verify_ssh_keygen(void)
 {
 	char *key = path_in_tmp("signer"), *pubf = xasprintf("%s.pub", key);
-	char *msgf = path_in_tmp("theirs.msg"), *sigf = xasprintf("%s.sig", msgf);
+	char *msgf = path_in_tmp("theirs.msg"),
+	     *sigf = xasprintf("%s.sig", msgf);
 	char *sig256 = path_in_tmp("theirs256.sig");
 	struct buf pub = BUF_INIT, sig = BUF_INIT, ours = BUF_INIT;
 	struct key *k = NULL;
 	uint8_t want[32], pk[32];
 	const char *a, *b;
 
-	CHECK(run("ssh-keygen -q -t ed25519 -N '' -C signer -f '%s'", key) == 0);
+	CHECK(run("ssh-keygen -q -t ed25519 -N '' -C signer -f '%s'", key) ==
+	      0);
 	CHECK(buf_read_file(&pub, pubf, 0) == 0);
 	CHECK(pk_from_publine(want, pub.ptr) == 0);
 	CHECK(write_bytes(msgf, msg, strlen(msg)) == 0);
 	CHECK(run("ssh-keygen -q -Y sign -n git -f '%s' '%s' 2>/dev/null", key,
 		  msgf) == 0);
 	CHECK(buf_read_file(&sig, sigf, 0) == 0);
-	CHECK(sshsig_verify(pk, sig.ptr, sig.len, "git", msg, strlen(msg)) == 0);
+	CHECK(sshsig_verify(pk, sig.ptr, sig.len, "git", msg, strlen(msg)) ==
+	      0);
 	CHECK(memcmp(pk, want, 32) == 0);
 	CHECK(sshsig_verify(pk, sig.ptr, sig.len, "file", msg, strlen(msg)) ==
 	      PROV_EVERIFY);
 	CHECK(strstr(prov_error_last(), "'git'") != NULL);
-	CHECK(sshsig_verify(pk, sig.ptr, sig.len, "git", msg, strlen(msg) - 1) ==
-	      PROV_EVERIFY);
+	CHECK(sshsig_verify(pk, sig.ptr, sig.len, "git", msg,
+			    strlen(msg) - 1) == PROV_EVERIFY);
 
 	/* Ours has the same structure: same length, same line breaks. */
 	CHECK(key_generate(&k, "alice") == 0);
@@ -181,8 +187,10 @@ static void we_verify_ssh_keygen(void)
 		  key, msgf, sig256) == 0);
 	buf_clear(&sig);
 	CHECK(buf_read_file(&sig, sig256, 0) == 0);
-	CHECK(sshsig_verify(pk, sig.ptr, sig.len, "git", msg, strlen(msg)) == 0);
-	CHECK(sshsig_verify(pk, sig.ptr, sig.len, "git", msg, 3) == PROV_EVERIFY);
+	CHECK(sshsig_verify(pk, sig.ptr, sig.len, "git", msg, strlen(msg)) ==
+	      0);
+	CHECK(sshsig_verify(pk, sig.ptr, sig.len, "git", msg, 3) ==
+	      PROV_EVERIFY);
 	buf_release(&pub);
 	buf_release(&sig);
 	buf_release(&ours);
@@ -234,13 +242,14 @@ static void tampering_fails(void)
 		buf_clear(&bad);
 		buf_put(&bad, sig.ptr, sig.len);
 		bad.ptr[i] = bad.ptr[i] == 'A' ? 'B' : 'A';
-		CHECK(sshsig_verify(pk, bad.ptr, bad.len, "git", msg, strlen(msg)) < 0);
+		CHECK(sshsig_verify(pk, bad.ptr, bad.len, "git", msg,
+				    strlen(msg)) < 0);
 	}
 	/* Every truncation. */
 	for (size_t i = 0; i < sig.len - 1; i++)
 		CHECK(sshsig_verify(pk, sig.ptr, i, "git", msg, strlen(msg)) ==
 		      PROV_EINVALID);
-	/* Trailing junk, a missing BEGIN line, a blank line, a bad character. */
+	/* Trailing junk, no BEGIN line, a blank line, a bad character. */
 	buf_clear(&bad);
 	buf_put(&bad, sig.ptr, sig.len);
 	buf_puts(&bad, "junk\n");
@@ -270,8 +279,9 @@ static void tampering_fails(void)
 		for (; *p != '-'; p++)
 			if (*p != '\n')
 				buf_putc(&b64, *p);
-		CHECK(base64_decode(raw, sizeof(raw), &n, b64.ptr, b64.len) == 0);
-		/* magic 6, version 4, key 4+51, namespace 4+3: reserved at 72. */
+		CHECK(base64_decode(raw, sizeof(raw), &n, b64.ptr, b64.len) ==
+		      0);
+		/* magic 6, version 4, key 4+51, namespace 4+3: reserved. */
 		off = 6 + 4 + 4 + 51 + 4 + 3;
 		CHECK(raw[off + 3] == 0);
 		buf_put(&blob, raw, off);
@@ -281,14 +291,15 @@ static void tampering_fails(void)
 		buf_puts(&bad, "-----BEGIN SSH SIGNATURE-----\n");
 		base64_encode(&bad, (const uint8_t *)blob.ptr, blob.len);
 		buf_puts(&bad, "\n-----END SSH SIGNATURE-----\n");
-		CHECK(sshsig_verify(pk, bad.ptr, bad.len, "git", msg, strlen(msg)) ==
-		      PROV_EINVALID);
+		CHECK(sshsig_verify(pk, bad.ptr, bad.len, "git", msg,
+				    strlen(msg)) == PROV_EINVALID);
 		/* The same blob unchanged, in one long line, is fine. */
 		buf_clear(&bad);
 		buf_puts(&bad, "-----BEGIN SSH SIGNATURE-----\n");
 		base64_encode(&bad, raw, n);
 		buf_puts(&bad, "\r\n-----END SSH SIGNATURE-----\r\n");
-		CHECK(sshsig_verify(pk, bad.ptr, bad.len, "git", msg, strlen(msg)) == 0);
+		CHECK(sshsig_verify(pk, bad.ptr, bad.len, "git", msg,
+				    strlen(msg)) == 0);
 		buf_release(&b64);
 	}
 	buf_release(&sig);
