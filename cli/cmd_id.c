@@ -1,5 +1,6 @@
 /* prov id new|list|show|export: Ed25519 identities in $PROV_HOME/keys. */
 #include <dirent.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,9 +99,11 @@ static json_t *key_json(const struct key *k, const char *path)
 	char keyid[17];
 	json_t *o;
 
-	/* minisign prints the key id as a little-endian 64-bit number. */
-	for (int i = 0; i < 8; i++)
-		snprintf(keyid + 2 * i, 3, "%02X", k->keyid[7 - i]);
+	/* As minisign prints it: the 8 bytes as a little-endian number. */
+	uint64_t id = 0;
+	for (int i = 7; i >= 0; i--)
+		id = id << 8 | k->keyid[i];
+	snprintf(keyid, sizeof(keyid), "%" PRIX64, id);
 	ssh_pubkey_format(&ssh, k->pk, k->name);
 	if (ssh.len && ssh.ptr[ssh.len - 1] == '\n')
 		ssh.ptr[--ssh.len] = '\0';

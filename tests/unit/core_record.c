@@ -10,10 +10,10 @@
 
 /* The canonical form of license_payload(), written out by hand, and its
  * SHA-256 (from sha256sum). */
-#define LICENSE_JCS                                                          \
+#define LICENSE_JCS                                                            \
 	"{\"kind\":\"license\",\"name\":\"CC-BY-4.0\",\"note\":\"hello\","     \
 	"\"terms\":{\"a\":[1,\"x\"],\"b\":2},\"version\":4}"
-#define LICENSE_HEX                                                          \
+#define LICENSE_HEX                                                            \
 	"c076bba0cf72d334226770812b647ad20b8f193edbc5f93296a3a221f549ab4d"
 
 static json_t *license_payload(void)
@@ -156,7 +156,8 @@ static int tamper(struct buf *out, const struct buf *env, char what,
 		base64_encode(&b64, raw, n);
 		json_object_set_new(sig, "sig", json_string(b64.ptr));
 	} else if (what == 'p') {
-		const char *s = json_string_value(json_object_get(doc, "payload"));
+		const char *s =
+			json_string_value(json_object_get(doc, "payload"));
 		if (!s || base64_decode(raw, sizeof(raw) - 1, &n, s, strlen(s)))
 			goto done;
 		raw[n] = '\0';
@@ -259,8 +260,8 @@ static void parse_refuses(void)
 	CHECK(parse_signed(LICENSE_TYPE, "{\"kind\":\"license\",\"n\":1}", k) ==
 	      0);
 	/* not canonical: whitespace, member order, escapes */
-	CHECK(parse_signed(LICENSE_TYPE, "{\"kind\":\"license\", \"n\":1}", k) ==
-	      PROV_EVERIFY);
+	CHECK(parse_signed(LICENSE_TYPE, "{\"kind\":\"license\", \"n\":1}",
+			   k) == PROV_EVERIFY);
 	CHECK(strstr(prov_error_last(), "canonical") != NULL);
 	CHECK(parse_signed(LICENSE_TYPE, "{\"n\":1,\"kind\":\"license\"}", k) ==
 	      PROV_EVERIFY);
@@ -297,9 +298,9 @@ static void parse_refuses(void)
 	key_free(k);
 }
 
-/* ---- store paths and work records ----------------------------------------- */
+/* ---- store paths and work records ---------------------------------------- */
 
-#define CONTENT_HEX                                                          \
+#define CONTENT_HEX                                                            \
 	"abcd02030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
 
 static void cat_claim(struct work_claim *c)
@@ -362,8 +363,8 @@ static void paths(void)
 	CHECK(record_path(&path, r) == 0);
 	CHECK_STR(path.ptr, "records/license/c0/" LICENSE_HEX ".json");
 	CHECK(record_path_check(r, path.ptr) == 0);
-	CHECK(record_path_check(r, "records/license/c1/" LICENSE_HEX
-				   ".json") == PROV_EVERIFY);
+	CHECK(record_path_check(r, "records/license/c1/" LICENSE_HEX ".json") ==
+	      PROV_EVERIFY);
 	CHECK(record_path_check(r, "records/work/c0/" LICENSE_HEX ".json") ==
 	      PROV_EVERIFY);
 	CHECK(record_path_check(r, "records/license/c0/" LICENSE_HEX) ==
@@ -392,7 +393,8 @@ static void work_payload_fields(void)
 	struct work_claim c;
 	json_t *p = NULL;
 	struct buf canon = BUF_INIT;
-	const char *did = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK";
+	const char *did =
+		"did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK";
 	char id[RECORD_ID_MAX], *want = NULL;
 	uint8_t digest[32];
 
@@ -425,7 +427,8 @@ static void work_payload_fields(void)
 			 "\",\"size\":5000000000},\"created\":"
 			 "\"1970-01-01T00:00:00Z\",\"creator\":\"%s\","
 			 "\"kind\":\"work\",\"license\":\"CC-BY-4.0\","
-			 "\"payout\":\"eip155:1:0x52908400098527886E0F7030069857D2E4169EE7\","
+			 "\"payout\":\"eip155:1:"
+			 "0x52908400098527886E0F7030069857D2E4169EE7\","
 			 "\"training\":{\"ai_generative_training\":"
 			 "\"constrained\",\"ai_inference\":\"notAllowed\","
 			 "\"ai_training\":\"notAllowed\",\"data_mining\":"
@@ -462,26 +465,27 @@ static void work_payload_fields(void)
 static void same_claim(void)
 {
 	struct work_claim c, d;
-	const char *did = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK";
+	const char *did =
+		"did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK";
 	json_t *a, *b;
 
 	cat_claim(&c);
 	a = work_payload(&c, did, 1767323045);
 
-#define COMPARE(expect, edit, who, when)                                    \
-	do {                                                                 \
-		d = c;                                                       \
-		edit;                                                        \
-		b = work_payload(&d, who, when);                             \
-		if (work_same_claim(a, b) != (expect) ||                     \
-		    work_same_claim(b, a) != (expect)) {                     \
-			fprintf(stderr, "same_claim after '%s' is not %d\n", \
-				#edit, expect);                              \
-			json_decref(b);                                      \
-			json_decref(a);                                      \
-			CHECK(0);                                            \
-		}                                                            \
-		json_decref(b);                                              \
+#define COMPARE(expect, edit, who, when)                                       \
+	do {                                                                   \
+		d = c;                                                         \
+		edit;                                                          \
+		b = work_payload(&d, who, when);                               \
+		if (work_same_claim(a, b) != (expect) ||                       \
+		    work_same_claim(b, a) != (expect)) {                       \
+			fprintf(stderr, "same_claim after '%s' is not %d\n",   \
+				#edit, expect);                                \
+			json_decref(b);                                        \
+			json_decref(a);                                        \
+			CHECK(0);                                              \
+		}                                                              \
+		json_decref(b);                                                \
 	} while (0)
 
 	CHECK(work_same_claim(a, a) == 1);
@@ -493,7 +497,9 @@ static void same_claim(void)
 	COMPARE(0, d.license = "CC-BY-4.0 OR MIT", did, 1767323045);
 	COMPARE(0, d.sha256[31] ^= 1, did, 1767323045);
 	COMPARE(0, d.size = 1235, did, 1767323045);
-	COMPARE(0, d.payout = "eip155:1:0x52908400098527886E0F7030069857D2E4169EE7",
+	COMPARE(0,
+		d.payout =
+			"eip155:1:0x52908400098527886E0F7030069857D2E4169EE7",
 		did, 1767323045);
 	COMPARE(0, d.training[2] = NULL, did, 1767323045);
 	COMPARE(0, d.training[2] = "notAllowed", did, 1767323045);

@@ -40,8 +40,8 @@ static uint64_t ns_of(struct timespec ts)
 
 static struct timespec ts_of(uint64_t ns)
 {
-	struct timespec ts = { (time_t)(ns / 1000000000u),
-			       (long)(ns % 1000000000u) };
+	struct timespec ts = {(time_t)(ns / 1000000000u),
+			      (long)(ns % 1000000000u)};
 	return ts;
 }
 
@@ -225,9 +225,9 @@ static void racy_real_files(void)
 	clock_gettime(CLOCK_REALTIME, &now);
 	CHECK(write_text(old, "old bytes") == 0);
 	CHECK(write_text(future, "future bytes") == 0);
-	times[0] = times[1] = (struct timespec){ now.tv_sec - 3600, 5 };
+	times[0] = times[1] = (struct timespec){now.tv_sec - 3600, 5};
 	CHECK(utimensat(AT_FDCWD, old, times, 0) == 0);
-	times[0] = times[1] = (struct timespec){ now.tv_sec + 3600, 5 };
+	times[0] = times[1] = (struct timespec){now.tv_sec + 3600, 5};
 	CHECK(utimensat(AT_FDCWD, future, times, 0) == 0);
 	CHECK(stat(old, &so) == 0 && stat(future, &sf) == 0);
 
@@ -259,7 +259,7 @@ static void changes_miss(void)
 	uint8_t d[32];
 
 	clock_gettime(CLOCK_REALTIME, &now);
-	times[0] = times[1] = (struct timespec){ now.tv_sec - 3600, 777 };
+	times[0] = times[1] = (struct timespec){now.tv_sec - 3600, 777};
 	CHECK(write_text(f, "0123456789") == 0);
 	CHECK(utimensat(AT_FDCWD, f, times, 0) == 0);
 	CHECK(stat(f, &st) == 0);
@@ -337,22 +337,21 @@ static void corrupt(void)
 		const char *what;
 		const char *parts[6];
 	} cases[] = {
-		{ "well-formed", { header.ptr, la.ptr, lb.ptr, NULL } },
-		{ "another version",
-		  { "prov-statcache 2 1600000000000001000\n", la.ptr, lb.ptr,
-		    NULL } },
-		{ "no header", { la.ptr, lb.ptr, NULL } },
-		{ "a bad time",
-		  { "prov-statcache 1 x\n", la.ptr, lb.ptr, NULL } },
-		{ "a garbled line",
-		  { header.ptr, la.ptr, "garbage\n", lb.ptr, NULL } },
-		{ "a bad digest", { header.ptr, la.ptr, badhex.ptr, NULL } },
-		{ "a short line",
-		  { header.ptr, la.ptr, "abcd 1 2 3\n", lb.ptr, NULL } },
-		{ "an empty line", { header.ptr, la.ptr, "\n", lb.ptr, NULL } },
-		{ "a cut last line",
-		  { header.ptr, la.ptr, lb.ptr, "0123abc", NULL } },
-		{ "a NUL", { header.ptr, la.ptr, lb.ptr, NUL, "junk\n", NULL } },
+		{"well-formed", {header.ptr, la.ptr, lb.ptr, NULL}},
+		{"another version",
+		 {"prov-statcache 2 1600000000000001000\n", la.ptr, lb.ptr,
+		  NULL}},
+		{"no header", {la.ptr, lb.ptr, NULL}},
+		{"a bad time", {"prov-statcache 1 x\n", la.ptr, lb.ptr, NULL}},
+		{"a garbled line",
+		 {header.ptr, la.ptr, "garbage\n", lb.ptr, NULL}},
+		{"a bad digest", {header.ptr, la.ptr, badhex.ptr, NULL}},
+		{"a short line",
+		 {header.ptr, la.ptr, "abcd 1 2 3\n", lb.ptr, NULL}},
+		{"an empty line", {header.ptr, la.ptr, "\n", lb.ptr, NULL}},
+		{"a cut last line",
+		 {header.ptr, la.ptr, lb.ptr, "0123abc", NULL}},
+		{"a NUL", {header.ptr, la.ptr, lb.ptr, NUL, "junk\n", NULL}},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
