@@ -57,16 +57,15 @@ int cmd_pull(int argc, char **argv)
 		goto report;
 	/* Only a real merge needs a key; a fast-forward does not. */
 	rc = store_merge(s, theirs, NULL, check_incoming, NULL, &added);
-	if (rc == PROV_EINVALID && !k) {
-		if (cli_load_identity(&k, as) ||
-		    store_merge(s, theirs, k, check_incoming, NULL, &added)) {
-			rc = cli_fail(prov_error_code());
-			goto done;
-		}
+	if (rc == STORE_NEEDS_KEY) {
+		if ((rc = cli_load_identity(&k, as)) ||
+		    (rc = store_merge(s, theirs, k, check_incoming, NULL, &added)))
+			rc = cli_fail(rc);
 	} else if (rc) {
 		rc = cli_fail(rc);
-		goto done;
 	}
+	if (rc)
+		goto done;
 	rc = 0;
 report:
 	if (json) {

@@ -363,8 +363,10 @@ int store_fetch(struct store *s, const char *name, char theirs[41]);
 /* Merges commit theirs into the branch as a union of files; the same path
  * with different bytes is PROV_ECONFLICT naming the path. Calls check on every
  * file that is new to us before anything is written. *added gets the number
- * of new files. A merge commit is signed with k (needed unless the merge is
- * a fast-forward or a no-op). */
+ * of new files. A merge commit is signed with k; with k NULL and a merge
+ * commit needed, nothing is written and STORE_NEEDS_KEY (positive) is
+ * returned, so the caller can load an identity only when one is needed. */
+#define STORE_NEEDS_KEY 1
 typedef int (*store_check_fn)(const char *path, const void *data, size_t n,
 			      void *payload);
 int store_merge(struct store *s, const char *theirs, const struct key *k,

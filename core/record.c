@@ -130,7 +130,11 @@ static const char *work_content_hash(const json_t *payload)
 		json_object_get(json_object_get(payload, "content"), "sha256"));
 	uint8_t d[32];
 
-	return h && strlen(h) == 64 && !hex_decode(d, 32, h, 64) ? h : NULL;
+	/* Lowercase only: one content, one spelling, one folder. */
+	return h && strlen(h) == 64 && strspn(h, "0123456789abcdef") == 64 &&
+			       !hex_decode(d, 32, h, 64) ?
+		       h :
+		       NULL;
 }
 
 int record_store_path(struct buf *out, const char *kind, const char *id,

@@ -5,8 +5,9 @@
  *   prov-statcache 1 <written-at ns>
  *   <sha256 hex> <size> <mtime ns> <ctime ns> <inode> <path>
  * Like git's index, an entry whose mtime is not older than the moment the
- * cache was written is "racy" (the file may have changed within the same
- * clock tick) and is hashed again. */
+ * cache was written (the earlier of the header's time and the cache file's
+ * mtime) is "racy" (the file may have changed within the same clock tick)
+ * and is hashed again. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -86,6 +87,7 @@ int statcache_open(struct statcache **out, const char *file)
 	struct statcache *c = xcalloc(1, sizeof(*c));
 	struct buf text = BUF_INIT;
 	char *line, *next;
+	struct stat st;
 	int rc;
 
 	*out = c;
@@ -118,6 +120,11 @@ int statcache_open(struct statcache **out, const char *file)
 		e.path = xstrdup(line + off);
 		put(c, &e);
 	}
+	/* File mtimes come from the kernel's coarse clock, the header's time
+	 * from the precise one; the file's own mtime shares the files' clock.
+	 * Trusting only what is older than both is safe under either. */
+	if (!stat(file, &st) && ns(st.st_mtim) < c->written)
+		c->written = ns(st.st_mtim);
 	goto done;
 corrupt:
 	for (size_t i = 0; i < c->cap; i++) {

@@ -1,11 +1,14 @@
 /* The registry store: a bare git repository (DIR/.prov) whose branch holds
  * every record as a file. A write transaction stages blobs and trees in
- * libgit2's in-memory object database, then writes them as one pack, makes
- * one SSH-signed commit and moves the branch with a compare-and-swap; until
- * that last step nothing on disk has changed, so a failure leaves nothing
- * behind. A flock()ed lock file serialises writers. */
+ * libgit2's in-memory object database; committing makes one SSH-signed
+ * commit, writes every new object as one pack, and moves the branch with a
+ * compare-and-swap. Until the pack is written nothing on disk has changed;
+ * a pack whose branch move lost a race is deleted again; only if the move
+ * fails for another reason may an unreferenced pack remain (harmless: git
+ * gc removes it). A flock()ed lock file serialises writers. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -373,7 +376,9 @@ static int tnode_load(struct store *s, struct tnode *dir)
 
 static struct tnode *tnode_find(struct tnode *dir, const char *name, size_t len)
 {
-	/* Folders are shards of at most 256 entries: a scan is enough. */
+	/* A scan: shard folders hold at most 256 entries, and record folders
+	 * (records/<kind>/<aa>/) about n/256 for n records of a kind, a few
+	 * thousand at a million; not worth an index yet. */
 	for (size_t i = 0; i < dir->nkids; i++)
 		if (!strncmp(dir->kids[i]->name, name, len) &&
 		    !dir->kids[i]->name[len])
@@ -565,6 +570,10 @@ static int make_commit(git_oid *out, struct store *s, const struct key *k,
 	 * stored in the gpgsig header. */
 	if ((rc = sshsig_sign(&sig, k, "git", content.ptr, content.size)))
 		goto done;
+	/* libgit2 writes each line of the header value, including an empty
+	 * one after a final newline; git's own signed commits have none. */
+	while (sig.len && sig.ptr[sig.len - 1] == '\n')
+		sig.ptr[--sig.len] = '\0';
 	if (git_commit_create_with_signature(out, s->repo, content.ptr, sig.ptr,
 					     NULL))
 		rc = git_fail(PROV_EIO, "writing the commit");
@@ -890,10 +899,13 @@ int store_remote_add(struct store *s, const char *name, const char *url)
 	struct stat st;
 	int rc = 0;
 
-	/* A project folder stands for the registry inside it. */
-	buf_printf(&fixed, "%s/.prov", url);
-	if (!stat(fixed.ptr, &st) && S_ISDIR(st.st_mode))
-		url = fixed.ptr;
+	/* A local path is stored absolute, so the remote works from any
+	 * folder; a project folder stands for the registry inside it. */
+	char abs[PATH_MAX];
+	if (!strstr(url, "://") && realpath(url, abs)) {
+		buf_printf(&fixed, "%s/.prov", abs);
+		url = !stat(fixed.ptr, &st) && S_ISDIR(st.st_mode) ? fixed.ptr : abs;
+	}
 	if (key_name_check(name))
 		rc = prov_error_wrap("remote name");
 	else if (git_remote_create(&r, s->repo, name, url))
@@ -1127,9 +1139,7 @@ int store_merge(struct store *s, const char *theirs_hex, const struct key *k,
 		goto done;
 	}
 	if (!k) {
-		rc = prov_error_set(PROV_EINVALID,
-				    "merging needs an identity to sign the merge "
-				    "(--as NAME)");
+		rc = STORE_NEEDS_KEY; /* nothing written: the caller retries with one */
 		goto done;
 	}
 	parents[0] = ours;

@@ -24,4 +24,8 @@ done
 head -n 1 allowed_signers >alice_only
 git -C .prov -c gpg.ssh.allowedSignersFile="$TMP/alice_only" \
 	verify-commit HEAD 2>/dev/null && fail "git trusted an unknown signer"
+# The header holds the armor and nothing more, as git's own signing writes it.
+git -C .prov cat-file commit HEAD >"$TMP/commit"
+expect_grep '^ -----END SSH SIGNATURE-----$' "$TMP/commit"
+if grep -qx ' ' "$TMP/commit"; then fail "a blank continuation line in gpgsig"; fi
 exit 0

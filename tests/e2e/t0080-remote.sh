@@ -73,5 +73,27 @@ prov --registry carol remote add evil2 "$TMP/evil2"
 expect_exit 1 prov --registry carol pull evil2 --as alice
 expect_grep "refusing '$f2' from the remote" "$TMP/err"
 expect_eq "$(git -C carol/.prov rev-parse HEAD)" "$before"
+# A malformed incoming record is named as such, even when choosing an
+# identity for a merge would also be needed (two identities, no --as).
+prov init evil3 >/dev/null
+git clone -q evil3/.prov work3 2>/dev/null
+mkdir -p work3/works/00/00/x
+echo "not json" >work3/works/00/00/x/y.json
+git -C work3 add -A
+git -C work3 -c user.name=x -c user.email=x@example.org commit -qm "junk"
+git -C work3 push -q origin HEAD:main
+prov --registry carol remote add evil3 "$TMP/evil3"
+expect_exit 2 prov --registry carol pull evil3
+expect_grep "refusing 'works/00/00/x/y.json' from the remote" "$TMP/err"
+expect_no_grep "identities" "$TMP/err"
+
+# A relative remote path is stored absolute: push works from a subfolder.
+prov init dave >/dev/null
+mkdir -p dave/sub
+(cd dave && "$PROV" remote add carol ../carol && cd sub && "$PROV" pull carol --as alice >/dev/null) ||
+	fail "a relative remote does not work from a subfolder"
+expect_exit 0 prov --registry dave remote list
+expect_grep "^carol +$TMP/carol/.prov$" "$TMP/out"
+
 expect_exit 2 prov --registry carol pull nobody
 expect_grep "no remote named 'nobody'" "$TMP/err"

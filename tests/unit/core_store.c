@@ -957,7 +957,7 @@ static void true_merge(void)
 	before = count_objects(d2);
 	/* a real merge needs someone to sign it */
 	CHECK(store_merge(two, theirs, NULL, check_incoming, &seen, &added) ==
-	      PROV_EINVALID);
+	      STORE_NEEDS_KEY);
 	tip_of(tip, d2);
 	CHECK_STR(tip, h2);
 	buf_clear(&seen.paths);
