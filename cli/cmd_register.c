@@ -36,7 +36,8 @@ struct item {
 struct job {
 	struct item *items;
 	size_t n;
-	atomic_size_t next, done;
+	atomic_size_t done;
+	pthread_t main; /* draws the progress bar */
 	struct statcache *cache;
 	const char *cwd;
 	const struct key *key;
@@ -171,36 +172,26 @@ static void work_one(struct job *j, struct item *it)
 	}
 }
 
-static void *worker(void *arg)
+static void work_item(size_t i, void *payload)
 {
-	struct job *j = arg;
-	size_t i;
+	struct job *j = payload;
+	size_t done;
 
-	while ((i = atomic_fetch_add(&j->next, 1)) < j->n) {
-		work_one(j, &j->items[i]);
-		size_t done = atomic_fetch_add(&j->done, 1) + 1;
-		if (j->progress)
-			cli_progress("hashing", done, j->n);
-	}
-	return NULL;
+	work_one(j, &j->items[i]);
+	done = atomic_fetch_add(&j->done, 1) + 1;
+	/* Only the main thread draws, so the bar needs no lock. */
+	if (j->progress && pthread_equal(pthread_self(), j->main))
+		cli_progress("hashing", done, j->n);
 }
 
 static void run_workers(struct job *j)
 {
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t n = cores > 1 ? (size_t)(cores > 16 ? 16 : cores) : 1;
-	pthread_t threads[16];
-
-	/* jansson seeds its hash function on first use; do it before threads. */
-	json_object_seed(0);
-	for (size_t i = 1; i < n; i++)
-		if (pthread_create(&threads[i], NULL, worker, j))
-			n = i;
-	worker(j);
-	for (size_t i = 1; i < n; i++)
-		pthread_join(threads[i], NULL);
-	if (j->progress)
+	j->main = pthread_self();
+	parallel_for(j->n, work_item, j);
+	if (j->progress) {
+		cli_progress("hashing", j->n, j->n);
 		cli_progress_end();
+	}
 }
 
 /* ---- claims already in the registry -------------------------------------- */

@@ -1,11 +1,8 @@
 /* prov verify: every record's id, path and signatures, every commit's
  * signature, and a history in which records were only ever added. */
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -20,7 +17,6 @@ struct file {
 struct check {
 	struct file *v;
 	size_t n, cap;
-	atomic_size_t next;
 	/* history */
 	struct strlist only; /* with ids: just these paths */
 	char commit_problem[64]; /* the current commit's signature, if bad */
@@ -91,29 +87,11 @@ static void check_file(struct file *f)
 	record_free(r);
 }
 
-static void *worker(void *arg)
+static void check_item(size_t i, void *payload)
 {
-	struct check *c = arg;
-	size_t i;
+	struct check *c = payload;
 
-	while ((i = atomic_fetch_add(&c->next, 1)) < c->n)
-		check_file(&c->v[i]);
-	return NULL;
-}
-
-static void check_all(struct check *c)
-{
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t n = cores > 1 ? (size_t)(cores > 16 ? 16 : cores) : 1;
-	pthread_t threads[16];
-
-	json_object_seed(0);
-	for (size_t i = 1; i < n; i++)
-		if (pthread_create(&threads[i], NULL, worker, c))
-			n = i;
-	worker(c);
-	for (size_t i = 1; i < n; i++)
-		pthread_join(threads[i], NULL);
+	check_file(&c->v[i]);
 }
 
 static int wanted(struct check *c, const char *path)
@@ -205,7 +183,7 @@ int cmd_verify(int argc, char **argv)
 	} else if ((rc = store_walk(s, "", collect_cb, &c))) {
 		goto fail;
 	}
-	check_all(&c);
+	parallel_for(c.n, check_item, &c);
 	for (size_t i = 0; i < c.n; i++)
 		if (c.v[i].problem)
 			problem(&c, c.v[i].path, NULL, "%s", c.v[i].problem);

@@ -12,30 +12,9 @@
 #define ACCOUNT_INPUT_MAX 256 /* far beyond any valid account */
 #define EXPECTED "expected eip155:<chain id>:0x<40 hex digits>"
 
-/* The input as it can be shown in a message: printable ASCII as is, other
- * bytes as \xNN (a terminal must not interpret them), cut at 100 bytes. */
-static const char *show(char out[512], const char *s)
+static const char *show(char out[SHOW_SIZE], const char *s)
 {
-	static const char digits[] = "0123456789abcdef";
-	size_t o = 0, i;
-
-	for (i = 0; s[i] && i < 100; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c >= 0x20 && c < 0x7f && c != '\\') {
-			out[o++] = (char)c;
-		} else {
-			out[o++] = '\\';
-			out[o++] = 'x';
-			out[o++] = digits[c >> 4];
-			out[o++] = digits[c & 15];
-		}
-	}
-	if (s[i]) {
-		memcpy(out + o, "...", 3);
-		o += 3;
-	}
-	out[o] = '\0';
-	return out;
+	return prov_show(out, s, strlen(s));
 }
 
 static int hexval(char c)
@@ -72,7 +51,7 @@ void address_checksum(char out[43], const uint8_t addr[20])
 static int parse_chain_id(uint64_t *out, const char *in, const char *s,
 			  size_t n)
 {
-	char shown[512];
+	char shown[SHOW_SIZE];
 	uint64_t v = 0;
 
 	if (n == 0)
@@ -106,7 +85,7 @@ static int parse_chain_id(uint64_t *out, const char *in, const char *s,
 int account_parse(struct account *out, const char *s)
 {
 	const char *chain, *colon, *addr;
-	char shown[512], bad[512], expected[43];
+	char shown[SHOW_SIZE], bad[SHOW_SIZE], expected[43];
 	size_t len, prefix;
 	int lower = 0, upper = 0, err;
 

@@ -42,6 +42,12 @@ int prov_error_set(int code, const char *fmt, ...)
 /* Prefixes the current message with "<context>: ". Returns the current code. */
 int prov_error_wrap(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *prov_error_last(void); /* never NULL */
+/* Untrusted text as a message may quote it: printable ASCII as is, other
+ * bytes as \xNN (a terminal must not interpret them), cut at SHOW_MAX bytes
+ * with "...". Returns out. */
+#define SHOW_MAX 120
+#define SHOW_SIZE (4 * SHOW_MAX + 4)
+const char *prov_show(char out[SHOW_SIZE], const char *s, size_t n);
 int prov_error_code(void);
 void prov_error_clear(void);
 
@@ -411,6 +417,10 @@ void address_checksum(char out[43], const uint8_t addr[20]);
 void time_rfc3339(char out[32], int64_t t);
 /* Guesses a media type from a file name's extension. */
 const char *media_type_guess(const char *name);
+/* Calls fn(i, payload) for every i in [0, n), spread over the machine's
+ * cores (at most 16 threads, the calling one among them). fn must be safe
+ * to run concurrently for different i. */
+void parallel_for(size_t n, void (*fn)(size_t i, void *payload), void *payload);
 /* Library setup; call once before anything else. */
 int core_init(void);
 

@@ -53,3 +53,27 @@ void prov_error_clear(void)
 	last_msg[0] = '\0';
 	last_code = 0;
 }
+
+const char *prov_show(char out[SHOW_SIZE], const char *s, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t o = 0, i;
+
+	for (i = 0; i < n && i < SHOW_MAX; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c < 0x7f && c != '\\') {
+			out[o++] = (char)c;
+		} else {
+			out[o++] = '\\';
+			out[o++] = 'x';
+			out[o++] = digits[c >> 4];
+			out[o++] = digits[c & 15];
+		}
+	}
+	if (i < n) {
+		memcpy(out + o, "...", 3);
+		o += 3;
+	}
+	out[o] = '\0';
+	return out;
+}

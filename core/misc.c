@@ -1,5 +1,8 @@
 /* Library setup, time stamps and media types. */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -70,4 +73,41 @@ const char *media_type_guess(const char *name)
 			if (!strcasecmp(dot + 1, media_types[i].ext))
 				return media_types[i].type;
 	return "application/octet-stream";
+}
+
+struct pool {
+	size_t n;
+	atomic_size_t next;
+	void (*fn)(size_t, void *);
+	void *payload;
+};
+
+static void *pool_worker(void *arg)
+{
+	struct pool *p = arg;
+	size_t i;
+
+	while ((i = atomic_fetch_add(&p->next, 1)) < p->n)
+		p->fn(i, p->payload);
+	return NULL;
+}
+
+void parallel_for(size_t n, void (*fn)(size_t i, void *payload), void *payload)
+{
+	struct pool p = { .n = n, .fn = fn, .payload = payload };
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t nthreads = cores > 1 ? (size_t)(cores > 16 ? 16 : cores) : 1;
+	pthread_t threads[16];
+
+	atomic_init(&p.next, 0);
+	/* jansson seeds its hash function on first use: do it before threads. */
+	json_object_seed(0);
+	if (nthreads > n)
+		nthreads = n ? n : 1;
+	for (size_t t = 1; t < nthreads; t++)
+		if (pthread_create(&threads[t], NULL, pool_worker, &p))
+			nthreads = t; /* fewer threads; the work still gets done */
+	pool_worker(&p);
+	for (size_t t = 1; t < nthreads; t++)
+		pthread_join(threads[t], NULL);
 }

@@ -24,7 +24,6 @@
 
 #define EXPR_MAX 4096 /* bytes; real expressions are a few dozen */
 #define DEPTH_MAX 64  /* parentheses; bounds the parser's recursion */
-#define SHOW_MAX 120  /* input bytes quoted in a message */
 
 static int fold(char c)
 {
@@ -84,32 +83,6 @@ int license_exception_known(const char *id, const char **canonical)
 
 /* ---- messages ---------------------------------------------------------- */
 
-/* n bytes of s as they can be shown in a message: printable ASCII as is,
- * other bytes as \xNN (a terminal must not interpret them), cut at
- * SHOW_MAX bytes. */
-static const char *show(char out[4 * SHOW_MAX + 4], const char *s, size_t n)
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t o = 0, i;
-
-	for (i = 0; i < n && i < SHOW_MAX; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c >= 0x20 && c < 0x7f && c != '\\') {
-			out[o++] = (char)c;
-		} else {
-			out[o++] = '\\';
-			out[o++] = 'x';
-			out[o++] = digits[c >> 4];
-			out[o++] = digits[c & 15];
-		}
-	}
-	if (i < n) {
-		memcpy(out + o, "...", 3);
-		o += 3;
-	}
-	out[o] = '\0';
-	return out;
-}
 
 /* ---- tokens ------------------------------------------------------------ */
 
@@ -128,7 +101,7 @@ struct parser {
 	int depth;        /* open parentheses */
 	int after_simple; /* the last term was a simple expression: WITH may follow */
 	struct buf out;   /* the normalised expression so far */
-	char expr[4 * SHOW_MAX + 4], what[4 * SHOW_MAX + 4]; /* for messages */
+	char expr[SHOW_SIZE], what[SHOW_SIZE]; /* for messages */
 };
 
 static int is_space(char c)
@@ -196,19 +169,19 @@ static int expected(struct parser *p, const char *what)
 	if (t->kind == TOK_END)
 		return prov_error_set(PROV_EINVALID,
 				      "expected %s at position %zu in '%s'", what,
-				      t->pos, show(p->expr, p->s, p->n));
+				      t->pos, prov_show(p->expr, p->s, p->n));
 	return prov_error_set(PROV_EINVALID,
 			      "expected %s at position %zu in '%s', got '%s'",
-			      what, t->pos, show(p->expr, p->s, p->n),
-			      show(p->what, p->s + t->pos, t->len));
+			      what, t->pos, prov_show(p->expr, p->s, p->n),
+			      prov_show(p->what, p->s + t->pos, t->len));
 }
 
 static int bad_char(struct parser *p, size_t pos)
 {
 	return prov_error_set(PROV_EINVALID,
 			      "unexpected character '%s' at position %zu in '%s'",
-			      show(p->what, p->s + pos, 1), pos,
-			      show(p->expr, p->s, p->n));
+			      prov_show(p->what, p->s + pos, 1), pos,
+			      prov_show(p->expr, p->s, p->n));
 }
 
 /* Checks that s[0..n) is an idstring; pos is where s starts. */
@@ -218,7 +191,7 @@ static int check_idstring(struct parser *p, size_t pos, size_t n,
 	if (n == 0)
 		return prov_error_set(PROV_EINVALID,
 				      "expected %s at position %zu in '%s'",
-				      what, pos, show(p->expr, p->s, p->n));
+				      what, pos, prov_show(p->expr, p->s, p->n));
 	for (size_t i = 0; i < n; i++)
 		if (!is_idchar(p->s[pos + i]))
 			return bad_char(p, pos + i);
@@ -239,15 +212,15 @@ static int after_term(struct parser *p, size_t open)
 	if (t->kind == TOK_END)
 		return prov_error_set(PROV_EINVALID,
 				      "missing ')' for the '(' at position %zu in '%s'",
-				      open, show(p->expr, p->s, p->n));
+				      open, prov_show(p->expr, p->s, p->n));
 	if (t->kind == TOK_CLOSE)
 		return prov_error_set(PROV_EINVALID,
 				      "unbalanced ')' at position %zu in '%s'",
-				      t->pos, show(p->expr, p->s, p->n));
+				      t->pos, prov_show(p->expr, p->s, p->n));
 	if (t->kind == TOK_WITH)
 		return prov_error_set(PROV_EINVALID,
 				      "unexpected WITH at position %zu in '%s': WITH goes between a license id and an exception",
-				      t->pos, show(p->expr, p->s, p->n));
+				      t->pos, prov_show(p->expr, p->s, p->n));
 	if (t->kind == TOK_WORD) {
 		const char *w = p->s + t->pos;
 		static const char *const ops[] = { "AND", "OR", "WITH" };
@@ -261,8 +234,8 @@ static int after_term(struct parser *p, size_t open)
 	}
 	return prov_error_set(PROV_EINVALID,
 			      "expected %s at position %zu in '%s', got '%s'%s",
-			      want, t->pos, show(p->expr, p->s, p->n),
-			      show(p->what, p->s + t->pos, t->len), hint);
+			      want, t->pos, prov_show(p->expr, p->s, p->n),
+			      prov_show(p->what, p->s + t->pos, t->len), hint);
 }
 
 /* ---- grammar ------------------------------------------------------------- */
@@ -281,8 +254,8 @@ static int parse_license_ref(struct parser *p)
 		if (colon == end)
 			return prov_error_set(PROV_EINVALID,
 					      "'%s' at position %zu in '%s' needs ':LicenseRef-<name>' after the document name",
-					      show(p->what, s + p->tok.pos, p->tok.len),
-					      p->tok.pos, show(p->expr, s, p->n));
+					      prov_show(p->what, s + p->tok.pos, p->tok.len),
+					      p->tok.pos, prov_show(p->expr, s, p->n));
 		err = check_idstring(p, start, colon - start,
 				     "a document name after 'DocumentRef-'");
 		if (err)
@@ -294,14 +267,14 @@ static int parse_license_ref(struct parser *p)
 		if (!has_prefix_ci(s + pos, end - pos, "LicenseRef-"))
 			return prov_error_set(PROV_EINVALID,
 					      "expected 'LicenseRef-' at position %zu in '%s'",
-					      pos, show(p->expr, s, p->n));
+					      pos, prov_show(p->expr, s, p->n));
 	}
 	pos += strlen("LicenseRef-");
 	for (size_t i = pos; i < end; i++)
 		if (s[i] == '+')
 			return prov_error_set(PROV_EINVALID,
 					      "unexpected '+' at position %zu in '%s': '+' only follows an SPDX license id",
-					      i, show(p->expr, s, p->n));
+					      i, prov_show(p->expr, s, p->n));
 	err = check_idstring(p, pos, end - pos, "a name after 'LicenseRef-'");
 	if (err)
 		return err;
@@ -337,11 +310,11 @@ static int parse_simple(struct parser *p)
 				   n - (size_t)plus))
 				return prov_error_set(PROV_EINVALID,
 						      "'%s' at position %zu in '%s' is a license exception, not a license: it goes after WITH",
-						      show(p->what, w, n), p->tok.pos,
-						      show(p->expr, p->s, p->n));
+						      prov_show(p->what, w, n), p->tok.pos,
+						      prov_show(p->expr, p->s, p->n));
 			return prov_error_set(PROV_EINVALID,
 					      "unknown SPDX license id '%s' (SPDX License List %s)",
-					      show(p->what, w, n - (size_t)plus),
+					      prov_show(p->what, w, n - (size_t)plus),
 					      license_spdx_list_version);
 		}
 		buf_puts(&p->out, e->id);
@@ -369,11 +342,11 @@ static int parse_exception(struct parser *p)
 		if (lookup(spdx_licenses, spdx_licenses_count, w, n))
 			return prov_error_set(PROV_EINVALID,
 					      "'%s' at position %zu in '%s' is a license, not a license exception",
-					      show(p->what, w, n), p->tok.pos,
-					      show(p->expr, p->s, p->n));
+					      prov_show(p->what, w, n), p->tok.pos,
+					      prov_show(p->expr, p->s, p->n));
 		return prov_error_set(PROV_EINVALID,
 				      "unknown SPDX license exception '%s' (SPDX License List %s)",
-				      show(p->what, w, n), license_spdx_list_version);
+				      prov_show(p->what, w, n), license_spdx_list_version);
 	}
 	buf_puts(&p->out, " WITH ");
 	buf_puts(&p->out, e->id);
@@ -404,7 +377,7 @@ static int parse_term(struct parser *p)
 	if (p->depth == DEPTH_MAX)
 		return prov_error_set(PROV_EINVALID,
 				      "parentheses nested deeper than %d at position %zu in '%s'",
-				      DEPTH_MAX, open, show(p->expr, p->s, p->n));
+				      DEPTH_MAX, open, prov_show(p->expr, p->s, p->n));
 	p->depth++;
 	buf_putc(&p->out, '(');
 	next(p);
@@ -455,7 +428,7 @@ int license_expr_check(const char *expr, char **normalised)
 	if (p.n > EXPR_MAX) {
 		err = prov_error_set(PROV_EINVALID,
 				     "license expression '%s' is longer than %d bytes",
-				     show(p.expr, expr, p.n), EXPR_MAX);
+				     prov_show(p.expr, expr, p.n), EXPR_MAX);
 		goto done;
 	}
 
