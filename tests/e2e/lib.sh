@@ -9,6 +9,7 @@ export PROV_HOME="$TMP/home"
 export PROV_NO_PROGRESS=1
 unset PROV_REGISTRY PROV_IDENTITY PROV_PASSPHRASE
 GOLDEN="$(cd "$(dirname "$0")" && pwd)/golden"
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$TMP"
 
 prov() { "$PROV" "$@"; }

@@ -41,3 +41,6 @@ expect_grep "'frobnicate' is not a prov command" "$TMP/err"
 expect_exit 2 prov status --bogus
 expect_grep "unknown option '--bogus'" "$TMP/err"
 expect_exit 2 prov
+
+# docs/cli.md quotes every --help; it must match the binary.
+"$ROOT/scripts/cli-doc.sh" --check "$PROV" || fail "docs/cli.md is stale"
