@@ -31,7 +31,7 @@ FUZZ_BIN := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(FUZZ_SRC))
 all: $(B)/prov
 
 deps:
-	@scripts/deps.sh
+	@scripts/deps.sh test
 
 $(B)/%.o: %.c $(wildcard core/*.h license/*.h cli/*.h)
 	@mkdir -p $(dir $@)
@@ -62,7 +62,8 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@PROV=$(CURDIR)/$(B)/prov examples/creator.sh
 
-bench: deps
+bench:
+	@scripts/deps.sh bench
 	@$(MAKE) --no-print-directory all
 	@bench/run.sh
 
@@ -72,7 +73,9 @@ build-fuzz/%: tests/fuzz/%.c $(CORE_SRC) core/core.h $(wildcard license/*.h)
 	clang -std=gnu11 -O1 -g -I. -fsanitize=fuzzer,address,undefined $(shell pkg-config --cflags $(PKGS)) \
 		-o $@ $< $(CORE_SRC) $(LDLIBS)
 
-fuzz: deps $(FUZZ_BIN)
+fuzz:
+	@scripts/deps.sh fuzz
+	@$(MAKE) --no-print-directory $(FUZZ_BIN)
 	@tests/fuzz/run.sh $(FUZZ_TIME)
 
 format:

@@ -1,10 +1,19 @@
 #!/bin/sh
-# Installs the Debian packages the build, the tests and the benchmarks need,
-# when any is missing. Needs root (or sudo) only when something is missing.
+# Installs the Debian packages a make target needs, when any is missing:
+#   scripts/deps.sh [build|test|bench|fuzz]   (default: test)
+# Needs root (or sudo) only when something is missing.
 set -eu
-pkgs="build-essential pkg-config git openssh-client minisign clang
-      libgit2-dev libsodium-dev libssl-dev libjansson-dev
-      git-annex hyperfine"
+build="build-essential pkg-config libgit2-dev libsodium-dev libssl-dev
+       libjansson-dev zlib1g-dev"
+# the reference tools the tests check our formats with
+test="$build git openssh-client minisign util-linux"
+case "${1:-test}" in
+build) pkgs=$build ;;
+test) pkgs=$test ;;
+bench) pkgs="$test git-annex hyperfine" ;;
+fuzz) pkgs="$test clang libclang-rt-14-dev" ;;
+*) echo "usage: $0 [build|test|bench|fuzz]" >&2; exit 2 ;;
+esac
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
