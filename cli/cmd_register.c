@@ -166,10 +166,29 @@ static void work_one(struct job *j, struct item *it)
 	c.name = slash ? slash + 1 : it->path;
 	c.media_type = media_type_guess(c.name);
 	it->payload = work_payload(&c, j->key->did, j->now);
-	if (record_create(&it->envelope, it->id, it->payload, j->key)) {
+}
+
+/* Signing waits until earlier claims are known, so an unchanged file costs
+ * a stat and a lookup, not a signature. */
+static void sign_item(size_t i, void *payload)
+{
+	struct job *j = payload;
+	struct item *it = &j->items[i];
+
+	if (it->status == NEW &&
+	    record_create(&it->envelope, it->id, it->payload, j->key)) {
 		it->err = prov_error_code();
 		it->errmsg = xstrdup(prov_error_last());
 	}
+}
+
+/* The first failure of a parallel pass, as the command's error. */
+static int first_error(struct files *f)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (f->v[i].err)
+			return prov_error_set(f->v[i].err, "%s", f->v[i].errmsg);
+	return 0;
 }
 
 static void work_item(size_t i, void *payload)
@@ -403,29 +422,32 @@ int cmd_register(int argc, char **argv)
 	j.now = (int64_t)time(NULL);
 	j.progress = cli_progress_enabled() && f.n >= 200;
 	run_workers(&j);
-	for (size_t i = 0; i < f.n; i++)
-		if (f.v[i].err) {
-			prov_error_set(f.v[i].err, "%s", f.v[i].errmsg);
-			rc = cli_fail(f.v[i].err);
-			fprintf(stderr, "prov: nothing was registered\n");
-			goto done;
-		}
+	if ((rc = first_error(&f))) {
+		rc = cli_fail(rc);
+		fprintf(stderr, "prov: nothing was registered\n");
+		goto done;
+	}
 	mark_duplicates(&f);
 	if (store_begin(s)) {
 		rc = cli_fail(prov_error_code());
+		goto done;
+	}
+	for (size_t i = 0; i < f.n; i++)
+		if (f.v[i].status != DUPLICATE && check_existing(s, &f.v[i], k->did)) {
+			rc = cli_fail(prov_error_code());
+			goto done;
+		}
+	parallel_for(f.n, sign_item, &j);
+	if ((rc = first_error(&f))) {
+		rc = cli_fail(rc);
+		fprintf(stderr, "prov: nothing was registered\n");
 		goto done;
 	}
 	for (size_t i = 0; i < f.n; i++) {
 		struct item *it = &f.v[i];
 		struct buf path = BUF_INIT;
 		int put;
-		if (it->status == DUPLICATE)
-			continue;
-		if (check_existing(s, it, k->did)) {
-			rc = cli_fail(prov_error_code());
-			goto done;
-		}
-		if (it->status == UNCHANGED)
+		if (it->status != NEW)
 			continue;
 		record_store_path(&path, "work", it->id, it->payload);
 		put = store_put(s, path.ptr, it->envelope.ptr, it->envelope.len);
