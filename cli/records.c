@@ -10,7 +10,7 @@ const char *cli_path_kind(const char *path, char kind[32])
 	const char *slash;
 
 	if (!strncmp(path, "works/", 6))
-		return strcpy(kind, "work");
+		return memcpy(kind, "work", sizeof("work"));
 	if (strncmp(path, "records/", 8) || !(slash = strchr(path + 8, '/')) ||
 	    slash - path - 8 >= 32)
 		return NULL;

@@ -424,4 +424,6 @@ void parallel_for(size_t n, void (*fn)(size_t i, void *payload), void *payload);
 /* Library setup; call once before anything else. */
 int core_init(void);
 
+#include "banned.h"
+
 #endif

@@ -512,7 +512,7 @@ static void abort_and_empty_commit(void)
 	CHECK(strlen(hex) == 40);
 	CHECK(!has_blob(dir, "one"));
 	CHECK(has_blob(dir, "zed"));
-	strcpy(tip, hex);
+	snprintf(tip, sizeof(tip), "%s", hex);
 	before = count_objects(dir);
 
 	/* nothing staged: no commit, hex "" */
@@ -523,7 +523,7 @@ static void abort_and_empty_commit(void)
 	CHECK(store_begin(s) == 0);
 	CHECK(store_put(s, "keep", "kept", 4) == 1);
 	CHECK(store_put(s, "z", "zed", 3) == 1);
-	strcpy(hex, "unchanged");
+	snprintf(hex, sizeof(hex), "%s", "unchanged");
 	CHECK(store_commit(s, k, "same bytes", hex) == 0);
 	CHECK_STR(hex, "");
 	after = count_objects(dir);
