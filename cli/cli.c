@@ -56,7 +56,7 @@ int cli_usage_error(const char *fmt, ...)
 
 int cli_fail(int rc)
 {
-	fprintf(stderr, "prov: %s\n", prov_error_last());
+	fprintf(stderr, "prov: %s\n", cli_esc(prov_error_last()));
 	return rc == PROV_EVERIFY ? EXIT_CHECK : EXIT_USAGE;
 }
 
@@ -341,7 +341,34 @@ done:
 	return rc;
 }
 
-/* ---- output ------------------------------------------------------------- */
+/* ---- output ----------------------------------------------------------- */
+
+const char *cli_esc(const char *s)
+{
+	static _Thread_local struct buf ring[8];
+	static _Thread_local unsigned next;
+	struct buf *b = &ring[next++ % 8];
+	char *clean;
+
+	if (!b->ptr)
+		buf_init(b, 0);
+	buf_clear(b);
+	if (!s)
+		return "(none)";
+	clean = utf8_sanitize(s);
+	for (const unsigned char *p = (const unsigned char *)clean; *p; p++) {
+		/* C1 controls are U+0080-U+009F, encoded C2 80 - C2 9F. */
+		int c1 = p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f;
+		if (*p < 0x20 || *p == 0x7f || c1) {
+			buf_printf(b, "\\x%02x", c1 ? p[1] : *p);
+			p += c1;
+		} else {
+			buf_putc(b, (char)*p);
+		}
+	}
+	free(clean);
+	return b->ptr;
+}
 
 void cli_print_json(const json_t *v)
 {

@@ -71,6 +71,11 @@ int cli_load_identity(struct key **out, const char *name);
 /* The passphrase callback: $PROV_PASSPHRASE, else a prompt on the terminal. */
 int cli_passphrase(char *buf, size_t cap, const char *prompt, void *payload);
 
+/* s as it may be printed on a terminal: C0 and C1 control characters, DEL
+ * and invalid UTF-8 as \xNN, NULL as "(none)". Record fields and file names
+ * are untrusted: they go through this before any printf. The result lives
+ * until eight more calls on this thread. */
+const char *cli_esc(const char *s);
 /* Prints a JSON value followed by a newline, indented. */
 void cli_print_json(const json_t *v);
 /* stderr is a terminal: draw progress. */

@@ -32,10 +32,11 @@ static int log_cb(const struct store_commit_info *c, enum store_change ch,
 			json_array_append_new(l->arr,
 					      json_pack("{s:s, s:s, s:s, s:s}", "commit",
 							c->id, "time", when, "path",
-							path, "error", prov_error_last()));
+							cli_esc(path), "error",
+							cli_esc(prov_error_last())));
 		else
 			printf("%.12s %s %-8s %s (unreadable: %s)\n", c->id, when, kind,
-			       path, prov_error_last());
+			       cli_esc(path), cli_esc(prov_error_last()));
 		prov_error_clear();
 		goto done;
 	}
@@ -47,9 +48,9 @@ static int log_cb(const struct store_commit_info *c, enum store_change ch,
 		json_array_append_new(l->arr, o);
 	} else if (!strcmp(kind, "work")) {
 		printf("%.12s %s %-8s %s %s %s\n", c->id, when, kind, r->id,
-		       json_string_value(json_object_get(
-			       json_object_get(p, "content"), "name")),
-		       json_string_value(json_object_get(p, "license")));
+		       cli_esc(json_string_value(json_object_get(
+			       json_object_get(p, "content"), "name"))),
+		       cli_esc(json_string_value(json_object_get(p, "license"))));
 	} else {
 		printf("%.12s %s %-8s %s\n", c->id, when, kind, r->id);
 	}

@@ -57,13 +57,12 @@ int cmd_pull(int argc, char **argv)
 		goto report;
 	/* Only a real merge needs a key; a fast-forward does not. */
 	rc = store_merge(s, theirs, NULL, check_incoming, NULL, &added);
-	if (rc == STORE_NEEDS_KEY) {
-		if ((rc = cli_load_identity(&k, as)) ||
-		    (rc = store_merge(s, theirs, k, check_incoming, NULL, &added)))
-			rc = cli_fail(rc);
-	} else if (rc) {
-		rc = cli_fail(rc);
-	}
+	if (rc == STORE_NEEDS_KEY && !(rc = cli_load_identity(&k, as)))
+		rc = store_merge(s, theirs, k, check_incoming, NULL, &added);
+	/* Two registries disagreeing about an immutable record is a failed
+	 * check, like a forged one. */
+	if (rc)
+		rc = rc == PROV_ECONFLICT ? (cli_fail(rc), EXIT_CHECK) : cli_fail(rc);
 	if (rc)
 		goto done;
 	rc = 0;

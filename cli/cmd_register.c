@@ -19,6 +19,7 @@
 struct item {
 	char *path; /* as found: the name the user knows it by */
 	struct stat st;
+	int follow; /* named on the command line: a symlink is followed */
 	uint8_t digest[32];
 	int cached;
 	/* filled by the workers */
@@ -54,7 +55,8 @@ struct files {
 	size_t skipped; /* symlinks and special files met while recursing */
 };
 
-static void add_file(struct files *f, const char *path, const struct stat *st)
+static void add_file(struct files *f, const char *path, const struct stat *st,
+		     int follow)
 {
 	if (f->n == f->cap) {
 		f->cap = f->cap ? 2 * f->cap : 256;
@@ -63,6 +65,7 @@ static void add_file(struct files *f, const char *path, const struct stat *st)
 	memset(&f->v[f->n], 0, sizeof(f->v[f->n]));
 	f->v[f->n].path = xstrdup(path);
 	f->v[f->n].st = *st;
+	f->v[f->n].follow = follow;
 	buf_init(&f->v[f->n].envelope, 0);
 	f->n++;
 }
@@ -74,7 +77,7 @@ static int walk_dir(struct files *f, const char *dir)
 	int rc = 0;
 
 	if (!dp)
-		return prov_error_set(PROV_EIO, "'%s': %s", dir, strerror(errno));
+		return prov_error_set(PROV_EIO, "'%s': %s", dir, errstr(errno));
 	while (!rc && (errno = 0, d = readdir(dp))) {
 		struct stat st;
 		char *path;
@@ -84,11 +87,11 @@ static int walk_dir(struct files *f, const char *dir)
 		path = xasprintf("%s/%s", dir, d->d_name);
 		if (lstat(path, &st))
 			rc = prov_error_set(PROV_EIO, "'%s': %s", path,
-					    strerror(errno));
+					    errstr(errno));
 		else if (S_ISDIR(st.st_mode))
 			rc = walk_dir(f, path);
 		else if (S_ISREG(st.st_mode))
-			add_file(f, path, &st);
+			add_file(f, path, &st, 0);
 		else
 			f->skipped++;
 		free(path);
@@ -104,7 +107,7 @@ static int collect(struct files *f, struct strlist *paths, int recursive)
 		struct stat st;
 		if (stat(p, &st))
 			return prov_error_set(errno == ENOENT ? PROV_ENOTFOUND : PROV_EIO,
-					      "'%s': %s", p, strerror(errno));
+					      "'%s': %s", p, errstr(errno));
 		if (S_ISDIR(st.st_mode)) {
 			if (!recursive)
 				return prov_error_set(PROV_EINVALID,
@@ -113,7 +116,7 @@ static int collect(struct files *f, struct strlist *paths, int recursive)
 			if (rc)
 				return rc;
 		} else if (S_ISREG(st.st_mode)) {
-			add_file(f, p, &st);
+			add_file(f, p, &st, 1);
 		} else {
 			return prov_error_set(PROV_EINVALID,
 					      "'%s' is not a regular file", p);
@@ -144,28 +147,27 @@ static void cache_key(char out[PATH_MAX], const char *cwd, const char *path)
 static void work_one(struct job *j, struct item *it)
 {
 	struct work_claim c = j->claim;
-	char abs[PATH_MAX];
+	char abs[PATH_MAX], *name;
 	const char *slash;
-	uint64_t size = 0;
 
 	cache_key(abs, j->cwd, it->path);
 	it->cached = statcache_get(j->cache, abs, &it->st, it->digest);
-	if (!it->cached && sha256_file(it->digest, &size, it->path)) {
+	if (!it->cached &&
+	    sha256_file_checked(it->digest, it->path, &it->st, it->follow)) {
 		it->err = prov_error_code();
 		it->errmsg = xstrdup(prov_error_last());
-		return;
-	}
-	if (!it->cached && size != (uint64_t)it->st.st_size) {
-		it->err = PROV_EIO;
-		it->errmsg = xasprintf("'%s' changed while it was read", it->path);
 		return;
 	}
 	memcpy(c.sha256, it->digest, 32);
 	c.size = (uint64_t)it->st.st_size;
 	slash = strrchr(it->path, '/');
-	c.name = slash ? slash + 1 : it->path;
-	c.media_type = media_type_guess(c.name);
+	/* The name is informational and JSON needs UTF-8: invalid bytes become
+	 * U+FFFD rather than failing a whole folder over one file name. */
+	name = utf8_sanitize(slash ? slash + 1 : it->path);
+	c.name = name;
+	c.media_type = media_type_guess(name);
 	it->payload = work_payload(&c, j->key->did, j->now);
+	free(name);
 }
 
 /* Signing waits until earlier claims are known, so an unchanged file costs
@@ -229,6 +231,13 @@ static int existing_cb(const char *path, const void *data, size_t n, void *p)
 	if (record_parse(&r, data, n)) {
 		prov_error_wrap("'%s'", path);
 		return prov_error_code();
+	}
+	/* A record that does not verify is nobody's claim ('prov verify'
+	 * reports it); one that does was signed by its creator. */
+	if (record_verify(r)) {
+		prov_error_clear();
+		record_free(r);
+		return 0;
 	}
 	creator = json_string_value(json_object_get(r->payload, "creator"));
 	if (creator && !strcmp(creator, e->me) &&
@@ -323,16 +332,18 @@ static void print_result(struct files *f, size_t added, int json)
 		hex_encode(hex, it->digest, 32);
 		if (json) {
 			json_t *others = json_array();
+			char *path = utf8_sanitize(it->path); /* JSON is UTF-8 */
 			for (size_t k = 0; k < it->others.n; k++)
 				json_array_append_new(others,
 						      json_string(it->others.v[k]));
 			json_array_append_new(
 				arr, json_pack("{s:s, s:s, s:s, s:s, s:o}", "path",
-					       it->path, "id", it->id, "sha256", hex,
+					       path, "id", it->id, "sha256", hex,
 					       "status", status, "also_claimed_by",
 					       others));
+			free(path);
 		} else {
-			printf("%s  %s  %s\n", status, it->id, it->path);
+			printf("%s  %s  %s\n", status, it->id, cli_esc(it->path));
 		}
 	}
 	if (json) {
@@ -464,7 +475,7 @@ int cmd_register(int argc, char **argv)
 		if (it->others.n && !json)
 			fprintf(stderr,
 				"prov: warning: '%s' is also claimed by %s%s\n",
-				it->path, it->others.v[0],
+				cli_esc(it->path), cli_esc(it->others.v[0]),
 				it->others.n > 1 ? " and others" : "");
 	}
 	buf_printf(&msg, "register %zu work%s\n\nby %s\n", added,

@@ -26,7 +26,7 @@ static int claims_cb(const struct store_commit_info *c, enum store_change ch,
 static int check_shown(const struct record *r, int *bad)
 {
 	if (record_verify(r)) {
-		fprintf(stderr, "prov: %s\n", prov_error_last());
+		fprintf(stderr, "prov: %s\n", cli_esc(prov_error_last()));
 		*bad = 1;
 	}
 	prov_error_clear();

@@ -7,6 +7,7 @@
 
 struct counts {
 	json_t *by_kind;
+	json_t *present; /* record id -> true */
 	size_t total, other;
 };
 
@@ -22,24 +23,39 @@ static int count_cb(const char *path, void *payload)
 	json_int_t n = json_integer_value(json_object_get(c->by_kind, kind));
 	json_object_set_new(c->by_kind, kind, json_integer(n + 1));
 	c->total++;
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	if (strlen(base) == 64 + 5) {
+		char id[RECORD_ID_MAX];
+		snprintf(id, sizeof(id), "sha256:%.64s", base);
+		json_object_set_new(c->present, id, json_true());
+	}
 	return 0;
 }
 
-/* Ids covered by anchor records ("records": [{"id": ...}]). */
+struct anchored {
+	json_t *ids;           /* anchored ids present in the registry */
+	const json_t *present;
+};
+
+/* Ids covered by anchor records ("records": [{"id": ...}]) that verify;
+ * only ids of records that are here count. */
 static int anchored_cb(const char *path, const void *data, size_t n, void *p)
 {
-	json_t *ids = p, *e;
+	struct anchored *a = p;
 	struct record *r = NULL;
+	json_t *e;
 	size_t i;
 
-	if (record_parse(&r, data, n)) {
+	if (record_parse(&r, data, n) || record_verify(r)) {
 		prov_error_clear();
+		record_free(r);
 		return 0; /* verify reports broken records */
 	}
 	json_array_foreach (json_object_get(r->payload, "records"), i, e) {
 		const char *id = json_string_value(json_object_get(e, "id"));
-		if (id)
-			json_object_set_new(ids, id, json_true());
+		if (id && json_object_get(a->present, id))
+			json_object_set_new(a->ids, id, json_true());
 	}
 	record_free(r);
 	return 0;
@@ -56,8 +72,9 @@ int cmd_status(int argc, char **argv)
 	int json = 0, rc;
 	const struct opt opts[] = { OPT_JSON(&json), OPT_END_ };
 	struct strlist args = { 0 };
-	struct counts c = { json_object(), 0, 0 };
-	json_t *anchored = json_object(), *v;
+	struct counts c = { json_object(), json_object(), 0, 0 };
+	struct anchored a = { json_object(), c.present };
+	json_t *v;
 	struct store *s = NULL;
 	const char *kind;
 	size_t unanchored;
@@ -65,14 +82,15 @@ int cmd_status(int argc, char **argv)
 	if ((rc = cli_parse(argc, argv, &help, opts, &args)))
 		goto done;
 	if (cli_open_store(&s) || store_list(s, "", count_cb, &c) ||
-	    store_walk(s, "records/anchor", anchored_cb, anchored)) {
+	    store_walk(s, "records/anchor", anchored_cb, &a)) {
 		rc = cli_fail(prov_error_code());
 		goto done;
 	}
 	/* Anchor records themselves are anchored by the chain transaction. */
 	unanchored = c.total -
-		     (size_t)json_integer_value(json_object_get(c.by_kind, "anchor")) -
-		     json_object_size(anchored);
+		     (size_t)json_integer_value(json_object_get(c.by_kind, "anchor"));
+	unanchored -= json_object_size(a.ids) < unanchored ? json_object_size(a.ids) :
+							     unanchored;
 	if (json) {
 		json_t *o = json_pack("{s:s, s:I, s:O, s:I}", "registry",
 				      store_path(s), "records", (json_int_t)c.total,
@@ -92,7 +110,8 @@ int cmd_status(int argc, char **argv)
 	}
 done:
 	json_decref(c.by_kind);
-	json_decref(anchored);
+	json_decref(c.present);
+	json_decref(a.ids);
 	store_free(s);
 	strlist_release(&args);
 	return CLI_EXIT(rc);

@@ -38,16 +38,16 @@ static void problem(struct check *c, const char *path, const char *commit,
 	va_start(ap, fmt);
 	buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
-	json_t *o = json_pack("{s:s}", "error", msg.ptr);
+	json_t *o = json_pack("{s:s}", "error", cli_esc(msg.ptr));
 	if (path)
-		json_object_set_new(o, "path", json_string(path));
+		json_object_set_new(o, "path", json_string(cli_esc(path)));
 	if (commit)
 		json_object_set_new(o, "commit", json_string(commit));
 	json_array_append_new(c->problems, o);
 	if (!c->json)
-		printf("FAIL %s%s%s%s\n     %s\n", path ? path : "",
+		printf("FAIL %s%s%s%s\n     %s\n", path ? cli_esc(path) : "",
 		       path && commit ? " " : "", commit ? "commit " : "",
-		       commit ? commit : "", msg.ptr);
+		       commit ? commit : "", cli_esc(msg.ptr));
 	buf_release(&msg);
 }
 
@@ -145,7 +145,8 @@ int cmd_verify(int argc, char **argv)
 		"say, and every signature verifies; and the history: every commit "
 		"carries a good SSH signature and no record was changed or removed "
 		"once added. Exit 1 if anything fails. This proves who signed each "
-		"claim and that it is unchanged, not that the claim is true.",
+		"claim and that it is unchanged, not that the claim is true; no "
+		"signer is checked against a trust list.",
 		0, -1, 1,
 	};
 	int json = 0, rc;

@@ -54,12 +54,14 @@ int cmd_verify_sig(int argc, char **argv)
 	if (rc)
 		goto fail;
 	if (json) {
+		char *text = utf8_sanitize(comment); /* JSON is UTF-8 */
 		json_t *o = json_pack("{s:b, s:s}", "valid", 1, "trusted_comment",
-				      comment);
+				      text);
 		cli_print_json(o);
 		json_decref(o);
+		free(text);
 	} else {
-		printf("signature valid\ntrusted comment: %s\n", comment);
+		printf("signature valid\ntrusted comment: %s\n", cli_esc(comment));
 	}
 	goto done;
 fail:

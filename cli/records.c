@@ -105,7 +105,7 @@ json_t *cli_record_json(const struct record *r, const char *path)
 static void print_field(const char *name, const char *value)
 {
 	if (value)
-		printf("  %-10s %s\n", name, value);
+		printf("  %-10s %s\n", name, cli_esc(value));
 }
 
 void cli_print_record(const struct record *r, const char *path)
@@ -121,10 +121,10 @@ void cli_print_record(const struct record *r, const char *path)
 		struct buf t = BUF_INIT;
 		content = json_object_get(p, "content");
 		printf("  %-10s %s  %" JSON_INTEGER_FORMAT " bytes  %s  %s\n",
-		       "content", json_string_value(json_object_get(content, "sha256")),
+		       "content", cli_esc(json_string_value(json_object_get(content, "sha256"))),
 		       json_integer_value(json_object_get(content, "size")),
-		       json_string_value(json_object_get(content, "media_type")),
-		       json_string_value(json_object_get(content, "name")));
+		       cli_esc(json_string_value(json_object_get(content, "media_type"))),
+		       cli_esc(json_string_value(json_object_get(content, "name"))));
 		print_field("creator", json_string_value(json_object_get(p, "creator")));
 		print_field("license", json_string_value(json_object_get(p, "license")));
 		print_field("payout", json_string_value(json_object_get(p, "payout")));
@@ -137,12 +137,12 @@ void cli_print_record(const struct record *r, const char *path)
 		buf_release(&t);
 	} else {
 		char *s = json_dumps(p, JSON_INDENT(2) | JSON_SORT_KEYS);
-		printf("%s\n", s);
+		printf("%s\n", cli_esc(s));
 		free(s);
 	}
 	json_array_foreach (json_object_get(j, "signatures"), i, sig)
 		printf("  %-10s %s (%s)\n", "signed by",
-		       json_string_value(json_object_get(sig, "keyid")),
+		       cli_esc(json_string_value(json_object_get(sig, "keyid"))),
 		       json_is_true(json_object_get(sig, "valid")) ?
 			       "signature valid" :
 			       "SIGNATURE INVALID");

@@ -203,13 +203,13 @@ int buf_read_file(struct buf *b, const char *path, size_t max)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return prov_error_set(errno == ENOENT ? PROV_ENOTFOUND : PROV_EIO,
-				      "'%s': %s", path, strerror(errno));
+				      "'%s': %s", path, errstr(errno));
 	while ((n = read(fd, tmp, sizeof(tmp))) != 0) {
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			rc = prov_error_set(PROV_EIO, "'%s': %s", path,
-					    strerror(errno));
+					    errstr(errno));
 			break;
 		}
 		if (max && b->len + (size_t)n > max) {
@@ -236,7 +236,7 @@ int write_file_atomic(const char *path, const void *data, size_t n, mode_t mode,
 	buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid());
 	fd = open(tmp.ptr, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
 	if (fd < 0) {
-		rc = prov_error_set(PROV_EIO, "'%s': %s", tmp.ptr, strerror(errno));
+		rc = prov_error_set(PROV_EIO, "'%s': %s", tmp.ptr, errstr(errno));
 		goto done;
 	}
 	while (n) {
@@ -245,7 +245,7 @@ int write_file_atomic(const char *path, const void *data, size_t n, mode_t mode,
 			continue;
 		if (w < 0) {
 			rc = prov_error_set(PROV_EIO, "'%s': %s", path,
-					    strerror(errno));
+					    errstr(errno));
 			goto done;
 		}
 		p += w;
@@ -253,7 +253,7 @@ int write_file_atomic(const char *path, const void *data, size_t n, mode_t mode,
 	}
 	if (fsync(fd) || close(fd)) {
 		fd = -1;
-		rc = prov_error_set(PROV_EIO, "'%s': %s", path, strerror(errno));
+		rc = prov_error_set(PROV_EIO, "'%s': %s", path, errstr(errno));
 		goto done;
 	}
 	fd = -1;
@@ -264,10 +264,10 @@ int write_file_atomic(const char *path, const void *data, size_t n, mode_t mode,
 				     prov_error_set(PROV_EEXISTS,
 						    "'%s' already exists", path) :
 				     prov_error_set(PROV_EIO, "'%s': %s", path,
-						    strerror(errno));
+						    errstr(errno));
 		}
 	} else if (rename(tmp.ptr, path)) {
-		rc = prov_error_set(PROV_EIO, "'%s': %s", path, strerror(errno));
+		rc = prov_error_set(PROV_EIO, "'%s': %s", path, errstr(errno));
 	}
 done:
 	if (fd >= 0)
@@ -290,7 +290,7 @@ int mkdir_p(const char *path, mode_t mode)
 		*s = '\0';
 		if (mkdir(p, mode) && errno != EEXIST) {
 			rc = prov_error_set(PROV_EIO, "'%s': %s", p,
-					    strerror(errno));
+					    errstr(errno));
 			break;
 		}
 		*s = c;

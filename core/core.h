@@ -35,6 +35,8 @@ enum {
 	PROV_EPASS = -9,     /* wrong passphrase (or a tampered key file) */
 };
 
+/* strerror(e) in lower case, as messages are written. */
+const char *errstr(int e);
 /* Sets this thread's last error and returns code, so callers can write
  * `return prov_error_set(PROV_EINVALID, "...")`. */
 int prov_error_set(int code, const char *fmt, ...)
@@ -116,6 +118,10 @@ int base58_encode(struct buf *out, const uint8_t *in, size_t n);
 int base58_decode(uint8_t *out, size_t cap, size_t *outlen, const char *in,
 		  size_t inlen);
 
+/* A malloc'd copy of s that is valid UTF-8: each byte that is not part of
+ * a valid sequence becomes U+FFFD. */
+char *utf8_sanitize(const char *s);
+
 /* ---- SHA-256 (OpenSSL EVP; uses the CPU's SHA extensions) --------------- */
 
 struct sha256 {
@@ -128,6 +134,12 @@ void sha256_release(struct sha256 *h);
 int sha256_buf(uint8_t out[32], const void *data, size_t n);
 /* Streams a file in large reads; *size gets its length. PROV_EIO names it. */
 int sha256_file(uint8_t out[32], uint64_t *size, const char *path);
+/* Hashes the file that was stat()ed as *expect: opened without following a
+ * final symlink unless follow, it must be the same file (device, inode,
+ * size, mtime) before and after the read, else PROV_EIO "changed while it
+ * was read". */
+int sha256_file_checked(uint8_t out[32], const char *path,
+			const struct stat *expect, int follow);
 /* "sha256:<64 hex>" into out[72]. */
 void sha256_id(char out[72], const uint8_t digest[32]);
 /* Accepts "sha256:<hex>" or bare 64 hex digits. */
@@ -258,6 +270,8 @@ int record_create(struct buf *envelope, char id[RECORD_ID_MAX],
  * canonical form and its kind matches the payloadType. Does not verify
  * signatures (record_verify does). */
 int record_parse(struct record **out, const char *data, size_t n);
+/* Every signature verifies, and the record's actor (a work's creator, an
+ * opt-out's "by", ...) is among the signers. */
 int record_verify(const struct record *r);
 void record_free(struct record *r);
 /* The store path of a record: works by content hash, others by kind. */
@@ -266,6 +280,36 @@ int record_store_path(struct buf *out, const char *kind, const char *id,
 		      const json_t *payload);
 /* Checks that a path is where a record with this id and payload belongs. */
 int record_path_check(const struct record *r, const char *path);
+
+/* ---- Merkle trees (OpenZeppelin StandardMerkleTree) ------------------- */
+
+/* One construction for dataset items, anchor batches and payout batches,
+ * so @openzeppelin/merkle-tree and MerkleProof.sol check our roots and
+ * proofs: leaf = keccak256(keccak256(abi.encode(values))), parent =
+ * keccak256 of the sorted pair, leaves sorted by hash, the tree laid out as
+ * an array of 2n-1 nodes with the i-th sorted leaf at node 2n-2-i. */
+struct merkle {
+	size_t nleaves;
+	uint8_t (*nodes)[32]; /* 2n-1 nodes; nodes[0] is the root */
+	size_t *where;        /* leaf given at position i -> its node index */
+};
+
+/* Leaf hashes for the value types the trees use. */
+void merkle_leaf_bytes32(uint8_t out[32], const uint8_t value[32]);
+/* (address, uint256): amount as 32 big-endian bytes. */
+void merkle_leaf_address_uint256(uint8_t out[32], const uint8_t addr[20],
+				 const uint8_t amount[32]);
+/* Builds a tree over n >= 1 leaf hashes (in any order). PROV_EINVALID for
+ * n == 0. */
+int merkle_build(struct merkle **out, const uint8_t (*leaves)[32], size_t n);
+void merkle_free(struct merkle *m);
+/* The proof for the leaf given at position i: *n sibling hashes into
+ * proof (malloc'd), leaf to root. */
+int merkle_proof(uint8_t (**proof)[32], size_t *n, const struct merkle *m,
+		 size_t i);
+/* 0 if leaf and proof lead to root, PROV_EVERIFY otherwise. */
+int merkle_verify(const uint8_t root[32], const uint8_t leaf[32],
+		  const uint8_t (*proof)[32], size_t n);
 
 /* ---- work records ------------------------------------------------------- */
 

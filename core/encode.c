@@ -149,3 +149,49 @@ done:
 	free(bytes);
 	return rc;
 }
+
+/* Length of the valid UTF-8 sequence at s (1-4), or 0. */
+static size_t utf8_len(const unsigned char *s)
+{
+	unsigned cp;
+	size_t n;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1fu;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0fu;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, cp = s[0] & 0x07u;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3fu);
+	}
+	/* overlong forms, surrogates, past U+10FFFF */
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return n;
+}
+
+char *utf8_sanitize(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	struct buf out = BUF_INIT;
+
+	while (*p) {
+		size_t n = utf8_len(p);
+		if (n) {
+			buf_put(&out, p, n);
+			p += n;
+		} else {
+			buf_puts(&out, "\xef\xbf\xbd"); /* U+FFFD */
+			p++;
+		}
+	}
+	return buf_detach(&out);
+}

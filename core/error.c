@@ -8,6 +8,18 @@
 static _Thread_local char last_msg[1024];
 static _Thread_local int last_code;
 
+const char *errstr(int e)
+{
+	static _Thread_local char msg[128];
+	const char *s = strerror(e);
+
+	snprintf(msg, sizeof(msg), "%s", s);
+	/* "No such file" -> "no such file"; keep acronyms like "I/O". */
+	if (msg[0] >= 'A' && msg[0] <= 'Z' && !(msg[1] >= 'A' && msg[1] <= 'Z'))
+		msg[0] = (char)(msg[0] - 'A' + 'a');
+	return msg;
+}
+
 int prov_error_set(int code, const char *fmt, ...)
 {
 	va_list ap;

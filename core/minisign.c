@@ -159,7 +159,7 @@ static int blake2b_file(uint8_t out[64], const char *path)
 	if (fd < 0)
 		return prov_error_set(errno == ENOENT ? PROV_ENOTFOUND
 						      : PROV_EIO,
-				      "'%s': %s", path, strerror(errno));
+				      "'%s': %s", path, errstr(errno));
 	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	crypto_generichash_init(&st, NULL, 0, crypto_generichash_BYTES_MAX);
 	chunk = xmalloc(READ_SIZE);
@@ -168,7 +168,7 @@ static int blake2b_file(uint8_t out[64], const char *path)
 			if (errno == EINTR)
 				continue;
 			rc = prov_error_set(PROV_EIO, "'%s': %s", path,
-					    strerror(errno));
+					    errstr(errno));
 			goto done;
 		}
 		crypto_generichash_update(&st, chunk, (size_t)got);

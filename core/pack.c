@@ -42,7 +42,7 @@ static int out_flush(struct out *o)
 			continue;
 		if (w < 0)
 			return prov_error_set(PROV_EIO, "'%s': %s", o->path,
-					      strerror(errno));
+					      errstr(errno));
 		p += w;
 		n -= (size_t)w;
 	}
@@ -128,7 +128,7 @@ static int out_open(struct out *o, const char *path)
 		abort();
 	o->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
 	if (o->fd < 0)
-		return prov_error_set(PROV_EIO, "'%s': %s", path, strerror(errno));
+		return prov_error_set(PROV_EIO, "'%s': %s", path, errstr(errno));
 	return 0;
 }
 
@@ -142,7 +142,7 @@ static int out_finish(struct out *o, uint8_t trailer[20])
 	buf_put(&o->pending, trailer, 20);
 	rc = out_flush(o);
 	if (!rc && (fsync(o->fd) || close(o->fd)))
-		rc = prov_error_set(PROV_EIO, "'%s': %s", o->path, strerror(errno));
+		rc = prov_error_set(PROV_EIO, "'%s': %s", o->path, errstr(errno));
 	else if (rc)
 		close(o->fd);
 	o->fd = -1;
@@ -237,13 +237,13 @@ int pack_write(char pack_name[41], const char *pack_dir, git_odb *odb,
 	memcpy(pack_name, hex, sizeof(hex));
 	buf_printf(&name, "%s/pack-%s.pack", pack_dir, hex);
 	if (rename(tmp_pack.ptr, name.ptr)) {
-		rc = prov_error_set(PROV_EIO, "'%s': %s", name.ptr, strerror(errno));
+		rc = prov_error_set(PROV_EIO, "'%s': %s", name.ptr, errstr(errno));
 		goto done;
 	}
 	buf_clear(&name);
 	buf_printf(&name, "%s/pack-%s.idx", pack_dir, hex);
 	if (rename(tmp_idx.ptr, name.ptr))
-		rc = prov_error_set(PROV_EIO, "'%s': %s", name.ptr, strerror(errno));
+		rc = prov_error_set(PROV_EIO, "'%s': %s", name.ptr, errstr(errno));
 done:
 	out_release(&o);
 	unlink(tmp_pack.ptr);

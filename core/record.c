@@ -115,13 +115,41 @@ done:
 	return rc;
 }
 
+/* The payload field naming who makes the claim; that key must have signed
+ * it, or anyone could publish claims in another's name. */
+static const char *actor_field(const char *kind)
+{
+	static const struct {
+		const char *kind, *field;
+	} actors[] = {
+		{ "work", "creator" }, { "optout", "by" },
+		{ "dataset", "curator" }, { "model", "owner" },
+		{ "usage", "operator" }, { "challenge", "by" },
+		{ "resolution", "by" },
+	};
+
+	for (size_t i = 0; i < sizeof(actors) / sizeof(*actors); i++)
+		if (!strcmp(kind, actors[i].kind))
+			return actors[i].field;
+	return NULL;
+}
+
 int record_verify(const struct record *r)
 {
+	const char *field = actor_field(r->kind), *actor;
 	int rc = dsse_verify(&r->env);
 
 	if (rc)
-		prov_error_wrap("record %s", r->id);
-	return rc;
+		return prov_error_wrap("record %s", r->id);
+	if (!field || !json_object_get(r->payload, field))
+		return 0;
+	actor = json_string_value(json_object_get(r->payload, field));
+	for (size_t i = 0; actor && i < r->env.nsigs; i++)
+		if (!strcmp(r->env.sigs[i].keyid, actor))
+			return 0;
+	return prov_error_set(PROV_EVERIFY,
+			      "record %s: its %s '%s' did not sign it", r->id,
+			      field, actor ? actor : "(not a string)");
 }
 
 static const char *work_content_hash(const json_t *payload)

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -57,28 +58,23 @@ int sha256_buf(uint8_t out[32], const void *data, size_t n)
 	return 0;
 }
 
-int sha256_file(uint8_t out[32], uint64_t *size, const char *path)
+static int hash_fd(uint8_t out[32], uint64_t *size, int fd, const char *path)
 {
 	struct sha256 h = { 0 };
 	uint64_t total = 0;
 	uint8_t *chunk = NULL;
-	int fd, rc;
 	ssize_t n;
+	int rc;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return prov_error_set(errno == ENOENT ? PROV_ENOTFOUND : PROV_EIO,
-				      "'%s': %s", path, strerror(errno));
 	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	if ((rc = sha256_init(&h)))
-		goto done;
+		return rc;
 	chunk = xmalloc(READ_SIZE);
 	while ((n = read(fd, chunk, READ_SIZE)) != 0) {
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			rc = prov_error_set(PROV_EIO, "'%s': %s", path,
-					    strerror(errno));
+			rc = prov_error_set(PROV_EIO, "'%s': %s", path, errstr(errno));
 			goto done;
 		}
 		if ((rc = sha256_update(&h, chunk, (size_t)n)))
@@ -92,6 +88,62 @@ done:
 	if (h.ctx)
 		sha256_release(&h);
 	free(chunk);
+	return rc;
+}
+
+static int open_failed(const char *path)
+{
+	return prov_error_set(errno == ENOENT ? PROV_ENOTFOUND : PROV_EIO,
+			      "'%s': %s", path,
+			      errno == ELOOP ? "is a symbolic link now" : errstr(errno));
+}
+
+int sha256_file(uint8_t out[32], uint64_t *size, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
+
+	if (fd < 0)
+		return open_failed(path);
+	rc = hash_fd(out, size, fd, path);
+	close(fd);
+	return rc;
+}
+
+static int same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+	       a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	       a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+int sha256_file_checked(uint8_t out[32], const char *path,
+			const struct stat *expect, int follow)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
+	struct stat before, after;
+	uint64_t size = 0;
+	int rc;
+
+	if (fd < 0)
+		return open_failed(path);
+	if (fstat(fd, &before)) {
+		rc = prov_error_set(PROV_EIO, "'%s': %s", path, errstr(errno));
+		goto done;
+	}
+	if (!same_file(&before, expect)) {
+		rc = prov_error_set(PROV_EIO, "'%s' changed before it was read",
+				    path);
+		goto done;
+	}
+	if ((rc = hash_fd(out, &size, fd, path)))
+		goto done;
+	/* A write during the read leaves a digest of no version of the file. */
+	if (fstat(fd, &after) || !same_file(&after, expect) ||
+	    size != (uint64_t)expect->st_size)
+		rc = prov_error_set(PROV_EIO, "'%s' changed while it was read",
+				    path);
+done:
 	close(fd);
 	return rc;
 }

@@ -246,7 +246,7 @@ int store_lock(struct store *s, int timeout_ms)
 	buf_printf(&path, "%s/prov.lock", s->path);
 	s->lock_fd = open(path.ptr, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (s->lock_fd < 0) {
-		rc = prov_error_set(PROV_EIO, "'%s': %s", path.ptr, strerror(errno));
+		rc = prov_error_set(PROV_EIO, "'%s': %s", path.ptr, errstr(errno));
 		goto done;
 	}
 	/* flock() is released by the kernel if we die, so a crash never
@@ -808,6 +808,43 @@ static int from_other_parent(git_commit *c, const git_diff_delta *d)
 	return found;
 }
 
+/* Paths in parent p's tree that the merge's tree lacks, and that the first
+ * parent lacks too (those the first-parent diff has reported already). */
+static int merge_deletions(struct store *s, git_commit *c, unsigned p,
+			   git_tree *first, git_tree *cur,
+			   const git_diff_options *opts,
+			   const struct store_commit_info *info,
+			   store_history_fn fn, void *payload)
+{
+	git_commit *parent = NULL;
+	git_tree *tree = NULL;
+	git_diff *diff = NULL;
+	int rc = 0;
+
+	if (git_commit_parent(&parent, c, p) || git_commit_tree(&tree, parent) ||
+	    git_diff_tree_to_tree(&diff, s->repo, tree, cur, opts)) {
+		rc = git_fail(PROV_EIO, info->id);
+		goto done;
+	}
+	for (size_t i = 0, n = git_diff_num_deltas(diff); i < n && !rc; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		git_tree_entry *e = NULL;
+		if (d->status != GIT_DELTA_DELETED)
+			continue;
+		if (!git_tree_entry_bypath(&e, first, d->old_file.path)) {
+			git_tree_entry_free(e);
+			continue;
+		}
+		git_error_clear();
+		rc = fn(info, STORE_DELETED, d->old_file.path, payload);
+	}
+done:
+	git_diff_free(diff);
+	git_tree_free(tree);
+	git_commit_free(parent);
+	return rc;
+}
+
 static int history_commit(struct store *s, git_commit *c, const char *prefix,
 			  store_history_fn fn, void *payload)
 {
@@ -855,6 +892,9 @@ static int history_commit(struct store *s, git_commit *c, const char *prefix,
 			ch == STORE_DELETED ? d->old_file.path : d->new_file.path,
 			payload);
 	}
+	/* A merge can also drop what only another parent had. */
+	for (unsigned p = 1; p < info.nparents && !rc; p++)
+		rc = merge_deletions(s, c, p, old, cur, &opts, &info, fn, payload);
 done:
 	git_diff_free(diff);
 	git_tree_free(old);

@@ -39,7 +39,7 @@ expect_grep '"payout": "eip155:10:0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359"' "
 before=$(git -C .prov rev-parse HEAD)
 # Bad input: each is exit 2 with a message naming what is wrong.
 expect_exit 2 prov register nothere.txt --license MIT
-expect_grep "^prov: 'nothere.txt': No such file or directory$" "$TMP/err"
+expect_grep "^prov: 'nothere.txt': no such file or directory$" "$TMP/err"
 expect_exit 2 prov register art --license MIT
 expect_grep "^prov: 'art' is a directory \(use -r\)$" "$TMP/err"
 expect_exit 2 prov register four.txt --license 'Foo-1.0'
@@ -91,4 +91,17 @@ alice=$(prov id show alice --json | sed -n 's/.*"did": "\(.*\)".*/\1/p')
 mallory=$(prov id show mallory --json | sed -n 's/.*"did": "\(.*\)".*/\1/p')
 [ "$(grep '^  creator' "$TMP/out" | awk '{print $2}' | tr '\n' ' ')" = "$alice $mallory " ] ||
 	fail "claimants not in the order received"
+expect_exit 0 prov verify
+
+# File names are untrusted: not UTF-8 is stored with U+FFFD, control bytes
+# are shown escaped, never sent raw to the terminal.
+mkdir odd
+printf x >"odd/$(printf 'bad\377.txt')"
+printf y >"odd/$(printf 'esc\033[31mRED.txt')"
+expect_exit 0 prov register -r odd --license MIT --as alice
+expect_grep '^2 registered' "$TMP/out"
+expect_grep 'esc\\x1b\[31mRED.txt' "$TMP/out"
+expect_exit 0 prov log
+if grep -q "$(printf '\033')" "$TMP/out"; then fail "an escape byte reached the terminal"; fi
+grep -qF "bad$(printf '\357\277\275').txt" "$TMP/out" || fail "no U+FFFD in the stored name"
 expect_exit 0 prov verify

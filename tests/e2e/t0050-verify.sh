@@ -44,3 +44,18 @@ git -C work push -q origin main
 expect_exit 1 prov verify
 expect_grep "record was removed after it was added" "$TMP/out"
 expect_grep "^FAIL junk.txt$" "$TMP/out"
+
+# A merge commit that silently drops a record one parent had.
+prov init m >/dev/null
+echo "first" >m1.txt
+echo "second" >m2.txt
+prov --registry m register m1.txt --license MIT >/dev/null
+prov --registry m register m2.txt --license MIT >/dev/null
+git clone -q m/.prov mw
+dropped=$(git -C mw diff --name-only HEAD~1 HEAD)
+merge=$(git -C mw -c user.name=x -c user.email=x@example.org \
+	commit-tree "HEAD~1^{tree}" -p HEAD~1 -p HEAD -m merge)
+git -C mw push -q origin "$merge:main"
+expect_exit 1 prov --registry m verify
+expect_grep "^FAIL $dropped commit $merge$" "$TMP/out"
+expect_grep "record was removed after it was added" "$TMP/out"

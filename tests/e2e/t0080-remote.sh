@@ -56,7 +56,7 @@ git -C work -c user.name=x -c user.email=x@example.org commit -qam "edit"
 git -C work push -q origin main
 before=$(git -C carol/.prov rev-parse HEAD)
 prov --registry carol remote add evil "$TMP/evil"
-expect_exit 2 prov --registry carol pull evil --as alice
+expect_exit 1 prov --registry carol pull evil --as alice
 expect_grep "^prov: '$f' differs between the registries" "$TMP/err"
 expect_eq "$(git -C carol/.prov rev-parse HEAD)" "$before"
 

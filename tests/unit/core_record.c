@@ -511,8 +511,46 @@ static void same_claim(void)
 	json_decref(a);
 }
 
+/* A work names its creator; a record signed by anyone else is a forgery
+ * even though its signature verifies. */
+static void creator_must_sign(void)
+{
+	struct key *alice = NULL, *mallory = NULL;
+	struct work_claim c = { .size = 1, .name = "x", .media_type = "text/plain",
+				.license = "MIT" };
+	struct buf env = BUF_INIT;
+	struct record *r = NULL;
+	char id[RECORD_ID_MAX];
+	json_t *p;
+
+	CHECK(key_generate(&alice, "alice") == 0);
+	CHECK(key_generate(&mallory, "mallory") == 0);
+	p = work_payload(&c, alice->did, 1700000000);
+	CHECK(record_create(&env, id, p, mallory) == 0);
+	CHECK(record_parse(&r, env.ptr, env.len) == 0);
+	CHECK(dsse_verify(&r->env) == 0);
+	CHECK(record_verify(r) == PROV_EVERIFY);
+	CHECK(strstr(prov_error_last(), "creator") != NULL);
+	CHECK(strstr(prov_error_last(), alice->did) != NULL);
+	record_free(r);
+	r = NULL;
+	buf_clear(&env);
+	CHECK(record_create(&env, id, p, alice) == 0);
+	CHECK(record_parse(&r, env.ptr, env.len) == 0);
+	CHECK(record_verify(r) == 0);
+	/* a creator that is not a string is no one */
+	json_object_set_new(r->payload, "creator", json_integer(7));
+	CHECK(record_verify(r) == PROV_EVERIFY);
+	record_free(r);
+	json_decref(p);
+	buf_release(&env);
+	key_free(alice);
+	key_free(mallory);
+}
+
 int main(void)
 {
+	RUN(creator_must_sign);
 	RUN(pae);
 	RUN(round_trip);
 	RUN(create_refuses);
