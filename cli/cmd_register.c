@@ -1,10 +1,5 @@
 /* prov register: hash files on every core, sign one work record per file,
  * and commit them all at once, or nothing at all. */
-#include <dirent.h>
-#include <errno.h>
-#include <limits.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,18 +12,12 @@
 #include "license/license.h"
 
 struct item {
-	char *path; /* as found: the name the user knows it by */
-	struct stat st;
-	int follow; /* named on the command line: a symlink is followed */
-	uint8_t digest[32];
-	int cached;
-	/* filled by the workers */
+	struct file_entry *file;
+	json_t *payload;
 	struct buf envelope;
 	char id[RECORD_ID_MAX];
-	json_t *payload;
-	int err; /* PROV_E* */
+	int err; /* PROV_E* from signing */
 	char *errmsg;
-	/* filled after */
 	enum { NEW, UNCHANGED, DUPLICATE } status;
 	struct strlist others; /* other creators claiming this content */
 	struct item *dup_of;   /* DUPLICATE: the item with the same content */
@@ -37,133 +26,25 @@ struct item {
 struct job {
 	struct item *items;
 	size_t n;
-	atomic_size_t done;
-	pthread_t main; /* draws the progress bar */
-	struct statcache *cache;
-	const char *cwd;
 	const struct key *key;
 	struct work_claim claim; /* shared fields */
 	int64_t now;
-	int progress;
 };
 
-/* ---- collecting files --------------------------------------------------- */
+/* ---- payloads and signatures, on every core ------------------------------ */
 
-struct files {
-	struct item *v;
-	size_t n, cap;
-	size_t skipped; /* symlinks and special files met while recursing */
-};
-
-static void add_file(struct files *f, const char *path, const struct stat *st,
-		     int follow)
+static void build_payload(size_t i, void *payload)
 {
-	if (f->n == f->cap) {
-		f->cap = f->cap ? 2 * f->cap : 256;
-		f->v = xrealloc(f->v, f->cap * sizeof(*f->v));
-	}
-	memset(&f->v[f->n], 0, sizeof(f->v[f->n]));
-	f->v[f->n].path = xstrdup(path);
-	f->v[f->n].st = *st;
-	f->v[f->n].follow = follow;
-	buf_init(&f->v[f->n].envelope, 0);
-	f->n++;
-}
-
-static int walk_dir(struct files *f, const char *dir)
-{
-	struct dirent *d;
-	DIR *dp = opendir(dir);
-	int rc = 0;
-
-	if (!dp)
-		return prov_error_set(PROV_EIO, "'%s': %s", dir, errstr(errno));
-	while (!rc && (errno = 0, d = readdir(dp))) {
-		struct stat st;
-		char *path;
-		if (!strcmp(d->d_name, ".") || !strcmp(d->d_name, "..") ||
-		    !strcmp(d->d_name, ".prov") || !strcmp(d->d_name, ".git"))
-			continue;
-		path = xasprintf("%s/%s", dir, d->d_name);
-		if (lstat(path, &st))
-			rc = prov_error_set(PROV_EIO, "'%s': %s", path,
-					    errstr(errno));
-		else if (S_ISDIR(st.st_mode))
-			rc = walk_dir(f, path);
-		else if (S_ISREG(st.st_mode))
-			add_file(f, path, &st, 0);
-		else
-			f->skipped++;
-		free(path);
-	}
-	closedir(dp);
-	return rc;
-}
-
-static int collect(struct files *f, struct strlist *paths, int recursive)
-{
-	for (size_t i = 0; i < paths->n; i++) {
-		const char *p = paths->v[i];
-		struct stat st;
-		if (stat(p, &st))
-			return prov_error_set(errno == ENOENT ? PROV_ENOTFOUND : PROV_EIO,
-					      "'%s': %s", p, errstr(errno));
-		if (S_ISDIR(st.st_mode)) {
-			if (!recursive)
-				return prov_error_set(PROV_EINVALID,
-						      "'%s' is a directory (use -r)", p);
-			int rc = walk_dir(f, p);
-			if (rc)
-				return rc;
-		} else if (S_ISREG(st.st_mode)) {
-			add_file(f, p, &st, 1);
-		} else {
-			return prov_error_set(PROV_EINVALID,
-					      "'%s' is not a regular file", p);
-		}
-	}
-	return 0;
-}
-
-static int item_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct item *)a)->path, ((const struct item *)b)->path);
-}
-
-/* ---- hashing and signing, on every core ---------------------------------- */
-
-/* The stat cache is keyed by absolute path, so the same file named from
- * another folder is still found. No symlinks are resolved (realpath() costs
- * a system call per path component); the inode in the entry guards
- * against a different file under the same name. */
-static void cache_key(char out[PATH_MAX], const char *cwd, const char *path)
-{
-	int n = path[0] == '/' ? snprintf(out, PATH_MAX, "%s", path) :
-				 snprintf(out, PATH_MAX, "%s/%s", cwd, path);
-	if (n < 0 || n >= PATH_MAX)
-		out[0] = '\0'; /* too long to cache: an empty key never matches */
-}
-
-static void work_one(struct job *j, struct item *it)
-{
+	struct job *j = payload;
+	struct item *it = &j->items[i];
 	struct work_claim c = j->claim;
-	char abs[PATH_MAX], *name;
-	const char *slash;
-
-	cache_key(abs, j->cwd, it->path);
-	it->cached = statcache_get(j->cache, abs, &it->st, it->digest);
-	if (!it->cached &&
-	    sha256_file_checked(it->digest, it->path, &it->st, it->follow)) {
-		it->err = prov_error_code();
-		it->errmsg = xstrdup(prov_error_last());
-		return;
-	}
-	memcpy(c.sha256, it->digest, 32);
-	c.size = (uint64_t)it->st.st_size;
-	slash = strrchr(it->path, '/');
+	const char *slash = strrchr(it->file->path, '/');
 	/* The name is informational and JSON needs UTF-8: invalid bytes become
 	 * U+FFFD rather than failing a whole folder over one file name. */
-	name = utf8_sanitize(slash ? slash + 1 : it->path);
+	char *name = utf8_sanitize(slash ? slash + 1 : it->file->path);
+
+	memcpy(c.sha256, it->file->sha256, 32);
+	c.size = (uint64_t)it->file->st.st_size;
 	c.name = name;
 	c.media_type = media_type_guess(name);
 	it->payload = work_payload(&c, j->key->did, j->now);
@@ -184,103 +65,122 @@ static void sign_item(size_t i, void *payload)
 	}
 }
 
-/* The first failure of a parallel pass, as the command's error. */
-static int first_error(struct files *f)
+static int first_error(struct job *j)
 {
-	for (size_t i = 0; i < f->n; i++)
-		if (f->v[i].err)
-			return prov_error_set(f->v[i].err, "%s", f->v[i].errmsg);
+	for (size_t i = 0; i < j->n; i++)
+		if (j->items[i].err)
+			return prov_error_set(j->items[i].err, "%s",
+					      j->items[i].errmsg);
 	return 0;
 }
 
-static void work_item(size_t i, void *payload)
+static void progress(size_t done, size_t total, void *payload)
 {
-	struct job *j = payload;
-	size_t done;
-
-	work_one(j, &j->items[i]);
-	done = atomic_fetch_add(&j->done, 1) + 1;
-	/* Only the main thread draws, so the bar needs no lock. */
-	if (j->progress && pthread_equal(pthread_self(), j->main))
-		cli_progress("hashing", done, j->n);
-}
-
-static void run_workers(struct job *j)
-{
-	j->main = pthread_self();
-	parallel_for(j->n, work_item, j);
-	if (j->progress) {
-		cli_progress("hashing", j->n, j->n);
-		cli_progress_end();
-	}
+	cli_progress("hashing", done, total);
 }
 
 /* ---- claims already in the registry -------------------------------------- */
 
-struct existing {
+/* An earlier record on a file's content, read from the store in one pass
+ * and checked (parse, signatures) on every core in the next. */
+struct earlier {
 	struct item *it;
-	const char *me;
+	struct buf data;
+	struct record *r; /* NULL unless it parsed and verified */
 };
 
-static int existing_cb(const char *path, const void *data, size_t n, void *p)
-{
-	struct existing *e = p;
-	struct record *r = NULL;
-	const char *creator;
+struct earlier_list {
+	struct earlier *v;
+	size_t n, cap;
+	struct item *it; /* whose content is being walked */
+};
 
-	if (record_parse(&r, data, n)) {
-		prov_error_wrap("'%s'", path);
-		return prov_error_code();
+static int collect_earlier(const char *path, const void *data, size_t n,
+			   void *payload)
+{
+	struct earlier_list *l = payload;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 256;
+		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
 	}
-	/* A record that does not verify is nobody's claim ('prov verify'
-	 * reports it); one that does was signed by its creator. */
-	if (record_verify(r)) {
-		prov_error_clear();
-		record_free(r);
-		return 0;
-	}
-	creator = json_string_value(json_object_get(r->payload, "creator"));
-	if (creator && !strcmp(creator, e->me) &&
-	    work_same_claim(r->payload, e->it->payload)) {
-		/* Report the record that is there, not the one we made. */
-		e->it->status = UNCHANGED;
-		memcpy(e->it->id, r->id, sizeof(e->it->id));
-	} else if (creator && strcmp(creator, e->me) &&
-		   !strlist_has(&e->it->others, creator)) {
-		strlist_push(&e->it->others, creator);
-	}
-	record_free(r);
+	l->v[l->n].it = l->it;
+	l->v[l->n].r = NULL;
+	buf_init(&l->v[l->n].data, 0);
+	buf_put(&l->v[l->n].data, data, n);
+	l->n++;
 	return 0;
 }
 
-static int check_existing(struct store *s, struct item *it, const char *me)
+/* A record that does not parse or verify is nobody's claim ('prov verify'
+ * reports it); one that does was signed by its creator. */
+static void check_earlier(size_t i, void *payload)
 {
-	struct existing e = { it, me };
-	char hex[65], prefix[80];
+	struct earlier *e = &((struct earlier_list *)payload)->v[i];
 
-	hex_encode(hex, it->digest, 32);
-	snprintf(prefix, sizeof(prefix), "works/%.2s/%.2s/%s", hex, hex + 2, hex);
-	return store_walk(s, prefix, existing_cb, &e);
+	if (record_parse(&e->r, e->data.ptr, e->data.len) || record_verify(e->r)) {
+		record_free(e->r);
+		e->r = NULL;
+	}
+}
+
+static int find_earlier(struct store *s, struct job *j, const char *me)
+{
+	struct earlier_list l = { 0 };
+	char hex[65], prefix[80];
+	int rc = 0;
+
+	for (size_t i = 0; i < j->n && !rc; i++) {
+		if (j->items[i].status == DUPLICATE)
+			continue;
+		l.it = &j->items[i];
+		hex_encode(hex, l.it->file->sha256, 32);
+		snprintf(prefix, sizeof(prefix), "works/%.2s/%.2s/%s", hex, hex + 2,
+			 hex);
+		rc = store_walk(s, prefix, collect_earlier, &l);
+	}
+	if (!rc)
+		parallel_for(l.n, check_earlier, &l);
+	prov_error_clear();
+	for (size_t i = 0; i < l.n; i++) {
+		struct earlier *e = &l.v[i];
+		const char *creator = e->r ? json_string_value(json_object_get(
+						     e->r->payload, "creator")) :
+					     NULL;
+		int mine = creator && !strcmp(creator, me);
+		if (mine && work_same_claim(e->r->payload, e->it->payload)) {
+			/* Report the record that is there, not one we made. */
+			e->it->status = UNCHANGED;
+			memcpy(e->it->id, e->r->id, sizeof(e->it->id));
+		} else if (creator && !mine &&
+			   !strlist_has(&e->it->others, creator)) {
+			strlist_push(&e->it->others, creator);
+		}
+		record_free(e->r);
+		buf_release(&e->data);
+	}
+	free(l.v);
+	return rc;
 }
 
 /* The same content twice in one run is one claim: the first path wins. */
 static int digest_cmp(const void *a, const void *b)
 {
 	const struct item *x = *(struct item *const *)a, *y = *(struct item *const *)b;
-	int c = memcmp(x->digest, y->digest, 32);
+	int c = memcmp(x->file->sha256, y->file->sha256, 32);
 
-	return c ? c : strcmp(x->path, y->path);
+	return c ? c : strcmp(x->file->path, y->file->path);
 }
 
-static void mark_duplicates(struct files *f)
+static void mark_duplicates(struct job *j)
 {
-	struct item **by = xcalloc(f->n, sizeof(*by));
+	struct item **by = xcalloc(j->n, sizeof(*by));
 
-	for (size_t i = 0; i < f->n; i++)
-		by[i] = &f->v[i];
-	qsort(by, f->n, sizeof(*by), digest_cmp);
-	for (size_t i = 1, first = 0; i < f->n; i++) {
-		if (memcmp(by[i]->digest, by[first]->digest, 32)) {
+	for (size_t i = 0; i < j->n; i++)
+		by[i] = &j->items[i];
+	qsort(by, j->n, sizeof(*by), digest_cmp);
+	for (size_t i = 1, first = 0; i < j->n; i++) {
+		if (memcmp(by[i]->file->sha256, by[first]->file->sha256, 32)) {
 			first = i;
 			continue;
 		}
@@ -317,22 +217,22 @@ static int parse_uses(struct work_claim *c, struct strlist *allow,
 	return 0;
 }
 
-static void print_result(struct files *f, size_t added, int json)
+static void print_result(struct job *j, size_t added, int json)
 {
 	json_t *arr = json ? json_array() : NULL;
 
-	for (size_t i = 0; i < f->n; i++) {
-		struct item *it = &f->v[i];
+	for (size_t i = 0; i < j->n; i++) {
+		struct item *it = &j->items[i];
 		if (it->dup_of)
 			memcpy(it->id, it->dup_of->id, sizeof(it->id));
 		const char *status = it->status == NEW ? "registered" :
 				     it->status == UNCHANGED ? "unchanged" :
 							       "duplicate";
 		char hex[65];
-		hex_encode(hex, it->digest, 32);
+		hex_encode(hex, it->file->sha256, 32);
 		if (json) {
 			json_t *others = json_array();
-			char *path = utf8_sanitize(it->path); /* JSON is UTF-8 */
+			char *path = utf8_sanitize(it->file->path); /* JSON is UTF-8 */
 			for (size_t k = 0; k < it->others.n; k++)
 				json_array_append_new(others,
 						      json_string(it->others.v[k]));
@@ -343,7 +243,7 @@ static void print_result(struct files *f, size_t added, int json)
 					       others));
 			free(path);
 		} else {
-			printf("%s  %s  %s\n", status, it->id, cli_esc(it->path));
+			printf("%s  %s  %s\n", status, it->id, cli_esc(it->file->path));
 		}
 	}
 	if (json) {
@@ -351,7 +251,7 @@ static void print_result(struct files *f, size_t added, int json)
 		json_decref(arr);
 	} else {
 		printf("%zu registered, %zu unchanged or duplicate\n", added,
-		       f->n - added);
+		       j->n - added);
 	}
 }
 
@@ -382,14 +282,14 @@ int cmd_register(int argc, char **argv)
 		OPT_LIST_("deny", 0, &deny, "USE", "forbid a use"),
 		OPT_AS(&as), OPT_JSON(&json), OPT_END_,
 	};
-	struct files f = { 0 };
+	struct fileset fs = { 0 };
 	struct job j = { 0 };
 	struct store *s = NULL;
 	struct statcache *cache = NULL;
 	struct key *k = NULL;
 	struct account acct;
 	struct buf cachefile = BUF_INIT, msg = BUF_INIT;
-	char *norm = NULL, commit[41] = "", cwd[PATH_MAX];
+	char *norm = NULL, commit[41] = "";
 	size_t added = 0;
 
 	if ((rc = cli_parse(argc, argv, &help, opts, &args)))
@@ -401,18 +301,25 @@ int cmd_register(int argc, char **argv)
 	if (license_expr_check(license, &norm) ||
 	    (payout && account_parse(&acct, payout)) ||
 	    parse_uses(&j.claim, &allow, &deny) ||
-	    collect(&f, &args, recursive) || cli_open_store(&s) ||
+	    fileset_add(&fs, args.v, args.n, recursive) || cli_open_store(&s) ||
 	    cli_load_identity(&k, as)) {
 		rc = cli_fail(prov_error_code());
 		goto done;
 	}
-	if (!f.n) {
+	if (!fs.n) {
 		rc = cli_usage_error("register: no files found");
 		goto done;
 	}
-	qsort(f.v, f.n, sizeof(*f.v), item_cmp);
 	j.claim.license = norm;
 	j.claim.payout = payout ? acct.text : NULL;
+	j.key = k;
+	j.now = (int64_t)time(NULL);
+	j.n = fs.n;
+	j.items = xcalloc(fs.n, sizeof(*j.items));
+	for (size_t i = 0; i < fs.n; i++) {
+		j.items[i].file = &fs.v[i];
+		buf_init(&j.items[i].envelope, 0);
+	}
 	/* Wait for another writer, then hash: the registry cannot change
 	 * under us between the check for earlier claims and the commit. */
 	if (store_lock(s, cli_lock_wait_ms())) {
@@ -421,41 +328,35 @@ int cmd_register(int argc, char **argv)
 	}
 	buf_printf(&cachefile, "%s/statcache", store_path(s));
 	statcache_open(&cache, cachefile.ptr);
-	if (!getcwd(cwd, sizeof(cwd))) {
-		rc = cli_fail(prov_error_set(PROV_EIO, "cannot read the current folder"));
-		goto done;
-	}
-	j.cwd = cwd;
-	j.items = f.v;
-	j.n = f.n;
-	j.cache = cache;
-	j.key = k;
-	j.now = (int64_t)time(NULL);
-	j.progress = cli_progress_enabled() && f.n >= 200;
-	run_workers(&j);
-	if ((rc = first_error(&f))) {
-		rc = cli_fail(rc);
+	if (fileset_hash(&fs, cache,
+			 cli_progress_enabled() && fs.n >= 200 ? progress : NULL,
+			 NULL)) {
+		if (cli_progress_enabled() && fs.n >= 200)
+			cli_progress_end();
+		rc = cli_fail(prov_error_code());
 		fprintf(stderr, "prov: nothing was registered\n");
 		goto done;
 	}
-	mark_duplicates(&f);
+	if (cli_progress_enabled() && fs.n >= 200)
+		cli_progress_end();
+	parallel_for(j.n, build_payload, &j);
+	mark_duplicates(&j);
 	if (store_begin(s)) {
 		rc = cli_fail(prov_error_code());
 		goto done;
 	}
-	for (size_t i = 0; i < f.n; i++)
-		if (f.v[i].status != DUPLICATE && check_existing(s, &f.v[i], k->did)) {
-			rc = cli_fail(prov_error_code());
-			goto done;
-		}
-	parallel_for(f.n, sign_item, &j);
-	if ((rc = first_error(&f))) {
+	if (find_earlier(s, &j, k->did)) {
+		rc = cli_fail(prov_error_code());
+		goto done;
+	}
+	parallel_for(j.n, sign_item, &j);
+	if ((rc = first_error(&j))) {
 		rc = cli_fail(rc);
 		fprintf(stderr, "prov: nothing was registered\n");
 		goto done;
 	}
-	for (size_t i = 0; i < f.n; i++) {
-		struct item *it = &f.v[i];
+	for (size_t i = 0; i < j.n; i++) {
+		struct item *it = &j.items[i];
 		struct buf path = BUF_INIT;
 		int put;
 		if (it->status != NEW)
@@ -475,7 +376,7 @@ int cmd_register(int argc, char **argv)
 		if (it->others.n && !json)
 			fprintf(stderr,
 				"prov: warning: '%s' is also claimed by %s%s\n",
-				cli_esc(it->path), cli_esc(it->others.v[0]),
+				cli_esc(it->file->path), cli_esc(it->others.v[0]),
 				it->others.n > 1 ? " and others" : "");
 	}
 	buf_printf(&msg, "register %zu work%s\n\nby %s\n", added,
@@ -485,27 +386,22 @@ int cmd_register(int argc, char **argv)
 		fprintf(stderr, "prov: nothing was registered\n");
 		goto done;
 	}
-	for (size_t i = 0; i < f.n; i++)
-		if (!f.v[i].cached) {
-			char abs[PATH_MAX];
-			cache_key(abs, cwd, f.v[i].path);
-			statcache_set(cache, abs, &f.v[i].st, f.v[i].digest);
-		}
 	/* The cache only saves work; failing to write it loses nothing. */
+	fileset_cache_update(&fs, cache);
 	statcache_save(cache);
-	print_result(&f, added, json);
-	if (f.skipped && !json)
+	print_result(&j, added, json);
+	if (fs.skipped && !json)
 		fprintf(stderr, "prov: skipped %zu symlinks or special files\n",
-			f.skipped);
+			fs.skipped);
 done:
-	for (size_t i = 0; i < f.n; i++) {
-		free(f.v[i].path);
-		free(f.v[i].errmsg);
-		buf_release(&f.v[i].envelope);
-		json_decref(f.v[i].payload);
-		strlist_release(&f.v[i].others);
+	for (size_t i = 0; i < j.n; i++) {
+		free(j.items[i].errmsg);
+		buf_release(&j.items[i].envelope);
+		json_decref(j.items[i].payload);
+		strlist_release(&j.items[i].others);
 	}
-	free(f.v);
+	free(j.items);
+	fileset_release(&fs);
 	free(norm);
 	statcache_free(cache);
 	key_free(k);

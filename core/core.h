@@ -455,6 +455,40 @@ int account_parse(struct account *out, const char *s);
 /* "0x" + EIP-55 checksummed hex into out[43]. */
 void address_checksum(char out[43], const uint8_t addr[20]);
 
+/* ---- sets of files ---------------------------------------------------------- */
+
+/* Files named on a command line or found under folders, hashed in parallel
+ * through the stat cache: what register, optout and manifest build share. */
+struct file_entry {
+	char *path;      /* as found: the name the user knows it by */
+	struct stat st;  /* at collection time */
+	int follow;      /* named directly: a symlink there is followed */
+	uint8_t sha256[32];
+	int cached;      /* the digest came from the stat cache */
+	int err;         /* PROV_E* if hashing failed */
+	char *errmsg;
+};
+struct fileset {
+	struct file_entry *v;
+	size_t n, cap;
+	size_t skipped; /* symlinks and special files met under folders */
+};
+
+/* Adds paths: files, and with recursive the regular files under folders
+ * (not following symlinks, skipping .git and .prov). A missing path, a
+ * folder without recursive or a special file is an error naming it. The
+ * set ends up sorted by path. */
+int fileset_add(struct fileset *fs, char *const *paths, size_t n, int recursive);
+/* Hashes every entry on every core, unchanged files from the cache (which
+ * may be NULL). progress (optional) is called from one thread. Returns the
+ * first failure (every entry's err says its own). */
+typedef void (*progress_fn)(size_t done, size_t total, void *payload);
+int fileset_hash(struct fileset *fs, struct statcache *cache, progress_fn progress,
+		 void *payload);
+/* Records the new digests in the cache. */
+void fileset_cache_update(struct fileset *fs, struct statcache *cache);
+void fileset_release(struct fileset *fs);
+
 /* ---- misc ------------------------------------------------------------------- */
 
 /* RFC 3339 UTC "2026-01-02T03:04:05Z". */
