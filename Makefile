@@ -17,7 +17,7 @@ CFLAGS   += -std=gnu11 $(OPT) -g $(WARN) -I. $(SANFLAGS) $(shell pkg-config --cf
 LDFLAGS  += $(SANFLAGS)
 LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
 
-CORE_SRC := $(wildcard core/*.c license/*.c)
+CORE_SRC := $(wildcard core/*.c license/*.c manifest/*.c)
 CLI_SRC  := $(wildcard cli/*.c)
 CORE_OBJ := $(CORE_SRC:%.c=$(B)/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(B)/%.o)
@@ -33,7 +33,7 @@ all: $(B)/prov
 deps:
 	@scripts/deps.sh test
 
-$(B)/%.o: %.c $(wildcard core/*.h license/*.h cli/*.h)
+$(B)/%.o: %.c $(wildcard core/*.h license/*.h manifest/*.h cli/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 

@@ -1,0 +1,60 @@
+/*
+ * manifest: dataset manifests, and what they are built from: an index of
+ * what the registry says about each content hash.
+ */
+#ifndef PROV_MANIFEST_H
+#define PROV_MANIFEST_H
+
+#include "core/core.h"
+
+/* Bit u is training_uses[u]. */
+#define USE_BIT(u) (1u << (u))
+#define USES_ALL ((1u << TRAINING_USES) - 1)
+
+/* A verified work record on some content. */
+struct claim {
+	char id[RECORD_ID_MAX];
+	const char *creator;
+	const char *license;
+	const json_t *training; /* {use: allowed|notAllowed|constrained} */
+	const json_t *payload;
+};
+
+/* A verified opt-out naming some content. */
+struct optout {
+	char id[RECORD_ID_MAX];
+	const char *by;
+	unsigned scope; /* USE_BIT()s */
+	const char *reason; /* NULL if none given */
+};
+
+struct content_info {
+	uint8_t sha256[32];
+	struct claim *claims; /* in the registry's tree order */
+	size_t nclaims;
+	struct optout *optouts;
+	size_t noptouts;
+};
+
+struct index;
+
+/* Reads every work and opt-out record at the registry's tip, checking each
+ * (parse, id, signatures, actor) on every core; records that fail are left
+ * out and counted (prov verify names them). */
+int index_load(struct index **out, struct store *s);
+/* What the registry says about a content hash, or NULL for nothing. */
+const struct content_info *index_get(const struct index *ix,
+				     const uint8_t sha256[32]);
+/* Records left out because they did not verify. */
+size_t index_rejected(const struct index *ix);
+void index_free(struct index *ix);
+
+/* 1 if the identity has a claim on the content. */
+int content_claimed_by(const struct content_info *ci, const char *did);
+/* The opt-outs that count: made by a claimant of the content and refusing
+ * a use in uses. Returns the union of their refused uses (within uses) and
+ * sets *first to the earliest such opt-out (NULL if none). */
+unsigned content_optouts(const struct content_info *ci, unsigned uses,
+			 const struct optout **first);
+
+#endif
