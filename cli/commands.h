@@ -5,6 +5,7 @@
 int cmd_init(int argc, char **argv);
 int cmd_id(int argc, char **argv);
 int cmd_register(int argc, char **argv);
+int cmd_license(int argc, char **argv);
 int cmd_optout(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_log(int argc, char **argv);

@@ -13,6 +13,7 @@ static const struct command {
 	{ "init", cmd_init, "create a registry (DIR/.prov)" },
 	{ "id", cmd_id, "create, list, show and export identities" },
 	{ "register", cmd_register, "register works: hash, sign, commit" },
+	{ "license", cmd_license, "license table, checks, custom licenses" },
 	{ "optout", cmd_optout, "refuse uses of your works (signed)" },
 	{ "show", cmd_show, "show a record, or every record about a file" },
 	{ "log", cmd_log, "list records in commit order" },

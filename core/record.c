@@ -122,7 +122,7 @@ static const char *actor_field(const char *kind)
 	static const struct {
 		const char *kind, *field;
 	} actors[] = {
-		{ "work", "creator" }, { "optout", "by" },
+		{ "work", "creator" }, { "optout", "by" }, { "license", "by" },
 		{ "dataset", "curator" }, { "model", "owner" },
 		{ "usage", "operator" }, { "challenge", "by" },
 		{ "resolution", "by" },

@@ -17,10 +17,13 @@
  * the length and the nesting are capped, and messages show the input with
  * control bytes escaped. Positions in messages are 0-based byte offsets. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "license.h"
 #include "spdx_ids.h"
+#include "tree.h"
 
 #define EXPR_MAX 4096 /* bytes; real expressions are a few dozen */
 #define DEPTH_MAX 64  /* parentheses; bounds the parser's recursion */
@@ -81,8 +84,138 @@ int license_exception_known(const char *id, const char **canonical)
 	return e != NULL;
 }
 
-/* ---- messages ---------------------------------------------------------- */
+/* The table's LicenseRef- entry named "LicenseRef-" + name[0..n). */
+static const struct license_info *lookup_ref(const char *name, size_t n)
+{
+	for (size_t i = 0; i < license_table_count; i++) {
+		const char *id = license_table[i].id;
+		if (!strncmp(id, "LicenseRef-", 11) &&
+		    slice_casecmp(name, n, id + 11) == 0)
+			return &license_table[i];
+	}
+	return NULL;
+}
 
+/* ---- suggestions ------------------------------------------------------- */
+
+#define SUGGEST_MAX 64 /* longer words get no suggestion: bounds the work */
+
+/* Optimal string alignment distance (edits, and swaps of neighbours),
+ * case-insensitive, or limit + 1 once it must exceed limit. */
+static size_t distance(const char *a, size_t n, const char *b, size_t limit)
+{
+	size_t m = strlen(b), rows[3][SUGGEST_MAX + 1];
+	size_t *pp = rows[0], *prev = rows[1], *cur = rows[2];
+
+	if (m > SUGGEST_MAX || (n > m ? n - m : m - n) > limit)
+		return limit + 1;
+	for (size_t j = 0; j <= m; j++)
+		prev[j] = j;
+	for (size_t i = 1; i <= n; i++) {
+		size_t best = cur[0] = i;
+		for (size_t j = 1; j <= m; j++) {
+			size_t cost = fold(a[i - 1]) != fold(b[j - 1]);
+			size_t d = prev[j - 1] + cost;
+			if (prev[j] + 1 < d)
+				d = prev[j] + 1;
+			if (cur[j - 1] + 1 < d)
+				d = cur[j - 1] + 1;
+			if (i > 1 && j > 1 && fold(a[i - 1]) == fold(b[j - 2]) &&
+			    fold(a[i - 2]) == fold(b[j - 1]) && pp[j - 2] + 1 < d)
+				d = pp[j - 2] + 1;
+			cur[j] = d;
+			if (d < best)
+				best = d;
+		}
+		if (best > limit)
+			return limit + 1;
+		size_t *t = pp;
+		pp = prev;
+		prev = cur;
+		cur = t;
+	}
+	return prev[m];
+}
+
+/* How far a guess may be from what was typed: a third of the longer of
+ * the two, at least one edit and at most three, so "CC-BY-4" finds
+ * CC-BY-4.0 but "Foo" finds nothing. */
+static size_t near_enough(size_t n, const char *candidate)
+{
+	size_t m = strlen(candidate), k = (n > m ? n : m) / 3;
+
+	return k < 1 ? 1 : k > 3 ? 3 : k;
+}
+
+static void consider(const char *w, size_t n, const char *candidate,
+		     const char **best, size_t *best_d)
+{
+	size_t limit = near_enough(n, candidate), d;
+
+	if (limit > *best_d)
+		limit = *best_d; /* only a strictly closer one replaces */
+	d = distance(w, n, candidate, limit);
+	if (d <= limit && d < *best_d) {
+		*best = candidate;
+		*best_d = d;
+	}
+}
+
+/* A version left off: candidate is w followed by up to five of "0-9.-"
+ * ("Classpath-exception" for Classpath-exception-2.0). Of several, the
+ * latest version wins: "CC-BY" is most likely CC-BY-4.0. */
+static void complete(const char *w, size_t n, const char *candidate,
+		     const char **best)
+{
+	const char *rest = candidate + n;
+	size_t m = strlen(candidate);
+
+	if (m <= n || m - n > 5 || strspn(rest, "0123456789.-") != m - n ||
+	    strncasecmp(candidate, w, n))
+		return;
+	if (!*best || strcmp(rest, *best + n) > 0)
+		*best = candidate;
+}
+
+/* The nearest id to w[0..n): the table's ids first (on a tie they win),
+ * then the rest of the SPDX list (or its exceptions). One edit away beats
+ * a completed version, which beats two or three edits. */
+static const char *suggest(const char *w, size_t n, int exceptions)
+{
+	const char *best = NULL, *completed = NULL;
+	size_t best_d = (size_t)-1;
+
+	if (n == 0 || n > SUGGEST_MAX)
+		return NULL;
+	if (exceptions) {
+		for (size_t i = 0; i < spdx_exceptions_count; i++) {
+			consider(w, n, spdx_exceptions[i].id, &best, &best_d);
+			complete(w, n, spdx_exceptions[i].id, &completed);
+		}
+		return best && best_d <= 1 ? best : completed ? completed : best;
+	}
+	for (size_t i = 0; i < license_table_count; i++) {
+		const char *id = license_table[i].id;
+		consider(w, n, id, &best, &best_d);
+		/* "OpenRAIL-M" is a LicenseRef- id without its prefix */
+		if (!strncmp(id, "LicenseRef-", 11)) {
+			const char *before = best;
+			consider(w, n, id + 11, &best, &best_d);
+			if (best != before)
+				best = id;
+		}
+	}
+	for (size_t i = 0; i < spdx_licenses_count; i++) {
+		consider(w, n, spdx_licenses[i].id, &best, &best_d);
+		complete(w, n, spdx_licenses[i].id, &completed);
+	}
+	return best && best_d <= 1 ? best : completed ? completed : best;
+}
+
+const char *license_suggest(const char *id)
+{
+	return suggest(id, strlen(id), 0);
+}
 
 /* ---- tokens ------------------------------------------------------------ */
 
@@ -101,6 +234,7 @@ struct parser {
 	int depth;        /* open parentheses */
 	int after_simple; /* the last term was a simple expression: WITH may follow */
 	struct buf out;   /* the normalised expression so far */
+	struct license_expr *tree; /* owns every node made so far */
 	char expr[SHOW_SIZE], what[SHOW_SIZE]; /* for messages */
 };
 
@@ -238,6 +372,40 @@ static int after_term(struct parser *p, size_t open)
 			      prov_show(p->what, p->s + t->pos, t->len), hint);
 }
 
+/* ---- the tree ------------------------------------------------------------ */
+
+static struct license_node *node_new(struct parser *p, enum license_node_kind k)
+{
+	struct license_expr *t = p->tree;
+	struct license_node *nd = xcalloc(1, sizeof(*nd));
+
+	nd->kind = k;
+	t->nodes = xrealloc(t->nodes, (t->nnodes + 1) * sizeof(*t->nodes));
+	t->nodes[t->nnodes++] = nd;
+	return nd;
+}
+
+static void node_add(struct license_node *nd, struct license_node *kid)
+{
+	nd->kids = xrealloc(nd->kids, (nd->nkids + 1) * sizeof(*nd->kids));
+	nd->kids[nd->nkids++] = kid;
+}
+
+void license_expr_free(struct license_expr *e)
+{
+	if (!e)
+		return;
+	for (size_t i = 0; i < e->nnodes; i++) {
+		free(e->nodes[i]->id);
+		free(e->nodes[i]->exception);
+		free(e->nodes[i]->kids);
+		free(e->nodes[i]);
+	}
+	free(e->nodes);
+	free(e->normalised);
+	free(e);
+}
+
 /* ---- grammar ------------------------------------------------------------- */
 
 /* ["DocumentRef-" idstring ":"] "LicenseRef-" idstring */
@@ -245,7 +413,8 @@ static int parse_license_ref(struct parser *p)
 {
 	size_t pos = p->tok.pos, end = p->tok.pos + p->tok.len;
 	const char *s = p->s;
-	int err;
+	const struct license_info *known;
+	int err, document = 0;
 
 	if (has_prefix_ci(s + pos, end - pos, "DocumentRef-")) {
 		size_t start = pos + strlen("DocumentRef-"), colon = start;
@@ -264,6 +433,7 @@ static int parse_license_ref(struct parser *p)
 		buf_put(&p->out, s + start, colon - start);
 		buf_putc(&p->out, ':');
 		pos = colon + 1;
+		document = 1;
 		if (!has_prefix_ci(s + pos, end - pos, "LicenseRef-"))
 			return prov_error_set(PROV_EINVALID,
 					      "expected 'LicenseRef-' at position %zu in '%s'",
@@ -278,18 +448,39 @@ static int parse_license_ref(struct parser *p)
 	err = check_idstring(p, pos, end - pos, "a name after 'LicenseRef-'");
 	if (err)
 		return err;
+	/* The table's own LicenseRef- ids are written as the table spells
+	 * them, as SPDX ids are; ids are matched without regard to case. */
+	known = document ? NULL : lookup_ref(s + pos, end - pos);
+	if (known) {
+		buf_puts(&p->out, known->id);
+		return 0;
+	}
 	buf_puts(&p->out, "LicenseRef-");
 	buf_put(&p->out, s + pos, end - pos);
 	return 0;
 }
 
+static int unknown_id(struct parser *p, const char *w, size_t n, int exception)
+{
+	const char *near = suggest(w, n, exception);
+	const char *what = exception ? "license exception" : "license id";
+
+	if (near)
+		return prov_error_set(PROV_EINVALID,
+				      "unknown SPDX %s '%s' (did you mean %s?)", what,
+				      prov_show(p->what, w, n), near);
+	return prov_error_set(PROV_EINVALID,
+			      "unknown SPDX %s '%s' (SPDX License List %s)", what,
+			      prov_show(p->what, w, n), license_spdx_list_version);
+}
+
 /* license-id ["+"] / license-ref */
-static int parse_simple(struct parser *p)
+static int parse_simple(struct parser *p, struct license_node **out)
 {
 	const struct spdx_id *e;
 	const char *w = p->s + p->tok.pos;
-	size_t n = p->tok.len;
-	int plus, err;
+	size_t n = p->tok.len, start = p->out.len;
+	int plus = 0, err;
 
 	if (p->tok.kind != TOK_WORD)
 		return expected(p, "a license id");
@@ -312,20 +503,20 @@ static int parse_simple(struct parser *p)
 						      "'%s' at position %zu in '%s' is a license exception, not a license: it goes after WITH",
 						      prov_show(p->what, w, n), p->tok.pos,
 						      prov_show(p->expr, p->s, p->n));
-			return prov_error_set(PROV_EINVALID,
-					      "unknown SPDX license id '%s' (SPDX License List %s)",
-					      prov_show(p->what, w, n - (size_t)plus),
-					      license_spdx_list_version);
+			return unknown_id(p, w, n - (size_t)plus, 0);
 		}
 		buf_puts(&p->out, e->id);
-		if (plus)
-			buf_putc(&p->out, '+');
 	}
+	*out = node_new(p, LNODE_ID);
+	(*out)->id = xstrndup(p->out.ptr + start, p->out.len - start);
+	(*out)->plus = plus;
+	if (plus)
+		buf_putc(&p->out, '+');
 	next(p);
 	return 0;
 }
 
-static int parse_exception(struct parser *p)
+static int parse_exception(struct parser *p, struct license_node *nd)
 {
 	const struct spdx_id *e;
 	const char *w = p->s + p->tok.pos;
@@ -344,26 +535,26 @@ static int parse_exception(struct parser *p)
 					      "'%s' at position %zu in '%s' is a license, not a license exception",
 					      prov_show(p->what, w, n), p->tok.pos,
 					      prov_show(p->expr, p->s, p->n));
-		return prov_error_set(PROV_EINVALID,
-				      "unknown SPDX license exception '%s' (SPDX License List %s)",
-				      prov_show(p->what, w, n), license_spdx_list_version);
+		return unknown_id(p, w, n, 1);
 	}
 	buf_puts(&p->out, " WITH ");
 	buf_puts(&p->out, e->id);
+	nd->exception = xstrdup(e->id);
 	next(p);
 	return 0;
 }
 
-static int parse_or(struct parser *p);
+static int parse_and(struct parser *p, struct license_node **out);
+static int parse_or(struct parser *p, struct license_node **out);
 
 /* "(" compound ")" / simple ["WITH" exception] */
-static int parse_term(struct parser *p)
+static int parse_term(struct parser *p, struct license_node **out)
 {
 	size_t open = p->tok.pos;
 	int err;
 
 	if (p->tok.kind != TOK_OPEN) {
-		err = parse_simple(p);
+		err = parse_simple(p, out);
 		if (err)
 			return err;
 		p->after_simple = 1;
@@ -371,7 +562,7 @@ static int parse_term(struct parser *p)
 			return 0;
 		next(p);
 		p->after_simple = 0;
-		return parse_exception(p);
+		return parse_exception(p, *out);
 	}
 
 	if (p->depth == DEPTH_MAX)
@@ -381,7 +572,7 @@ static int parse_term(struct parser *p)
 	p->depth++;
 	buf_putc(&p->out, '(');
 	next(p);
-	err = parse_or(p);
+	err = parse_or(p, out);
 	if (err)
 		return err;
 	if (p->tok.kind != TOK_CLOSE)
@@ -393,37 +584,46 @@ static int parse_term(struct parser *p)
 	return 0;
 }
 
-static int parse_and(struct parser *p)
+/* operand (op operand)*, as one node with every operand */
+static int parse_list(struct parser *p, struct license_node **out,
+		      enum tok_kind op)
 {
-	int err = parse_term(p);
+	struct license_node *kid = NULL, *list = NULL;
+	int err = op == TOK_OR ? parse_and(p, &kid) : parse_term(p, &kid);
 
-	while (!err && p->tok.kind == TOK_AND) {
-		buf_puts(&p->out, " AND ");
+	while (!err && p->tok.kind == op) {
+		if (!list) {
+			list = node_new(p, op == TOK_OR ? LNODE_OR : LNODE_AND);
+			node_add(list, kid);
+		}
+		buf_puts(&p->out, op == TOK_OR ? " OR " : " AND ");
 		next(p);
-		err = parse_term(p);
+		err = op == TOK_OR ? parse_and(p, &kid) : parse_term(p, &kid);
+		if (!err)
+			node_add(list, kid);
 	}
+	*out = list ? list : kid;
 	return err;
 }
 
-static int parse_or(struct parser *p)
+static int parse_and(struct parser *p, struct license_node **out)
 {
-	int err = parse_and(p);
-
-	while (!err && p->tok.kind == TOK_OR) {
-		buf_puts(&p->out, " OR ");
-		next(p);
-		err = parse_and(p);
-	}
-	return err;
+	return parse_list(p, out, TOK_AND);
 }
 
-int license_expr_check(const char *expr, char **normalised)
+static int parse_or(struct parser *p, struct license_node **out)
+{
+	return parse_list(p, out, TOK_OR);
+}
+
+int license_expr_parse(struct license_expr **out, const char *expr)
 {
 	struct parser p = { .s = expr, .out = BUF_INIT };
+	struct license_node *root = NULL;
 	int err;
 
-	if (normalised)
-		*normalised = NULL;
+	*out = NULL;
+	p.tree = xcalloc(1, sizeof(*p.tree));
 	p.n = strnlen(expr, EXPR_MAX + 1);
 	if (p.n > EXPR_MAX) {
 		err = prov_error_set(PROV_EINVALID,
@@ -439,17 +639,36 @@ int license_expr_check(const char *expr, char **normalised)
 	}
 	/* The output needs no bound of its own: it is at most the input with
 	 * two spaces added around each operator, and the input is bounded. */
-	err = parse_or(&p);
+	err = parse_or(&p, &root);
 	if (err)
 		goto done;
 	if (p.tok.kind != TOK_END) {
 		err = after_term(&p, 0);
 		goto done;
 	}
-	if (normalised)
-		*normalised = buf_detach(&p.out);
+	p.tree->root = root;
+	p.tree->normalised = buf_detach(&p.out);
+	*out = p.tree;
+	p.tree = NULL;
 
 done:
+	license_expr_free(p.tree);
 	buf_release(&p.out);
+	return err;
+}
+
+int license_expr_check(const char *expr, char **normalised)
+{
+	struct license_expr *e = NULL;
+	int err;
+
+	if (normalised)
+		*normalised = NULL;
+	err = license_expr_parse(&e, expr);
+	if (!err && normalised) {
+		*normalised = e->normalised;
+		e->normalised = NULL;
+	}
+	license_expr_free(e);
 	return err;
 }
