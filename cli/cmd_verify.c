@@ -75,8 +75,23 @@ static void check_file(struct file *f)
 	struct record *r = NULL;
 	char kind[32];
 
+	if (!strncmp(f->path, "blobs/", 6)) {
+		/* Item lists and other large data, named by their SHA-256. */
+		const char *base = strrchr(f->path, '/') + 1;
+		uint8_t d[32];
+		char hex[65];
+		sha256_buf(d, f->data.ptr, f->data.len);
+		hex_encode(hex, d, 32);
+		if (strlen(base) != 64 || strcmp(base, hex) ||
+		    strncmp(f->path + 6, base, 2) || f->path[8] != '/')
+			f->problem = xasprintf("blob content has sha256 %s, not "
+					       "what its name says",
+					       hex);
+		return;
+	}
 	if (!cli_path_kind(f->path, kind)) {
-		f->problem = xstrdup("not a record location (works/ or records/<kind>/)");
+		f->problem = xstrdup("not a record location (works/, records/<kind>/ "
+				     "or blobs/)");
 		return;
 	}
 	if (record_parse(&r, f->data.ptr, f->data.len) ||
@@ -154,7 +169,7 @@ int cmd_verify(int argc, char **argv)
 	struct strlist args = { 0 };
 	struct check c = { 0 };
 	struct store *s = NULL;
-	size_t bad = 0;
+	size_t bad = 0, blobs = 0;
 
 	if ((rc = cli_parse(argc, argv, &help, opts, &args)))
 		goto done;
@@ -191,16 +206,21 @@ int cmd_verify(int argc, char **argv)
 	if ((rc = store_history(s, NULL, history_cb, &c)))
 		goto fail;
 	bad = json_array_size(c.problems);
+	for (size_t i = 0; i < c.n; i++)
+		blobs += !strncmp(c.v[i].path, "blobs/", 6);
 	if (json) {
 		json_t *o = json_pack("{s:b, s:I, s:I, s:O}", "ok", bad == 0,
-				      "records", (json_int_t)c.n, "commits",
+				      "records", (json_int_t)(c.n - blobs), "commits",
 				      (json_int_t)c.commits, "problems", c.problems);
 		cli_print_json(o);
 		json_decref(o);
 	} else if (!bad) {
 		printf("verified %zu record%s and %zu commit%s: ids, paths, record "
-		       "and commit signatures all good\n",
-		       c.n, c.n == 1 ? "" : "s", c.commits, c.commits == 1 ? "" : "s");
+		       "and commit signatures all good",
+		       c.n - blobs, c.n - blobs == 1 ? "" : "s", c.commits,
+		       c.commits == 1 ? "" : "s");
+		printf(blobs ? "; %zu blob%s match their hashes\n" : "\n", blobs,
+		       blobs == 1 ? "" : "s");
 	} else {
 		printf("%zu problem%s in %zu record%s and %zu commit%s\n", bad,
 		       bad == 1 ? "" : "s", c.n, c.n == 1 ? "" : "s", c.commits,

@@ -15,6 +15,7 @@ static const struct command {
 	{ "register", cmd_register, "register works: hash, sign, commit" },
 	{ "license", cmd_license, "license table, checks, custom licenses" },
 	{ "optout", cmd_optout, "refuse uses of your works (signed)" },
+	{ "manifest", cmd_manifest, "build, show and prove dataset manifests" },
 	{ "show", cmd_show, "show a record, or every record about a file" },
 	{ "log", cmd_log, "list records in commit order" },
 	{ "verify", cmd_verify, "re-check ids, signatures and the store" },

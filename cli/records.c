@@ -137,7 +137,13 @@ void cli_print_record(const struct record *r, const char *path)
 		buf_release(&t);
 	} else {
 		char *s = json_dumps(p, JSON_INDENT(2) | JSON_SORT_KEYS);
-		printf("%s\n", cli_esc(s));
+		/* line by line: the newlines are ours, the text is not */
+		for (char *line = s, *next; line && *line; line = next) {
+			next = strchr(line, '\n');
+			if (next)
+				*next++ = '\0';
+			printf("  %s\n", cli_esc(line));
+		}
 		free(s);
 	}
 	json_array_foreach (json_object_get(j, "signatures"), i, sig)

@@ -6,6 +6,7 @@
 #define PROV_MANIFEST_H
 
 #include "core/core.h"
+#include "license/license.h"
 
 /* Bit u is training_uses[u]. */
 #define USE_BIT(u) (1u << (u))
@@ -56,5 +57,34 @@ int content_claimed_by(const struct content_info *ci, const char *did);
  * sets *first to the earliest such opt-out (NULL if none). */
 unsigned content_optouts(const struct content_info *ci, unsigned uses,
 			 const struct optout **first);
+
+/* ---- building ------------------------------------------------------------ */
+
+struct manifest_spec {
+	const char *name, *version;
+	const char *parent; /* the previous version's record id, or NULL */
+	enum license_purpose purpose;
+	unsigned uses;      /* USE_BIT()s declared */
+	int distribute_weights;
+	int include_unregistered;
+	const char *base;   /* folder stripped from item paths, or NULL */
+	const json_t *weights; /* item path -> integer weight, or NULL */
+	int64_t created;
+};
+
+struct manifest_build {
+	json_t *payload;    /* the dataset record's payload, to be signed */
+	struct buf items;   /* the included-items blob */
+	struct buf excluded; /* the excluded-items blob */
+	json_t *warnings;   /* strings for the curator */
+};
+
+/* Decides every (hashed) file of fs against the registry index and the
+ * custom license definitions (docs/manifest.md), and lays out the record
+ * and its blobs. PROV_EINVALID when nothing can be included. */
+int manifest_build(struct manifest_build *out, const struct fileset *fs,
+		   const struct index *ix, struct license_defs *defs,
+		   const struct manifest_spec *spec, const char *curator);
+void manifest_build_release(struct manifest_build *b);
 
 #endif

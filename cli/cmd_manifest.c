@@ -1,0 +1,756 @@
+/* prov manifest build|list|show|prove|verify-proof: signed dataset
+ * manifests (docs/manifest.md). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "manifest/manifest.h"
+
+#define BLOB_MAX (1u << 30)
+
+/* ---- finding datasets ------------------------------------------------- */
+
+struct found {
+	const char *name, *version; /* version NULL: the latest */
+	struct record *best;
+	char *path;
+	json_t *all; /* with list: every dataset record's payload + id */
+};
+
+static int later(const json_t *a, const json_t *b)
+{
+	/* RFC 3339 UTC strings compare as times. */
+	return strcmp(json_string_value(json_object_get(a, "created")) ?: "",
+		      json_string_value(json_object_get(b, "created")) ?: "") > 0;
+}
+
+static int find_cb(const char *path, const void *data, size_t n, void *p)
+{
+	struct found *f = p;
+	struct record *r = NULL;
+	const char *name, *version;
+
+	if (record_parse(&r, data, n) || strcmp(r->kind, "dataset")) {
+		prov_error_clear();
+		record_free(r);
+		return 0; /* prov verify reports it */
+	}
+	name = json_string_value(json_object_get(r->payload, "name"));
+	version = json_string_value(json_object_get(r->payload, "version"));
+	if (f->all) {
+		json_t *o = json_deep_copy(r->payload);
+		json_object_set_new(o, "id", json_string(r->id));
+		json_array_append_new(f->all, o);
+	}
+	if (!name || !version || (f->name && strcmp(name, f->name)) ||
+	    (f->version && strcmp(version, f->version)) ||
+	    (f->best && !later(r->payload, f->best->payload))) {
+		record_free(r);
+		return 0;
+	}
+	record_free(f->best);
+	free(f->path);
+	f->best = r;
+	f->path = xstrdup(path);
+	return 0;
+}
+
+/* NAME or NAME@V: the record (the latest version for a bare NAME). */
+static int find_dataset(struct found *f, struct store *s, const char *spec)
+{
+	char *copy = xstrdup(spec), *at = strchr(copy, '@');
+	int rc;
+
+	memset(f, 0, sizeof(*f));
+	if (at)
+		*at++ = '\0';
+	f->name = copy;
+	f->version = at;
+	rc = store_walk(s, "records/dataset", find_cb, f);
+	if (!rc && !f->best)
+		rc = prov_error_set(PROV_ENOTFOUND, "no dataset '%s'", spec);
+	f->name = f->version = NULL;
+	free(copy);
+	return rc;
+}
+
+static void found_release(struct found *f)
+{
+	record_free(f->best);
+	free(f->path);
+	json_decref(f->all);
+}
+
+static void blob_path(struct buf *out, const char *hex)
+{
+	buf_printf(out, "blobs/%.2s/%s", hex, hex);
+}
+
+/* A dataset's blob, checked against the hash its record names. */
+static int read_blob(struct buf *out, struct store *s, const json_t *payload,
+		     const char *field)
+{
+	const char *hex = json_string_value(
+		json_object_get(json_object_get(payload, field), "blob"));
+	struct buf path = BUF_INIT;
+	uint8_t d[32];
+	char got[65];
+	int rc;
+
+	if (!hex || strlen(hex) != 64)
+		return prov_error_set(PROV_EINVALID, "the record names no %s blob",
+				      field);
+	blob_path(&path, hex);
+	if (!(rc = store_read(out, s, path.ptr))) {
+		sha256_buf(d, out->ptr, out->len);
+		hex_encode(got, d, 32);
+		if (strcmp(got, hex))
+			rc = prov_error_set(PROV_EVERIFY,
+					    "'%s' has been altered: its sha256 is %s",
+					    path.ptr, got);
+	}
+	buf_release(&path);
+	return rc;
+}
+
+/* ---- build -------------------------------------------------------------- */
+
+static int name_ok(const char *what, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (!n || n > 100 || strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNO"
+				    "PQRSTUVWXYZ0123456789._-") != n)
+		return prov_error_set(PROV_EINVALID,
+				      "'%s' is not a valid %s (1-100 of A-Z a-z "
+				      "0-9 . _ -)",
+				      s, what);
+	return 0;
+}
+
+static int read_list(struct strlist *paths, const char *file)
+{
+	struct buf text = BUF_INIT;
+	char *line, *next;
+	int rc;
+
+	if ((rc = buf_read_file(&text, file, 256u << 20)))
+		return rc;
+	for (line = text.ptr; *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		else
+			next = line + strlen(line);
+		if (*line && *line != '#')
+			strlist_push(paths, line);
+	}
+	buf_release(&text);
+	if (!paths->n)
+		return prov_error_set(PROV_EINVALID, "'%s' lists no files", file);
+	return 0;
+}
+
+static void progress(size_t done, size_t total, void *payload)
+{
+	cli_progress("hashing", done, total);
+}
+
+static int put_all(struct store *s, const struct manifest_build *b,
+		   const char *envelope, size_t n, const char *id)
+{
+	struct buf path = BUF_INIT;
+	const struct buf *blobs[2] = { &b->items, &b->excluded };
+	uint8_t d[32];
+	char hex[65];
+	int rc = 0;
+
+	for (int i = 0; i < 2 && !rc; i++) {
+		sha256_buf(d, blobs[i]->ptr, blobs[i]->len);
+		hex_encode(hex, d, 32);
+		buf_clear(&path);
+		blob_path(&path, hex);
+		rc = store_put(s, path.ptr, blobs[i]->ptr, blobs[i]->len) < 0;
+	}
+	buf_clear(&path);
+	if (!rc && !(rc = record_store_path(&path, "dataset", id, b->payload)))
+		rc = store_put(s, path.ptr, envelope, n) < 0;
+	buf_release(&path);
+	return rc ? prov_error_code() : 0;
+}
+
+static void print_built(const char *id, const struct manifest_build *b, int json)
+{
+	const json_t *p = b->payload;
+	json_t *reasons = json_object();
+	const char *line = b->excluded.ptr;
+
+	/* count exclusions by reason from the blob's lines */
+	while (*line) {
+		const char *r = strstr(line, "\"reason\":\"");
+		const char *end = strchr(line, '\n');
+		if (r && (!end || r < end)) {
+			const char *q = strchr(r + 10, '"');
+			char key[32];
+			snprintf(key, sizeof(key), "%.*s", (int)(q - r - 10), r + 10);
+			json_object_set_new(reasons, key,
+					    json_integer(json_integer_value(json_object_get(
+								 reasons, key)) + 1));
+		}
+		line = end ? end + 1 : line + strlen(line);
+	}
+	if (json) {
+		json_t *o = json_pack("{s:s, s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "id",
+				      id, "name", json_object_get(p, "name"),
+				      "version", json_object_get(p, "version"),
+				      "root",
+				      json_object_get(json_object_get(p, "merkle"), "root"),
+				      "included", json_object_get(p, "included"),
+				      "excluded", json_object_get(p, "excluded"),
+				      "reasons", reasons, "warnings", b->warnings);
+		cli_print_json(o);
+		json_decref(o);
+	} else {
+		const char *key;
+		json_t *v;
+		printf("%s@%s  %s\n", json_string_value(json_object_get(p, "name")),
+		       json_string_value(json_object_get(p, "version")), id);
+		printf("  included  %" JSON_INTEGER_FORMAT " items, %" JSON_INTEGER_FORMAT
+		       " bytes\n",
+		       json_integer_value(json_object_get(p, "included")),
+		       json_integer_value(json_object_get(p, "bytes")));
+		printf("  excluded  %" JSON_INTEGER_FORMAT "\n",
+		       json_integer_value(json_object_get(p, "excluded")));
+		json_object_foreach (reasons, key, v)
+			printf("    %-12s %" JSON_INTEGER_FORMAT "\n", key,
+			       json_integer_value(v));
+		printf("  root      %s\n",
+		       json_string_value(json_object_get(json_object_get(p, "merkle"),
+							 "root")));
+	}
+	json_decref(reasons);
+}
+
+static int parse_uses(unsigned *uses, const struct strlist *l)
+{
+	*uses = l->n ? 0 : USE_BIT(0);
+	for (size_t i = 0; i < l->n; i++) {
+		int u = training_use_index(l->v[i]);
+		if (u < 0)
+			return prov_error_set(PROV_EINVALID,
+					      "'%s' is not a use (expected "
+					      "ai_training, ai_generative_training, "
+					      "data_mining or ai_inference)",
+					      l->v[i]);
+		*uses |= USE_BIT(u);
+	}
+	return 0;
+}
+
+static int manifest_build_cmd(int argc, char **argv)
+{
+	static const struct cmd_help help = {
+		"prov manifest build NAME --version V (--from DIR | --list FILE) "
+		"--purpose commercial|noncommercial|research [--use USE]... "
+		"[--distribute-weights] [--include-unregistered] [--weights FILE] "
+		"[--as NAME] [--json]",
+		"Builds a signed dataset manifest: hashes every file (in parallel, "
+		"through the stat cache), looks each up in the registry, excludes "
+		"what is unregistered, opted out by its creator, or not allowed "
+		"by its license or permissions for the purpose and uses (default "
+		"use: ai_training), with the reason, and commits the record, its "
+		"item lists and the Merkle root of the included items. NAME@V is "
+		"immutable; a new version names the latest as its parent.",
+		1, 1, 1,
+	};
+	int json = 0, weights_dist = 0, unregistered = 0, rc;
+	const char *version = NULL, *from = NULL, *list = NULL, *purpose = NULL,
+		   *weights = NULL, *as = NULL;
+	struct strlist args = { 0 }, uses = { 0 }, paths = { 0 };
+	const struct opt opts[] = {
+		OPT_STR("version", 0, &version, "V", "the version (required)"),
+		OPT_STR("from", 0, &from, "DIR", "every file under DIR"),
+		OPT_STR("list", 0, &list, "FILE", "the files listed, one per line"),
+		OPT_STR("purpose", 0, &purpose, "P",
+			"commercial, noncommercial or research"),
+		OPT_LIST_("use", 0, &uses, "USE", "a use the dataset is for"),
+		OPT_FLAG_("distribute-weights", 0, &weights_dist,
+			  "trained weights will be distributed"),
+		OPT_FLAG_("include-unregistered", 0, &unregistered,
+			  "include files no work record names (license unknown)"),
+		OPT_STR("weights", 0, &weights, "FILE",
+			"JSON object: item path -> integer weight"),
+		OPT_AS(&as), OPT_JSON(&json), OPT_END_,
+	};
+	struct manifest_spec spec = { 0 };
+	struct manifest_build b = { 0 };
+	struct fileset fs = { 0 };
+	struct license_defs defs;
+	struct index *ix = NULL;
+	struct store *s = NULL;
+	struct statcache *cache = NULL;
+	struct key *k = NULL;
+	struct found prev = { 0 };
+	struct buf env = BUF_INIT, msg = BUF_INIT, text = BUF_INIT, cf = BUF_INIT;
+	json_t *wmap = NULL;
+	char id[RECORD_ID_MAX], commit[41];
+	int progress_on;
+
+	license_defs_init(&defs);
+	if ((rc = cli_parse(argc, argv, &help, opts, &args)))
+		goto done;
+	if (!version || !purpose || !!from == !!list) {
+		rc = cli_usage_error("manifest build: --version, --purpose and one of "
+				     "--from, --list are required");
+		goto done;
+	}
+	spec.name = args.v[0];
+	spec.version = version;
+	spec.distribute_weights = weights_dist;
+	spec.include_unregistered = unregistered;
+	spec.base = from;
+	spec.created = (int64_t)time(NULL);
+	if (name_ok("dataset name", spec.name) || name_ok("version", version) ||
+	    license_purpose_parse(&spec.purpose, purpose) ||
+	    parse_uses(&spec.uses, &uses) ||
+	    (weights && (buf_read_file(&text, weights, 64u << 20) ||
+			 json_parse(&wmap, text.ptr, text.len, weights))) ||
+	    (list && read_list(&paths, list))) {
+		rc = cli_fail(prov_error_code());
+		goto done;
+	}
+	if (wmap && !json_is_object(wmap)) {
+		rc = cli_usage_error("'%s' is not a JSON object of path -> weight",
+				     weights);
+		goto done;
+	}
+	spec.weights = wmap;
+	if (from)
+		strlist_push(&paths, from);
+	if (cli_open_store(&s) || cli_load_identity(&k, as) ||
+	    store_lock(s, cli_lock_wait_ms()) ||
+	    fileset_add(&fs, paths.v, paths.n, from != NULL)) {
+		rc = cli_fail(prov_error_code());
+		goto done;
+	}
+	if (!fs.n) {
+		rc = cli_usage_error("manifest build: no files found");
+		goto done;
+	}
+	rc = find_dataset(&prev, s, spec.name);
+	if (rc && rc != PROV_ENOTFOUND) {
+		rc = cli_fail(rc);
+		goto done;
+	}
+	rc = 0;
+	if (prev.best) {
+		struct found same = { 0 };
+		struct buf at = BUF_INIT;
+		buf_printf(&at, "%s@%s", spec.name, version);
+		int exists = !find_dataset(&same, s, at.ptr);
+		found_release(&same);
+		buf_release(&at);
+		prov_error_clear();
+		if (exists) {
+			rc = cli_fail(prov_error_set(PROV_EEXISTS,
+						     "'%s@%s' exists: versions are "
+						     "immutable",
+						     spec.name, version));
+			goto done;
+		}
+		spec.parent = prev.best->id;
+	}
+	buf_printf(&cf, "%s/statcache", store_path(s));
+	statcache_open(&cache, cf.ptr);
+	progress_on = cli_progress_enabled() && fs.n >= 200;
+	rc = fileset_hash(&fs, cache, progress_on ? progress : NULL, NULL);
+	if (progress_on)
+		cli_progress_end();
+	if (rc || index_load(&ix, s) ||
+	    store_walk(s, "records/license", license_defs_walk, &defs) ||
+	    manifest_build(&b, &fs, ix, &defs, &spec, k->did) ||
+	    record_create(&env, id, b.payload, k)) {
+		rc = cli_fail(prov_error_code());
+		goto done;
+	}
+	buf_printf(&msg, "dataset %s@%s: %s\n\nby %s\n", spec.name, version,
+		   json_string_value(json_object_get(
+			   json_object_get(b.payload, "merkle"), "root")),
+		   k->did);
+	if (store_begin(s) || put_all(s, &b, env.ptr, env.len, id) ||
+	    store_commit(s, k, msg.ptr, commit)) {
+		rc = cli_fail(prov_error_code());
+		goto done;
+	}
+	fileset_cache_update(&fs, cache);
+	statcache_save(cache);
+	print_built(id, &b, json);
+	if (!json)
+		for (size_t i = 0; i < json_array_size(b.warnings); i++)
+			fprintf(stderr, "prov: warning: %s\n",
+				cli_esc(json_string_value(json_array_get(b.warnings, i))));
+done:
+	manifest_build_release(&b);
+	found_release(&prev);
+	license_defs_release(&defs);
+	index_free(ix);
+	fileset_release(&fs);
+	statcache_free(cache);
+	key_free(k);
+	store_free(s);
+	json_decref(wmap);
+	buf_release(&env);
+	buf_release(&msg);
+	buf_release(&text);
+	buf_release(&cf);
+	strlist_release(&args);
+	strlist_release(&uses);
+	strlist_release(&paths);
+	return CLI_EXIT(rc);
+}
+
+/* ---- list and show -------------------------------------------------------- */
+
+static int manifest_list(int argc, char **argv)
+{
+	static const struct cmd_help help = {
+		"prov manifest list [--json]",
+		"Lists the dataset manifests: NAME@V, record id, items, root.", 0, 0, 1,
+	};
+	int json = 0, rc;
+	const struct opt opts[] = { OPT_JSON(&json), OPT_END_ };
+	struct strlist args = { 0 };
+	struct found f = { 0 };
+	struct store *s = NULL;
+	json_t *e;
+	size_t i;
+
+	if ((rc = cli_parse(argc, argv, &help, opts, &args)))
+		goto done;
+	f.all = json_array();
+	if (cli_open_store(&s) || store_walk(s, "records/dataset", find_cb, &f)) {
+		rc = cli_fail(prov_error_code());
+		goto done;
+	}
+	if (json)
+		cli_print_json(f.all);
+	else
+		json_array_foreach (f.all, i, e)
+			printf("%s@%s  %s  %" JSON_INTEGER_FORMAT " items  %s\n",
+			       cli_esc(json_string_value(json_object_get(e, "name"))),
+			       cli_esc(json_string_value(json_object_get(e, "version"))),
+			       json_string_value(json_object_get(e, "id")),
+			       json_integer_value(json_object_get(e, "included")),
+			       cli_esc(json_string_value(json_object_get(
+				       json_object_get(e, "merkle"), "root"))));
+done:
+	found_release(&f);
+	store_free(s);
+	strlist_release(&args);
+	return CLI_EXIT(rc);
+}
+
+static void print_lines(const struct buf *blob, int json, json_t *arr,
+			int excluded)
+{
+	const char *line = blob->ptr;
+
+	while (*line) {
+		const char *end = strchr(line, '\n');
+		size_t n = end ? (size_t)(end - line) : strlen(line);
+		json_t *o = NULL;
+		if (!json_parse(&o, line, n, "item")) {
+			if (json)
+				json_array_append(arr, o);
+			else if (excluded)
+				printf("  %-12s %s  %s\n",
+				       json_string_value(json_object_get(o, "reason")),
+				       cli_esc(json_string_value(json_object_get(o, "path"))),
+				       cli_esc(json_string_value(json_object_get(o, "why"))));
+			else
+				printf("  %s  %s  %s\n",
+				       json_string_value(json_object_get(o, "sha256")),
+				       cli_esc(json_string_value(json_object_get(o, "license"))),
+				       cli_esc(json_string_value(json_object_get(o, "path"))));
+		}
+		json_decref(o);
+		line = end ? end + 1 : line + n;
+	}
+}
+
+static int manifest_show(int argc, char **argv)
+{
+	static const struct cmd_help help = {
+		"prov manifest show NAME[@V] [--items] [--excluded] [--json]",
+		"Shows a dataset manifest (the latest version for a bare NAME), "
+		"checking its signature and that its item lists are the ones its "
+		"record names; exit 1 if not.",
+		1, 1, 1,
+	};
+	int json = 0, items = 0, excluded = 0, rc;
+	const struct opt opts[] = {
+		OPT_FLAG_("items", 0, &items, "list the included items"),
+		OPT_FLAG_("excluded", 0, &excluded,
+			  "list the excluded files with reasons"),
+		OPT_JSON(&json), OPT_END_,
+	};
+	struct strlist args = { 0 };
+	struct found f = { 0 };
+	struct store *s = NULL;
+	struct buf in = BUF_INIT, out = BUF_INIT;
+	json_t *o = NULL;
+
+	if ((rc = cli_parse(argc, argv, &help, opts, &args)))
+		goto done;
+	if ((rc = cli_open_store(&s)) || (rc = find_dataset(&f, s, args.v[0])) ||
+	    (rc = record_verify(f.best)) ||
+	    (rc = read_blob(&in, s, f.best->payload, "items")) ||
+	    (rc = read_blob(&out, s, f.best->payload, "excluded_items"))) {
+		rc = cli_fail(rc);
+		goto done;
+	}
+	if (json) {
+		o = cli_record_json(f.best, f.path);
+		if (items) {
+			json_t *a = json_array();
+			print_lines(&in, 1, a, 0);
+			json_object_set_new(o, "items", a);
+		}
+		if (excluded) {
+			json_t *a = json_array();
+			print_lines(&out, 1, a, 1);
+			json_object_set_new(o, "excluded_items", a);
+		}
+		cli_print_json(o);
+		goto done;
+	}
+	cli_print_record(f.best, f.path);
+	if (items) {
+		printf("items:\n");
+		print_lines(&in, 0, NULL, 0);
+	}
+	if (excluded) {
+		printf("excluded:\n");
+		print_lines(&out, 0, NULL, 1);
+	}
+done:
+	json_decref(o);
+	found_release(&f);
+	store_free(s);
+	buf_release(&in);
+	buf_release(&out);
+	strlist_release(&args);
+	return CLI_EXIT(rc);
+}
+
+/* ---- proofs ------------------------------------------------------------------ */
+
+static void hex0x(char out[67], const uint8_t d[32])
+{
+	memcpy(out, "0x", 2);
+	hex_encode(out + 2, d, 32);
+}
+
+static int manifest_prove(int argc, char **argv)
+{
+	static const struct cmd_help help = {
+		"prov manifest prove NAME@V SHA256|PATH",
+		"Prints an inclusion proof for an item as JSON that "
+		"@openzeppelin/merkle-tree's StandardMerkleTree.verify(root, "
+		"[\"bytes32\"], leaf, proof) and MerkleProof.sol accept.",
+		2, 2, 1,
+	};
+	const struct opt opts[] = { OPT_END_ };
+	struct strlist args = { 0 };
+	struct found f = { 0 };
+	struct store *s = NULL;
+	struct buf in = BUF_INIT;
+	struct merkle *tree = NULL;
+	uint8_t(*leaves)[32] = NULL, (*proof)[32] = NULL, want[32], d[32];
+	size_t n = 0, cap = 0, np = 0, at = (size_t)-1;
+	const char *line;
+	char hex[67];
+	struct stat st;
+	json_t *o = NULL, *pa;
+	int rc;
+
+	if ((rc = cli_parse(argc, argv, &help, opts, &args)))
+		goto done;
+	if (!stat(args.v[1], &st) ? sha256_file(want, NULL, args.v[1]) :
+				    sha256_id_parse(want, args.v[1])) {
+		rc = cli_fail(prov_error_code());
+		goto done;
+	}
+	if ((rc = cli_open_store(&s)) || (rc = find_dataset(&f, s, args.v[0])) ||
+	    (rc = read_blob(&in, s, f.best->payload, "items"))) {
+		rc = cli_fail(rc);
+		goto done;
+	}
+	for (line = in.ptr; *line;) {
+		const char *p = strstr(line, "\"sha256\":\"");
+		const char *end = strchr(line, '\n');
+		if (!p || (end && p > end) || hex_decode(d, 32, p + 10, 64)) {
+			rc = cli_fail(prov_error_set(PROV_EVERIFY,
+						     "the item list is malformed"));
+			goto done;
+		}
+		if (n == cap) {
+			cap = cap ? 2 * cap : 1024;
+			leaves = xrealloc(leaves, cap * sizeof(*leaves));
+		}
+		if (at == (size_t)-1 && !memcmp(d, want, 32))
+			at = n;
+		merkle_leaf_bytes32(leaves[n++], d);
+		line = end ? end + 1 : line + strlen(line);
+	}
+	hex_encode(hex, want, 32);
+	if (at == (size_t)-1) {
+		rc = cli_fail(prov_error_set(PROV_ENOTFOUND,
+					     "sha256:%s is not an item of '%s'", hex,
+					     args.v[0]));
+		goto done;
+	}
+	if ((rc = merkle_build(&tree, (const uint8_t(*)[32])leaves, n)) ||
+	    (rc = merkle_proof(&proof, &np, tree, at))) {
+		rc = cli_fail(rc);
+		goto done;
+	}
+	pa = json_array();
+	for (size_t i = 0; i < np; i++) {
+		hex0x(hex, proof[i]);
+		json_array_append_new(pa, json_string(hex));
+	}
+	hex0x(hex, want);
+	o = json_pack("{s:O, s:[s], s:[s], s:o, s:s%, s:s}", "root",
+		      json_object_get(json_object_get(f.best->payload, "merkle"),
+				      "root"),
+		      "types", "bytes32", "leaf", hex, "proof", pa, "dataset",
+		      args.v[0], strlen(args.v[0]), "record", f.best->id);
+	hex0x(hex, tree->nodes[0]);
+	if (strcmp(hex, json_string_value(json_object_get(o, "root")))) {
+		rc = cli_fail(prov_error_set(PROV_EVERIFY,
+					     "the items do not give the record's "
+					     "root (%s)",
+					     hex));
+		goto done;
+	}
+	cli_print_json(o);
+done:
+	json_decref(o);
+	free(leaves);
+	free(proof);
+	merkle_free(tree);
+	found_release(&f);
+	store_free(s);
+	buf_release(&in);
+	strlist_release(&args);
+	return CLI_EXIT(rc);
+}
+
+static int get32(uint8_t out[32], const json_t *v)
+{
+	const char *s = json_string_value(v);
+
+	return !s || strncmp(s, "0x", 2) || strlen(s) != 66 ||
+	       hex_decode(out, 32, s + 2, 64);
+}
+
+static int manifest_verify_proof(int argc, char **argv)
+{
+	static const struct cmd_help help = {
+		"prov manifest verify-proof PROOF.json [--json]",
+		"Checks an inclusion proof (from 'prov manifest prove' or "
+		"@openzeppelin/merkle-tree) against its root: exit 0 if the leaf "
+		"is in the tree, 1 if not. The root is only as good as the "
+		"dataset record it came from.",
+		1, 1, 0,
+	};
+	int json = 0, rc;
+	const struct opt opts[] = { OPT_JSON(&json), OPT_END_ };
+	struct strlist args = { 0 };
+	struct buf text = BUF_INIT;
+	json_t *doc = NULL, *e, *types;
+	uint8_t root[32], value[32], leaf[32], (*proof)[32] = NULL;
+	size_t i, n = 0;
+
+	if ((rc = cli_parse(argc, argv, &help, opts, &args)))
+		goto done;
+	if ((rc = buf_read_file(&text, args.v[0], 1u << 20)) ||
+	    (rc = json_parse(&doc, text.ptr, text.len, args.v[0]))) {
+		rc = cli_fail(rc);
+		goto done;
+	}
+	types = json_object_get(doc, "types");
+	if (get32(root, json_object_get(doc, "root")) ||
+	    get32(value, json_array_get(json_object_get(doc, "leaf"), 0)) ||
+	    (types && (json_array_size(types) != 1 ||
+		       strcmp(json_string_value(json_array_get(types, 0)) ?: "",
+			      "bytes32"))) ||
+	    !json_is_array(json_object_get(doc, "proof")) ||
+	    json_array_size(json_object_get(doc, "proof")) > 256) {
+		rc = cli_usage_error("'%s' is not a bytes32 inclusion proof "
+				     "(root, leaf, proof)",
+				     args.v[0]);
+		goto done;
+	}
+	n = json_array_size(json_object_get(doc, "proof"));
+	proof = xcalloc(n ? n : 1, sizeof(*proof));
+	json_array_foreach (json_object_get(doc, "proof"), i, e)
+		if (get32(proof[i], e)) {
+			rc = cli_usage_error("'%s': proof element %zu is not 0x and "
+					     "64 hex digits",
+					     args.v[0], i);
+			goto done;
+		}
+	merkle_leaf_bytes32(leaf, value);
+	rc = merkle_verify(root, leaf, (const uint8_t(*)[32])proof, n);
+	if (json) {
+		json_t *o = json_pack("{s:b}", "valid", rc == 0);
+		cli_print_json(o);
+		json_decref(o);
+	} else {
+		puts(rc ? "proof does not lead to the root" :
+			  "proof valid: the leaf is in the tree under this root");
+	}
+	rc = rc ? EXIT_CHECK : EXIT_OK;
+done:
+	free(proof);
+	json_decref(doc);
+	buf_release(&text);
+	strlist_release(&args);
+	return CLI_EXIT(rc);
+}
+
+int cmd_manifest(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(int, char **);
+	} subs[] = {
+		{ "build", manifest_build_cmd },
+		{ "list", manifest_list },
+		{ "show", manifest_show },
+		{ "prove", manifest_prove },
+		{ "verify-proof", manifest_verify_proof },
+	};
+	const char *sub = argc > 1 ? argv[1] : "";
+
+	for (size_t i = 0; i < sizeof(subs) / sizeof(*subs); i++)
+		if (!strcmp(sub, subs[i].name))
+			return subs[i].fn(argc - 1, argv + 1);
+	if (!strcmp(sub, "-h") || !strcmp(sub, "--help")) {
+		puts("usage: prov manifest build NAME --version V (--from DIR | --list FILE) --purpose P ...\n"
+		     "       prov manifest list [--json]\n"
+		     "       prov manifest show NAME[@V] [--items] [--excluded] [--json]\n"
+		     "       prov manifest prove NAME@V SHA256|PATH\n"
+		     "       prov manifest verify-proof PROOF.json [--json]\n\n"
+		     "Signed dataset manifests (docs/manifest.md).");
+		return EXIT_OK;
+	}
+	return cli_usage_error("manifest: expected build, list, show, prove or "
+			       "verify-proof (see 'prov manifest --help')");
+}

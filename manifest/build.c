@@ -1,0 +1,341 @@
+/* Building a dataset manifest: every file looked up in the registry index,
+ * judged by its claims' licenses and permissions and its claimants'
+ * opt-outs (docs/manifest.md), the included ones under a Merkle root. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "manifest/manifest.h"
+
+struct line {
+	uint8_t sha256[32];
+	const char *path;
+	char *text; /* the JCS line */
+};
+
+struct lines {
+	struct line *v;
+	size_t n, cap;
+};
+
+static void lines_add(struct lines *l, const uint8_t sha[32], const char *path,
+		      json_t *obj)
+{
+	struct buf b = BUF_INIT;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 1024;
+		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+	}
+	jcs_encode(&b, obj);
+	memcpy(l->v[l->n].sha256, sha, 32);
+	l->v[l->n].path = path;
+	l->v[l->n].text = buf_detach(&b);
+	l->n++;
+	json_decref(obj);
+}
+
+static int line_cmp(const void *a, const void *b)
+{
+	const struct line *x = a, *y = b;
+	int c = memcmp(x->sha256, y->sha256, 32);
+
+	return c ? c : strcmp(x->path, y->path);
+}
+
+/* Sorted lines, one per item, each ending in a newline. */
+static void lines_blob(struct buf *out, struct lines *l)
+{
+	if (l->n)
+		qsort(l->v, l->n, sizeof(*l->v), line_cmp);
+	for (size_t i = 0; i < l->n; i++) {
+		buf_puts(out, l->v[i].text);
+		buf_putc(out, '\n');
+	}
+}
+
+static void lines_release(struct lines *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i].text);
+	free(l->v);
+}
+
+/* One verdict per distinct (license, permissions) pair: a million items
+ * share a handful of them. */
+struct verdicts {
+	json_t *cache; /* key -> {allowed, kind, why, licenses...} */
+	const struct manifest_spec *spec;
+	struct license_defs *defs;
+};
+
+static json_t *judge(struct verdicts *vs, const struct claim *c)
+{
+	struct license_query q = { .purpose = vs->spec->purpose,
+				   .uses = vs->spec->uses,
+				   .distribute_weights = vs->spec->distribute_weights,
+				   .resolve = vs->defs ? license_defs_resolve : NULL,
+				   .resolve_payload = vs->defs };
+	struct license_verdict v;
+	struct buf key = BUF_INIT, why = BUF_INIT;
+	json_t *j;
+	const char *kind = "license";
+
+	buf_printf(&key, "%s\n", c->license ? c->license : "");
+	if (c->training)
+		jcs_encode(&key, c->training);
+	if ((j = json_object_get(vs->cache, key.ptr))) {
+		buf_release(&key);
+		return j;
+	}
+	memset(&v, 0, sizeof(v));
+	if (!c->license || license_eval(&v, c->license, &q)) {
+		j = json_pack("{s:b, s:s, s:s}", "allowed", 0, "kind", "license",
+			      "why", c->license ? prov_error_last() :
+						  "the work names no license");
+		prov_error_clear();
+		goto done;
+	}
+	if (v.allowed) {
+		license_eval_permissions(&v, c->training, &q);
+		kind = "permission";
+	}
+	for (size_t i = 0; i < v.reasons.n; i++)
+		buf_printf(&why, "%s%s", i ? "; " : "", v.reasons.v[i]);
+	j = json_pack("{s:b, s:s, s:s, s:o}", "allowed", v.allowed, "kind",
+		      kind, "why", why.ptr, "verdict", license_verdict_json(&v));
+done:
+	license_verdict_release(&v);
+	json_object_set_new(vs->cache, key.ptr, j);
+	buf_release(&key);
+	buf_release(&why);
+	return j;
+}
+
+static json_t *exclusion(const char *sha_hex, const char *path,
+			 const char *reason, const char *record, const char *why)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "sha256", sha_hex, "path",
+			      path, "reason", reason, "why", why);
+
+	if (record)
+		json_object_set_new(o, "record", json_string(record));
+	return o;
+}
+
+static const char *item_path(const struct manifest_spec *spec, const char *path)
+{
+	size_t n = spec->base ? strlen(spec->base) : 0;
+
+	if (n && !strncmp(path, spec->base, n) && path[n] == '/')
+		return path + n + 1;
+	return path;
+}
+
+static json_t *uses_json(unsigned uses)
+{
+	json_t *a = json_array();
+
+	for (int u = 0; u < TRAINING_USES; u++)
+		if (uses & USE_BIT(u))
+			json_array_append_new(a, json_string(training_uses[u]));
+	return a;
+}
+
+static void uses_text(struct buf *out, unsigned uses)
+{
+	for (int u = 0, first = 1; u < TRAINING_USES; u++)
+		if (uses & USE_BIT(u)) {
+			buf_printf(out, "%s%s", first ? "" : ", ", training_uses[u]);
+			first = 0;
+		}
+}
+
+/* Decides one file; returns 1 if it is included. */
+static int decide(struct manifest_build *b, struct verdicts *vs,
+		  struct license_sa_set *sa, const struct index *ix,
+		  const struct file_entry *f, const char *path,
+		  struct lines *in, struct lines *out, json_t *licenses)
+{
+	const struct manifest_spec *spec = vs->spec;
+	const struct content_info *ci = index_get(ix, f->sha256);
+	const struct optout *first;
+	json_t *works = json_array(), *verdict = NULL;
+	struct buf why = BUF_INIT, lic = BUF_INIT;
+	char hex[65];
+	unsigned refused;
+	json_int_t weight = 1;
+	int rc = 0;
+
+	hex_encode(hex, f->sha256, 32);
+	if (!ci || !ci->nclaims) {
+		if (!spec->include_unregistered) {
+			lines_add(out, f->sha256, path,
+				  exclusion(hex, path, "unregistered", NULL,
+					    "no work record in the registry"));
+			goto done;
+		}
+		buf_puts(&lic, "NOASSERTION");
+		goto include;
+	}
+	refused = content_optouts(ci, spec->uses, &first);
+	for (size_t i = 0; i < ci->noptouts; i++)
+		if ((ci->optouts[i].scope & spec->uses) &&
+		    !content_claimed_by(ci, ci->optouts[i].by))
+			json_array_append_new(
+				b->warnings,
+				json_sprintf("%s: opt-out %s by %s, who claims no "
+					     "work on it, not applied",
+					     path, ci->optouts[i].id,
+					     ci->optouts[i].by ?: "?"));
+	if (refused) {
+		uses_text(&why, refused);
+		buf_printf(&why, " refused by %s%s%s", first->by,
+			   first->reason ? ": " : "", first->reason ?: "");
+		lines_add(out, f->sha256, path,
+			  exclusion(hex, path, "opted-out", first->id, why.ptr));
+		goto done;
+	}
+	for (size_t i = 0; i < ci->nclaims; i++) {
+		const struct claim *c = &ci->claims[i];
+		json_t *j = judge(vs, c);
+		if (!json_is_true(json_object_get(j, "allowed"))) {
+			buf_printf(&why, "claim %s: %s", c->id,
+				   json_string_value(json_object_get(j, "why")));
+			lines_add(out, f->sha256, path,
+				  exclusion(hex, path,
+					    json_string_value(json_object_get(j, "kind")),
+					    c->id, why.ptr));
+			goto done;
+		}
+		json_array_append_new(works, json_string(c->id));
+		if (!strstr(lic.ptr, c->license))
+			buf_printf(&lic, "%s%s", lic.len ? " AND " : "", c->license);
+	}
+	/* Share-alike terms must agree across every included item; only the
+	 * claims whose chosen terms carry any are evaluated again. */
+	for (size_t i = 0; i < ci->nclaims; i++) {
+		json_t *j = judge(vs, &ci->claims[i]);
+		struct license_verdict v = { 0 };
+		struct license_query q = { .purpose = spec->purpose,
+					   .uses = spec->uses,
+					   .distribute_weights = spec->distribute_weights,
+					   .resolve = vs->defs ? license_defs_resolve : NULL,
+					   .resolve_payload = vs->defs };
+		if (!json_array_size(json_object_get(
+			    json_object_get(json_object_get(j, "verdict"),
+					    "share_alike"),
+			    "families")))
+			continue;
+		if (license_eval(&v, ci->claims[i].license, &q) ||
+		    license_sa_add(sa, &v, path)) {
+			lines_add(out, f->sha256, path,
+				  exclusion(hex, path, "share-alike",
+					    ci->claims[i].id, prov_error_last()));
+			prov_error_clear();
+			license_verdict_release(&v);
+			goto done;
+		}
+		license_verdict_release(&v);
+	}
+include:
+	if (spec->weights && json_object_get(spec->weights, path))
+		weight = json_integer_value(json_object_get(spec->weights, path));
+	verdict = json_pack("{s:s, s:s, s:s, s:I, s:I, s:O}", "sha256", hex,
+			    "path", path, "license", lic.ptr, "size",
+			    (json_int_t)f->st.st_size, "weight", weight, "works",
+			    works);
+	lines_add(in, f->sha256, path, verdict);
+	json_object_set_new(licenses, lic.ptr,
+			    json_integer(json_integer_value(
+						 json_object_get(licenses, lic.ptr)) +
+					 1));
+	rc = 1;
+done:
+	json_decref(works);
+	buf_release(&why);
+	buf_release(&lic);
+	return rc;
+}
+
+int manifest_build(struct manifest_build *b, const struct fileset *fs,
+		   const struct index *ix, struct license_defs *defs,
+		   const struct manifest_spec *spec, const char *curator)
+{
+	struct verdicts vs = { json_object(), spec, defs };
+	struct license_sa_set sa;
+	struct lines in = { 0 }, out = { 0 };
+	json_t *licenses = json_object();
+	uint8_t (*leaves)[32] = NULL;
+	struct merkle *tree = NULL;
+	char root[67], items_hex[65], excl_hex[65], when[32];
+	uint8_t digest[32];
+	uint64_t bytes = 0;
+	int rc = 0;
+
+	memset(b, 0, sizeof(*b));
+	buf_init(&b->items, 0);
+	buf_init(&b->excluded, 0);
+	b->warnings = json_array();
+	license_sa_init(&sa);
+	for (size_t i = 0; i < fs->n; i++) {
+		const char *path = item_path(spec, fs->v[i].path);
+		if (decide(b, &vs, &sa, ix, &fs->v[i], path, &in, &out, licenses))
+			bytes += (uint64_t)fs->v[i].st.st_size;
+	}
+	if (!in.n) {
+		rc = prov_error_set(PROV_EINVALID,
+				    "no file can be included (%zu excluded; see "
+				    "the reasons with --excluded)",
+				    out.n);
+		goto done;
+	}
+	leaves = xcalloc(in.n, sizeof(*leaves));
+	for (size_t i = 0; i < in.n; i++)
+		merkle_leaf_bytes32(leaves[i], in.v[i].sha256);
+	if ((rc = merkle_build(&tree, (const uint8_t(*)[32])leaves, in.n)))
+		goto done;
+	memcpy(root, "0x", 2);
+	hex_encode(root + 2, tree->nodes[0], 32);
+	lines_blob(&b->items, &in);
+	lines_blob(&b->excluded, &out);
+	sha256_buf(digest, b->items.ptr, b->items.len);
+	hex_encode(items_hex, digest, 32);
+	sha256_buf(digest, b->excluded.ptr, b->excluded.len);
+	hex_encode(excl_hex, digest, 32);
+	time_rfc3339(when, spec->created);
+	b->payload = json_pack(
+		"{s:s, s:s, s:s, s:s, s:s, s:o, s:b, s:b, s:I, s:I, s:I, s:I,"
+		" s:{s:s, s:s, s:s}, s:{s:s, s:I}, s:{s:s, s:I}, s:O, s:s}",
+		"kind", "dataset", "name", spec->name, "version", spec->version,
+		"curator", curator, "purpose", license_purpose_name(spec->purpose),
+		"uses", uses_json(spec->uses), "distribute_weights",
+		spec->distribute_weights, "include_unregistered",
+		spec->include_unregistered, "files", (json_int_t)fs->n, "included",
+		(json_int_t)in.n, "excluded", (json_int_t)out.n, "bytes",
+		(json_int_t)bytes, "merkle", "root", root, "leaf", "bytes32",
+		"construction", "openzeppelin-standard", "items", "blob", items_hex,
+		"count", (json_int_t)in.n, "excluded_items", "blob", excl_hex,
+		"count", (json_int_t)out.n, "licenses", licenses, "created", when);
+	if (spec->parent)
+		json_object_set_new(b->payload, "parent", json_string(spec->parent));
+done:
+	merkle_free(tree);
+	free(leaves);
+	lines_release(&in);
+	lines_release(&out);
+	license_sa_release(&sa);
+	json_decref(vs.cache);
+	json_decref(licenses);
+	if (rc)
+		manifest_build_release(b);
+	return rc;
+}
+
+void manifest_build_release(struct manifest_build *b)
+{
+	json_decref(b->payload);
+	json_decref(b->warnings);
+	buf_release(&b->items);
+	buf_release(&b->excluded);
+	memset(b, 0, sizeof(*b));
+}
