@@ -62,6 +62,7 @@ test: deps
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@PROV=$(CURDIR)/$(B)/prov examples/creator.sh
+	@PROV=$(CURDIR)/$(B)/prov examples/curator.sh
 
 bench:
 	@scripts/deps.sh bench
