@@ -256,8 +256,8 @@ static int manifest_build_cmd(int argc, char **argv)
 	static const struct cmd_help help = {
 		"prov manifest build NAME --version V (--from DIR | --list FILE) "
 		"--purpose commercial|noncommercial|research [--use USE]... "
-		"[--distribute-weights] [--include-unregistered] [--weights FILE] "
-		"[--as NAME] [--json]",
+		"[--distribute-weights] [--include-unregistered] [--skip-unreadable] "
+		"[--weights FILE] [--as NAME] [--json]",
 		"Builds a signed dataset manifest: hashes every file (in parallel, "
 		"through the stat cache), looks each up in the registry, excludes "
 		"what is unregistered, opted out by its creator, or not allowed "
@@ -267,7 +267,7 @@ static int manifest_build_cmd(int argc, char **argv)
 		"immutable; a new version names the latest as its parent.",
 		1, 1, 1,
 	};
-	int json = 0, weights_dist = 0, unregistered = 0, rc;
+	int json = 0, weights_dist = 0, unregistered = 0, skip = 0, rc;
 	const char *version = NULL, *from = NULL, *list = NULL, *purpose = NULL,
 		   *weights = NULL, *as = NULL;
 	struct strlist args = { 0 }, uses = { 0 }, paths = { 0 };
@@ -282,6 +282,8 @@ static int manifest_build_cmd(int argc, char **argv)
 			  "trained weights will be distributed"),
 		OPT_FLAG_("include-unregistered", 0, &unregistered,
 			  "include files no work record names (license unknown)"),
+		OPT_FLAG_("skip-unreadable", 0, &skip,
+			  "exclude files that cannot be read, instead of failing"),
 		OPT_STR("weights", 0, &weights, "FILE",
 			"JSON object: item path -> integer weight"),
 		OPT_AS(&as), OPT_JSON(&json), OPT_END_,
@@ -312,6 +314,7 @@ static int manifest_build_cmd(int argc, char **argv)
 	spec.version = version;
 	spec.distribute_weights = weights_dist;
 	spec.include_unregistered = unregistered;
+	spec.skip_unreadable = skip;
 	spec.base = from;
 	spec.created = (int64_t)time(NULL);
 	if (name_ok("dataset name", spec.name) || name_ok("version", version) ||
@@ -370,6 +373,12 @@ static int manifest_build_cmd(int argc, char **argv)
 	rc = fileset_hash(&fs, cache, progress_on ? progress : NULL, NULL);
 	if (progress_on)
 		cli_progress_end();
+	/* Files that vanished, changed or could not be read: each is in fs
+	 * with its error; skipped only when asked. */
+	if (rc && skip && (rc == PROV_EIO || rc == PROV_ENOTFOUND)) {
+		prov_error_clear();
+		rc = 0;
+	}
 	if (rc || index_load(&ix, s) ||
 	    store_walk(s, "records/license", license_defs_walk, &defs) ||
 	    manifest_build(&b, &fs, ix, &defs, &spec, k->did) ||
@@ -725,6 +734,610 @@ done:
 	return CLI_EXIT(rc);
 }
 
+/* ---- export ----------------------------------------------------------------- */
+
+static int manifest_export_cmd(int argc, char **argv)
+{
+	static const struct cmd_help help = {
+		"prov manifest export NAME@V --format croissant|spdx|cyclonedx "
+		"[-o FILE]",
+		"Writes a dataset manifest as a Croissant 1.1, SPDX 3.0.1 (Dataset "
+		"profile) or CycloneDX 1.6 document (docs/manifest.md, \"Exports\"): "
+		"every included item with its path, SHA-256 and license, and "
+		"the record id and Merkle root. The signature and item list are "
+		"checked first. The same manifest always gives the same bytes.",
+		1, 1, 1,
+	};
+	const char *format = NULL, *file = NULL;
+	const struct opt opts[] = {
+		OPT_STR("format", 0, &format, "F",
+			"croissant, spdx or cyclonedx (required)"),
+		OPT_STR("output", 'o', &file, "FILE",
+			"write FILE (atomically) instead of stdout"),
+		OPT_END_,
+	};
+	struct strlist args = { 0 };
+	struct found f = { 0 };
+	struct store *s = NULL;
+	struct buf in = BUF_INIT;
+	enum manifest_format fmt;
+	json_t *doc = NULL;
+	char *text = NULL;
+	int rc;
+
+	if ((rc = cli_parse(argc, argv, &help, opts, &args)))
+		goto done;
+	if (!format) {
+		rc = cli_usage_error("manifest export: --format is required");
+		goto done;
+	}
+	if (manifest_format_parse(&fmt, format)) {
+		rc = cli_fail(prov_error_code());
+		goto done;
+	}
+	if ((rc = cli_open_store(&s)) || (rc = find_dataset(&f, s, args.v[0])) ||
+	    (rc = record_verify(f.best)) ||
+	    (rc = read_blob(&in, s, f.best->payload, "items")) ||
+	    (rc = manifest_export(&doc, fmt, f.best->id, f.best->payload, in.ptr,
+				  in.len))) {
+		rc = cli_fail(rc);
+		goto done;
+	}
+	text = json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS);
+	if (!text) {
+		rc = cli_fail(prov_error_set(PROV_ERROR, "could not encode the export"));
+		goto done;
+	}
+	if (file) {
+		size_t n = strlen(text);
+		text[n] = '\n'; /* the NUL's byte carries the final newline */
+		rc = write_file_atomic(file, text, n + 1, 0644, 0);
+		text[n] = '\0';
+		if (rc) {
+			rc = cli_fail(rc);
+			goto done;
+		}
+	} else {
+		puts(text);
+	}
+done:
+	free(text);
+	json_decref(doc);
+	found_release(&f);
+	store_free(s);
+	buf_release(&in);
+	strlist_release(&args);
+	return CLI_EXIT(rc);
+}
+
+/* ---- diff, check, attribution ------------------------------------------ */
+
+/* These commands name fixed versions: NAME@V, both parts non-empty. */
+static int versioned(const char *spec)
+{
+	const char *at = strchr(spec, '@');
+
+	if (!at || at == spec || !at[1] || strchr(at + 1, '@'))
+		return prov_error_set(PROV_EINVALID,
+				      "'%s' is not NAME@VERSION", spec);
+	return 0;
+}
+
+static const char *field(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key)) ?: "";
+}
+
+static int item_cmp(const void *a, const void *b)
+{
+	const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	int c = strcmp(field(x, "sha256"), field(y, "sha256"));
+
+	return c ? c : strcmp(field(x, "path"), field(y, "path"));
+}
+
+static int item_path_cmp(const void *a, const void *b)
+{
+	const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	int c = strcmp(field(x, "path"), field(y, "path"));
+
+	return c ? c : strcmp(field(x, "sha256"), field(y, "sha256"));
+}
+
+struct items {
+	json_t **v;
+	size_t n;
+};
+
+static void items_release(struct items *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		json_decref(l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+/* The items of a blob, sorted by sha256 then path. */
+static int parse_items(struct items *out, const struct buf *blob)
+{
+	const char *line = blob->ptr;
+	size_t cap = 0;
+	uint8_t d[32];
+
+	while (*line) {
+		const char *end = strchr(line, '\n');
+		size_t n = end ? (size_t)(end - line) : strlen(line);
+		json_t *o = NULL;
+		if (json_parse(&o, line, n, "item") ||
+		    strlen(field(o, "sha256")) != 64 ||
+		    hex_decode(d, 32, field(o, "sha256"), 64) ||
+		    !json_is_string(json_object_get(o, "path"))) {
+			json_decref(o);
+			prov_error_clear();
+			return prov_error_set(PROV_EVERIFY, "the item list is malformed");
+		}
+		if (out->n == cap) {
+			cap = cap ? 2 * cap : 256;
+			out->v = xrealloc(out->v, cap * sizeof(*out->v));
+		}
+		out->v[out->n++] = o;
+		line = end ? end + 1 : line + n;
+	}
+	if (out->n)
+		qsort(out->v, out->n, sizeof(*out->v), item_cmp);
+	return 0;
+}
+
+/* NAME@V: its record, checked, and its included items. */
+static int open_version(struct found *f, struct items *it, struct store *s,
+			const char *spec)
+{
+	struct buf blob = BUF_INIT;
+	int rc;
+
+	if (!(rc = versioned(spec)) && !(rc = find_dataset(f, s, spec)) &&
+	    !(rc = record_verify(f->best)) &&
+	    !(rc = read_blob(&blob, s, f->best->payload, "items")))
+		rc = parse_items(it, &blob);
+	buf_release(&blob);
+	return rc;
+}
+
+static int manifest_diff(int argc, char **argv)
+{
+	static const struct cmd_help help = {
+		"prov manifest diff NAME@V1 NAME@V2 [--json]",
+		"Compares the included items of two versions: added (+), removed "
+		"(-), and re-licensed (~: the same content at the same path under "
+		"another license string). A moved file shows as removed and added. "
+		"Both records and their item lists are checked first; exit 1 if "
+		"either has been altered.",
+		2, 2, 1,
+	};
+	int json = 0, rc;
+	const struct opt opts[] = { OPT_JSON(&json), OPT_END_ };
+	struct strlist args = { 0 };
+	struct found fa = { 0 }, fb = { 0 };
+	struct items a = { 0 }, b = { 0 };
+	struct store *s = NULL;
+	json_t *added = json_array(), *removed = json_array(),
+	       *relicensed = json_array(), *o = NULL;
+	size_t i = 0, j = 0;
+
+	if ((rc = cli_parse(argc, argv, &help, opts, &args)))
+		goto done;
+	if ((rc = cli_open_store(&s)) ||
+	    (rc = open_version(&fa, &a, s, args.v[0])) ||
+	    (rc = open_version(&fb, &b, s, args.v[1]))) {
+		rc = cli_fail(rc);
+		goto done;
+	}
+	while (i < a.n || j < b.n) {
+		int c = i >= a.n ? 1 : j >= b.n ? -1 : item_cmp(&a.v[i], &b.v[j]);
+		if (c < 0) {
+			json_array_append_new(removed,
+					      json_pack("{s:O, s:O, s:O}", "sha256",
+							json_object_get(a.v[i], "sha256"),
+							"path", json_object_get(a.v[i], "path"),
+							"license",
+							json_object_get(a.v[i], "license")));
+			i++;
+		} else if (c > 0) {
+			json_array_append_new(added,
+					      json_pack("{s:O, s:O, s:O}", "sha256",
+							json_object_get(b.v[j], "sha256"),
+							"path", json_object_get(b.v[j], "path"),
+							"license",
+							json_object_get(b.v[j], "license")));
+			j++;
+		} else {
+			if (strcmp(field(a.v[i], "license"), field(b.v[j], "license")))
+				json_array_append_new(
+					relicensed,
+					json_pack("{s:O, s:O, s:O, s:O}", "sha256",
+						  json_object_get(a.v[i], "sha256"), "path",
+						  json_object_get(a.v[i], "path"), "from",
+						  json_object_get(a.v[i], "license"), "to",
+						  json_object_get(b.v[j], "license")));
+			i++;
+			j++;
+		}
+	}
+	if (json) {
+		o = json_pack("{s:s, s:s, s:O, s:O, s:O}", "from", args.v[0], "to",
+			      args.v[1], "added", added, "removed", removed,
+			      "relicensed", relicensed);
+		cli_print_json(o);
+		goto done;
+	}
+	/* One line per change, in item order (sha256, then path). */
+	for (i = j = 0; i < a.n || j < b.n;) {
+		int c = i >= a.n ? 1 : j >= b.n ? -1 : item_cmp(&a.v[i], &b.v[j]);
+		if (c < 0) {
+			printf("- %s %s\n", field(a.v[i], "sha256"),
+			       cli_esc(field(a.v[i], "path")));
+			i++;
+		} else if (c > 0) {
+			printf("+ %s %s %s\n", field(b.v[j], "sha256"),
+			       cli_esc(field(b.v[j], "path")),
+			       cli_esc(field(b.v[j], "license")));
+			j++;
+		} else {
+			if (strcmp(field(a.v[i], "license"), field(b.v[j], "license")))
+				printf("~ %s %s %s -> %s\n", field(a.v[i], "sha256"),
+				       cli_esc(field(a.v[i], "path")),
+				       cli_esc(field(a.v[i], "license")),
+				       cli_esc(field(b.v[j], "license")));
+			i++;
+			j++;
+		}
+	}
+	printf("%s -> %s: %zu added, %zu removed, %zu re-licensed\n",
+	       cli_esc(args.v[0]), cli_esc(args.v[1]), json_array_size(added),
+	       json_array_size(removed), json_array_size(relicensed));
+done:
+	json_decref(o);
+	json_decref(added);
+	json_decref(removed);
+	json_decref(relicensed);
+	items_release(&a);
+	items_release(&b);
+	found_release(&fa);
+	found_release(&fb);
+	store_free(s);
+	strlist_release(&args);
+	return CLI_EXIT(rc);
+}
+
+/* The spec a dataset record was built for. */
+static int spec_of(struct manifest_spec *spec, const json_t *p)
+{
+	const json_t *e;
+	size_t i;
+
+	memset(spec, 0, sizeof(*spec));
+	spec->name = field(p, "name");
+	spec->version = field(p, "version");
+	spec->distribute_weights = json_is_true(json_object_get(p, "distribute_weights"));
+	spec->include_unregistered =
+		json_is_true(json_object_get(p, "include_unregistered"));
+	if (license_purpose_parse(&spec->purpose, field(p, "purpose")))
+		return prov_error_code();
+	json_array_foreach (json_object_get(p, "uses"), i, e) {
+		int u = training_use_index(json_string_value(e) ?: "");
+		if (u < 0)
+			return prov_error_set(PROV_EINVALID,
+					      "the record declares an unknown use '%s'",
+					      json_string_value(e) ?: "?");
+		spec->uses |= USE_BIT(u);
+	}
+	if (!spec->uses)
+		return prov_error_set(PROV_EINVALID, "the record declares no uses");
+	return 0;
+}
+
+/* The work ids an item relied on that today's registry no longer has as
+ * verified claims on its content. */
+static json_t *lost_works(const json_t *item, const struct content_info *ci)
+{
+	json_t *lost = json_array(), *w;
+	size_t i;
+
+	json_array_foreach (json_object_get(item, "works"), i, w) {
+		size_t k = 0;
+		while (ci && k < ci->nclaims &&
+		       strcmp(ci->claims[k].id, json_string_value(w) ?: ""))
+			k++;
+		if (!ci || k == ci->nclaims)
+			json_array_append(lost, w);
+	}
+	return lost;
+}
+
+static int manifest_check(int argc, char **argv)
+{
+	static const struct cmd_help help = {
+		"prov manifest check NAME@V [--json]",
+		"Re-evaluates a manifest's included items against today's "
+		"registry, for the purpose and uses it was built for: opt-outs "
+		"registered since (with their times), work records that no longer "
+		"verify, and licenses or permissions that now fail (a new "
+		"claimant's, say). The manifest is not rewritten. Exit 0 if every "
+		"item would still be included, 1 if any would now be excluded.",
+		1, 1, 1,
+	};
+	int json = 0, rc;
+	const struct opt opts[] = { OPT_JSON(&json), OPT_END_ };
+	struct strlist args = { 0 };
+	struct found f = { 0 };
+	struct items it = { 0 };
+	struct store *s = NULL;
+	struct index *ix = NULL;
+	struct license_defs defs;
+	struct manifest_spec spec;
+	struct manifest_judge judge = { 0 };
+	json_t *excluded = json_array(), *changed = json_array(), *o = NULL;
+	const char *built;
+
+	license_defs_init(&defs);
+	if ((rc = cli_parse(argc, argv, &help, opts, &args)))
+		goto done;
+	if ((rc = cli_open_store(&s)) ||
+	    (rc = open_version(&f, &it, s, args.v[0])) ||
+	    (rc = spec_of(&spec, f.best->payload)) || (rc = index_load(&ix, s)) ||
+	    (rc = store_walk(s, "records/license", license_defs_walk, &defs))) {
+		rc = cli_fail(rc);
+		goto done;
+	}
+	built = field(f.best->payload, "created");
+	manifest_judge_init(&judge, &spec, &defs);
+	/* Share-alike terms are settled in path order, as a build does. */
+	if (it.n)
+		qsort(it.v, it.n, sizeof(*it.v), item_path_cmp);
+	for (size_t i = 0; i < it.n; i++) {
+		struct manifest_decision d;
+		uint8_t sha[32];
+		const json_t *item = it.v[i];
+		json_t *lost;
+
+		hex_decode(sha, 32, field(item, "sha256"), 64);
+		manifest_decide(&d, &judge, ix, sha, field(item, "path"));
+		lost = lost_works(item, index_get(ix, sha));
+		if (!d.included) {
+			json_t *x = d.exclusion;
+			if (json_array_size(lost) &&
+			    !strcmp(field(x, "reason"), "unregistered")) {
+				json_object_set_new(x, "reason", json_string("unverified"));
+				json_object_set(x, "record", json_array_get(lost, 0));
+				json_object_set_new(x, "why",
+						    json_sprintf("work record %s no "
+								 "longer verifies",
+								 json_string_value(json_array_get(
+									 lost, 0))));
+			}
+			if (d.optout && d.optout->created)
+				json_object_set_new(x, "optout_created",
+						    json_string(d.optout->created));
+			json_array_append(excluded, x);
+		} else if (strcmp(d.license.ptr, field(item, "license")) ||
+			   json_array_size(lost)) {
+			json_array_append_new(
+				changed, json_pack("{s:O, s:O, s:O, s:s, s:O}", "sha256",
+						   json_object_get(item, "sha256"), "path",
+						   json_object_get(item, "path"), "from",
+						   json_object_get(item, "license"), "to",
+						   d.license.ptr, "lost_works", lost));
+		}
+		json_decref(lost);
+		manifest_decision_release(&d);
+	}
+	rc = json_array_size(excluded) ? EXIT_CHECK : EXIT_OK;
+	if (json) {
+		o = json_pack("{s:s, s:s, s:s, s:I, s:O, s:O, s:O}", "dataset",
+			      args.v[0], "record", f.best->id, "created", built,
+			      "checked", (json_int_t)it.n, "excluded", excluded,
+			      "changed", changed, "warnings", judge.warnings);
+		cli_print_json(o);
+		goto done;
+	}
+	for (size_t i = 0; i < json_array_size(excluded); i++) {
+		const json_t *x = json_array_get(excluded, i);
+		printf("! %s %s %s: %s", field(x, "sha256"),
+		       cli_esc(field(x, "path")), field(x, "reason"),
+		       cli_esc(field(x, "why")));
+		if (json_object_get(x, "optout_created"))
+			printf(" (opt-out %s created %s, the manifest %s)",
+			       field(x, "record"), cli_esc(field(x, "optout_created")),
+			       cli_esc(built));
+		else if (json_object_get(x, "record"))
+			printf(" (%s)", field(x, "record"));
+		putchar('\n');
+	}
+	for (size_t i = 0; i < json_array_size(changed); i++) {
+		const json_t *x = json_array_get(changed, i);
+		printf("~ %s %s %s -> %s\n", field(x, "sha256"),
+		       cli_esc(field(x, "path")), cli_esc(field(x, "from")),
+		       cli_esc(field(x, "to")));
+	}
+	printf("%s: %zu of %zu items would now be excluded, %zu changed\n",
+	       cli_esc(args.v[0]), json_array_size(excluded), it.n,
+	       json_array_size(changed));
+done:
+	json_decref(o);
+	json_decref(excluded);
+	json_decref(changed);
+	manifest_judge_release(&judge);
+	license_defs_release(&defs);
+	index_free(ix);
+	items_release(&it);
+	found_release(&f);
+	store_free(s);
+	strlist_release(&args);
+	return CLI_EXIT(rc);
+}
+
+/* The ids of expr that require attribution: those of the terms relied on
+ * when the license engine allows it, otherwise every id in it. */
+static void attribution_ids(struct license_strings *out, const char *expr,
+			    const struct license_query *q,
+			    const struct license_defs *defs)
+{
+	struct license_verdict v;
+	char *copy, *tok, *rest;
+
+	if (!license_eval(&v, expr, q) && v.allowed) {
+		for (size_t i = 0; i < v.attribution.n; i++)
+			license_strings_add(out, v.attribution.v[i]);
+		license_verdict_release(&v);
+		return;
+	}
+	license_verdict_release(&v);
+	prov_error_clear();
+	copy = xstrdup(expr);
+	for (tok = copy; *tok; tok = rest) {
+		const struct license_info *li;
+		const struct license_def *def;
+		size_t n;
+		tok += strspn(tok, " ()");
+		n = strcspn(tok, " ()");
+		rest = tok + n + (tok[n] != '\0');
+		tok[n] = '\0';
+		if (!n || !strcmp(tok, "AND") || !strcmp(tok, "OR") ||
+		    !strcmp(tok, "WITH"))
+			continue;
+		if (n > 1 && tok[n - 1] == '+')
+			tok[n - 1] = '\0';
+		li = license_table_find(tok);
+		def = li ? NULL : license_defs_find(defs, tok);
+		if ((li && (li->flags & LICENSE_ATTRIBUTION)) ||
+		    (def && (def->info.flags & LICENSE_ATTRIBUTION)))
+			license_strings_add(out, li ? li->id : def->info.id);
+	}
+	free(copy);
+}
+
+static int credit_cmp(const void *a, const void *b)
+{
+	const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	static const char *const keys[] = { "creator", "license", "path", "sha256" };
+	int c = 0;
+
+	for (size_t i = 0; !c && i < sizeof(keys) / sizeof(*keys); i++)
+		c = strcmp(field(x, keys[i]), field(y, keys[i]));
+	return c;
+}
+
+static int manifest_attribution(int argc, char **argv)
+{
+	static const struct cmd_help help = {
+		"prov manifest attribution NAME@V [--json]",
+		"Lists the credits a dataset owes: every included item whose "
+		"license requires attribution (BY-style), with its creator and the "
+		"license id, grouped by creator then license, as text ready to ship "
+		"as an ATTRIBUTION file.",
+		1, 1, 1,
+	};
+	int json = 0, rc;
+	const struct opt opts[] = { OPT_JSON(&json), OPT_END_ };
+	struct strlist args = { 0 };
+	struct found f = { 0 };
+	struct items it = { 0 };
+	struct store *s = NULL;
+	struct index *ix = NULL;
+	struct license_defs defs;
+	struct manifest_spec spec;
+	json_t *credits = json_array(), **v = NULL;
+	size_t n = 0;
+
+	license_defs_init(&defs);
+	if ((rc = cli_parse(argc, argv, &help, opts, &args)))
+		goto done;
+	if ((rc = cli_open_store(&s)) ||
+	    (rc = open_version(&f, &it, s, args.v[0])) ||
+	    (rc = spec_of(&spec, f.best->payload)) || (rc = index_load(&ix, s)) ||
+	    (rc = store_walk(s, "records/license", license_defs_walk, &defs))) {
+		rc = cli_fail(rc);
+		goto done;
+	}
+	struct license_query q = { .purpose = spec.purpose,
+				   .uses = spec.uses,
+				   .distribute_weights = spec.distribute_weights,
+				   .resolve = license_defs_resolve,
+				   .resolve_payload = &defs };
+	for (size_t i = 0; i < it.n; i++) {
+		uint8_t sha[32];
+		const struct content_info *ci;
+		const json_t *w;
+		size_t k;
+
+		hex_decode(sha, 32, field(it.v[i], "sha256"), 64);
+		ci = index_get(ix, sha);
+		json_array_foreach (json_object_get(it.v[i], "works"), k, w) {
+			const struct claim *c = NULL;
+			struct license_strings ids = { 0 };
+			for (size_t m = 0; ci && m < ci->nclaims && !c; m++)
+				if (!strcmp(ci->claims[m].id, json_string_value(w) ?: ""))
+					c = &ci->claims[m];
+			if (!c || !c->license || !c->creator)
+				continue; /* no longer verifies: manifest check names it */
+			attribution_ids(&ids, c->license, &q, &defs);
+			for (size_t m = 0; m < ids.n; m++)
+				json_array_append_new(
+					credits,
+					json_pack("{s:s, s:s, s:O, s:O, s:s}", "creator",
+						  c->creator, "license", ids.v[m], "path",
+						  json_object_get(it.v[i], "path"), "sha256",
+						  json_object_get(it.v[i], "sha256"), "work",
+						  c->id));
+			license_strings_release(&ids);
+		}
+	}
+	/* Sorted by creator, license, path; one credit per (creator, license,
+	 * item) even when several of the creator's works name it. */
+	n = json_array_size(credits);
+	v = xcalloc(n ? n : 1, sizeof(*v));
+	for (size_t i = 0; i < n; i++)
+		v[i] = json_array_get(credits, i);
+	if (n)
+		qsort(v, n, sizeof(*v), credit_cmp);
+	if (json) {
+		json_t *a = json_array();
+		for (size_t i = 0; i < n; i++)
+			if (!i || credit_cmp(&v[i - 1], &v[i]))
+				json_array_append(a, v[i]);
+		cli_print_json(a);
+		json_decref(a);
+		goto done;
+	}
+	printf("Attribution for the dataset %s\n",
+	       cli_esc(args.v[0]));
+	printf("Merkle root %s (record %s)\n",
+	       cli_esc(field(json_object_get(f.best->payload, "merkle"), "root")),
+	       f.best->id);
+	printf("\nThese works are used under licenses that require attribution:\n");
+	if (!n)
+		printf("\n(none)\n");
+	for (size_t i = 0; i < n; i++) {
+		if (i && !credit_cmp(&v[i - 1], &v[i]))
+			continue;
+		if (!i || strcmp(field(v[i - 1], "creator"), field(v[i], "creator")))
+			putchar('\n');
+		printf("%s \xe2\x80\x94 %s \xe2\x80\x94 %s\n",
+		       cli_esc(field(v[i], "path")), cli_esc(field(v[i], "license")),
+		       cli_esc(field(v[i], "creator")));
+	}
+done:
+	free(v);
+	json_decref(credits);
+	license_defs_release(&defs);
+	index_free(ix);
+	items_release(&it);
+	found_release(&f);
+	store_free(s);
+	strlist_release(&args);
+	return CLI_EXIT(rc);
+}
+
 int cmd_manifest(int argc, char **argv)
 {
 	static const struct {
@@ -736,6 +1349,10 @@ int cmd_manifest(int argc, char **argv)
 		{ "show", manifest_show },
 		{ "prove", manifest_prove },
 		{ "verify-proof", manifest_verify_proof },
+		{ "diff", manifest_diff },
+		{ "check", manifest_check },
+		{ "attribution", manifest_attribution },
+		{ "export", manifest_export_cmd },
 	};
 	const char *sub = argc > 1 ? argv[1] : "";
 
@@ -747,7 +1364,11 @@ int cmd_manifest(int argc, char **argv)
 		     "       prov manifest list [--json]\n"
 		     "       prov manifest show NAME[@V] [--items] [--excluded] [--json]\n"
 		     "       prov manifest prove NAME@V SHA256|PATH\n"
-		     "       prov manifest verify-proof PROOF.json [--json]\n\n"
+		     "       prov manifest verify-proof PROOF.json [--json]\n"
+		     "       prov manifest diff NAME@V1 NAME@V2 [--json]\n"
+		     "       prov manifest check NAME@V [--json]\n"
+		     "       prov manifest attribution NAME@V [--json]\n"
+		     "       prov manifest export NAME@V --format croissant|spdx|cyclonedx [-o FILE]\n\n"
 		     "Signed dataset manifests (docs/manifest.md).");
 		return EXIT_OK;
 	}

@@ -60,15 +60,7 @@ static void lines_release(struct lines *l)
 	free(l->v);
 }
 
-/* One verdict per distinct (license, permissions) pair: a million items
- * share a handful of them. */
-struct verdicts {
-	json_t *cache; /* key -> {allowed, kind, why, licenses...} */
-	const struct manifest_spec *spec;
-	struct license_defs *defs;
-};
-
-static json_t *judge(struct verdicts *vs, const struct claim *c)
+static json_t *judge(struct manifest_judge *vs, const struct claim *c)
 {
 	struct license_query q = { .purpose = vs->spec->purpose,
 				   .uses = vs->spec->uses,
@@ -150,39 +142,73 @@ static void uses_text(struct buf *out, unsigned uses)
 		}
 }
 
-/* Decides one file; returns 1 if it is included. */
-static int decide(struct manifest_build *b, struct verdicts *vs,
-		  struct license_sa_set *sa, const struct index *ix,
-		  const struct file_entry *f, const char *path,
-		  struct lines *in, struct lines *out, json_t *licenses)
+void manifest_judge_init(struct manifest_judge *j,
+			 const struct manifest_spec *spec,
+			 struct license_defs *defs)
+{
+	memset(j, 0, sizeof(*j));
+	j->spec = spec;
+	j->defs = defs;
+	j->cache = json_object();
+	j->warnings = json_array();
+	license_sa_init(&j->sa);
+}
+
+void manifest_judge_release(struct manifest_judge *j)
+{
+	json_decref(j->cache);
+	json_decref(j->warnings);
+	license_sa_release(&j->sa);
+	memset(j, 0, sizeof(*j));
+}
+
+void manifest_decision_release(struct manifest_decision *d)
+{
+	buf_release(&d->license);
+	json_decref(d->works);
+	json_decref(d->exclusion);
+	memset(d, 0, sizeof(*d));
+}
+
+static void exclude(struct manifest_decision *d, const char *hex,
+		    const char *path, const char *reason, const char *record,
+		    const char *why)
+{
+	d->included = 0;
+	d->exclusion = exclusion(hex, path, reason, record, why);
+}
+
+int manifest_decide(struct manifest_decision *d, struct manifest_judge *vs,
+		    const struct index *ix, const uint8_t sha256[32],
+		    const char *path)
 {
 	const struct manifest_spec *spec = vs->spec;
-	const struct content_info *ci = index_get(ix, f->sha256);
+	const struct content_info *ci = index_get(ix, sha256);
 	const struct optout *first;
-	json_t *works = json_array(), *verdict = NULL;
-	struct buf why = BUF_INIT, lic = BUF_INIT;
+	struct buf why = BUF_INIT;
 	char hex[65];
 	unsigned refused;
-	json_int_t weight = 1;
-	int rc = 0;
 
-	hex_encode(hex, f->sha256, 32);
+	memset(d, 0, sizeof(*d));
+	buf_init(&d->license, 0);
+	d->works = json_array();
+	hex_encode(hex, sha256, 32);
 	if (!ci || !ci->nclaims) {
 		if (!spec->include_unregistered) {
-			lines_add(out, f->sha256, path,
-				  exclusion(hex, path, "unregistered", NULL,
-					    "no work record in the registry"));
+			exclude(d, hex, path, "unregistered", NULL,
+				"no work record in the registry");
 			goto done;
 		}
-		buf_puts(&lic, "NOASSERTION");
-		goto include;
+		buf_puts(&d->license, "NOASSERTION");
+		d->included = 1;
+		goto done;
 	}
 	refused = content_optouts(ci, spec->uses, &first);
 	for (size_t i = 0; i < ci->noptouts; i++)
 		if ((ci->optouts[i].scope & spec->uses) &&
 		    !content_claimed_by(ci, ci->optouts[i].by))
 			json_array_append_new(
-				b->warnings,
+				vs->warnings,
 				json_sprintf("%s: opt-out %s by %s, who claims no "
 					     "work on it, not applied",
 					     path, ci->optouts[i].id,
@@ -191,8 +217,8 @@ static int decide(struct manifest_build *b, struct verdicts *vs,
 		uses_text(&why, refused);
 		buf_printf(&why, " refused by %s%s%s", first->by,
 			   first->reason ? ": " : "", first->reason ?: "");
-		lines_add(out, f->sha256, path,
-			  exclusion(hex, path, "opted-out", first->id, why.ptr));
+		exclude(d, hex, path, "opted-out", first->id, why.ptr);
+		d->optout = first;
 		goto done;
 	}
 	for (size_t i = 0; i < ci->nclaims; i++) {
@@ -201,15 +227,15 @@ static int decide(struct manifest_build *b, struct verdicts *vs,
 		if (!json_is_true(json_object_get(j, "allowed"))) {
 			buf_printf(&why, "claim %s: %s", c->id,
 				   json_string_value(json_object_get(j, "why")));
-			lines_add(out, f->sha256, path,
-				  exclusion(hex, path,
-					    json_string_value(json_object_get(j, "kind")),
-					    c->id, why.ptr));
+			exclude(d, hex, path,
+				json_string_value(json_object_get(j, "kind")),
+				c->id, why.ptr);
 			goto done;
 		}
-		json_array_append_new(works, json_string(c->id));
-		if (!strstr(lic.ptr, c->license))
-			buf_printf(&lic, "%s%s", lic.len ? " AND " : "", c->license);
+		json_array_append_new(d->works, json_string(c->id));
+		if (!strstr(d->license.ptr, c->license))
+			buf_printf(&d->license, "%s%s",
+				   d->license.len ? " AND " : "", c->license);
 	}
 	/* Share-alike terms must agree across every included item; only the
 	 * claims whose chosen terms carry any are evaluated again. */
@@ -227,42 +253,69 @@ static int decide(struct manifest_build *b, struct verdicts *vs,
 			    "families")))
 			continue;
 		if (license_eval(&v, ci->claims[i].license, &q) ||
-		    license_sa_add(sa, &v, path)) {
-			lines_add(out, f->sha256, path,
-				  exclusion(hex, path, "share-alike",
-					    ci->claims[i].id, prov_error_last()));
+		    license_sa_add(&vs->sa, &v, path)) {
+			exclude(d, hex, path, "share-alike", ci->claims[i].id,
+				prov_error_last());
 			prov_error_clear();
 			license_verdict_release(&v);
 			goto done;
 		}
 		license_verdict_release(&v);
 	}
-include:
+	d->included = 1;
+done:
+	if (!d->included)
+		buf_clear(&d->license);
+	buf_release(&why);
+	return 0;
+}
+
+/* Decides one file; returns 1 if it is included. */
+static int decide(struct manifest_judge *vs, const struct index *ix,
+		  const struct file_entry *f, const char *path,
+		  struct lines *in, struct lines *out, json_t *licenses)
+{
+	const struct manifest_spec *spec = vs->spec;
+	struct manifest_decision d;
+	json_t *item;
+	json_int_t weight = 1;
+	char hex[65];
+
+	if (f->err) {
+		/* Only reached with skip_unreadable: the caller fails otherwise.
+		 * There is no digest to name it by. */
+		lines_add(out, f->sha256, path,
+			  exclusion("", path, "unreadable", NULL, f->errmsg));
+		return 0;
+	}
+	manifest_decide(&d, vs, ix, f->sha256, path);
+	if (!d.included) {
+		lines_add(out, f->sha256, path, d.exclusion);
+		d.exclusion = NULL;
+		manifest_decision_release(&d);
+		return 0;
+	}
+	hex_encode(hex, f->sha256, 32);
 	if (spec->weights && json_object_get(spec->weights, path))
 		weight = json_integer_value(json_object_get(spec->weights, path));
-	verdict = json_pack("{s:s, s:s, s:s, s:I, s:I, s:O}", "sha256", hex,
-			    "path", path, "license", lic.ptr, "size",
-			    (json_int_t)f->st.st_size, "weight", weight, "works",
-			    works);
-	lines_add(in, f->sha256, path, verdict);
-	json_object_set_new(licenses, lic.ptr,
-			    json_integer(json_integer_value(
-						 json_object_get(licenses, lic.ptr)) +
+	item = json_pack("{s:s, s:s, s:s, s:I, s:I, s:O}", "sha256", hex, "path",
+			 path, "license", d.license.ptr, "size",
+			 (json_int_t)f->st.st_size, "weight", weight, "works",
+			 d.works);
+	lines_add(in, f->sha256, path, item);
+	json_object_set_new(licenses, d.license.ptr,
+			    json_integer(json_integer_value(json_object_get(
+						 licenses, d.license.ptr)) +
 					 1));
-	rc = 1;
-done:
-	json_decref(works);
-	buf_release(&why);
-	buf_release(&lic);
-	return rc;
+	manifest_decision_release(&d);
+	return 1;
 }
 
 int manifest_build(struct manifest_build *b, const struct fileset *fs,
 		   const struct index *ix, struct license_defs *defs,
 		   const struct manifest_spec *spec, const char *curator)
 {
-	struct verdicts vs = { json_object(), spec, defs };
-	struct license_sa_set sa;
+	struct manifest_judge vs;
 	struct lines in = { 0 }, out = { 0 };
 	json_t *licenses = json_object();
 	uint8_t (*leaves)[32] = NULL;
@@ -275,11 +328,10 @@ int manifest_build(struct manifest_build *b, const struct fileset *fs,
 	memset(b, 0, sizeof(*b));
 	buf_init(&b->items, 0);
 	buf_init(&b->excluded, 0);
-	b->warnings = json_array();
-	license_sa_init(&sa);
+	manifest_judge_init(&vs, spec, defs);
 	for (size_t i = 0; i < fs->n; i++) {
 		const char *path = item_path(spec, fs->v[i].path);
-		if (decide(b, &vs, &sa, ix, &fs->v[i], path, &in, &out, licenses))
+		if (decide(&vs, ix, &fs->v[i], path, &in, &out, licenses))
 			bytes += (uint64_t)fs->v[i].st.st_size;
 	}
 	if (!in.n) {
@@ -323,8 +375,8 @@ done:
 	free(leaves);
 	lines_release(&in);
 	lines_release(&out);
-	license_sa_release(&sa);
-	json_decref(vs.cache);
+	b->warnings = json_incref(vs.warnings);
+	manifest_judge_release(&vs);
 	json_decref(licenses);
 	if (rc)
 		manifest_build_release(b);

@@ -106,6 +106,7 @@ static void add_optout(struct index *ix, const struct record *r)
 	memcpy(o.id, r->id, sizeof(o.id));
 	o.by = json_string_value(json_object_get(p, "by"));
 	o.reason = json_string_value(json_object_get(p, "reason"));
+	o.created = json_string_value(json_object_get(p, "created"));
 	json_array_foreach (json_object_get(p, "scope"), i, e) {
 		int u = training_use_index(json_string_value(e) ?: "");
 		if (u >= 0)

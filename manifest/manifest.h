@@ -27,6 +27,7 @@ struct optout {
 	const char *by;
 	unsigned scope; /* USE_BIT()s */
 	const char *reason; /* NULL if none given */
+	const char *created; /* RFC 3339, or NULL */
 };
 
 struct content_info {
@@ -67,6 +68,7 @@ struct manifest_spec {
 	unsigned uses;      /* USE_BIT()s declared */
 	int distribute_weights;
 	int include_unregistered;
+	int skip_unreadable; /* files that failed to hash are excluded, not fatal */
 	const char *base;   /* folder stripped from item paths, or NULL */
 	const json_t *weights; /* item path -> integer weight, or NULL */
 	int64_t created;
@@ -86,5 +88,51 @@ int manifest_build(struct manifest_build *out, const struct fileset *fs,
 		   const struct index *ix, struct license_defs *defs,
 		   const struct manifest_spec *spec, const char *curator);
 void manifest_build_release(struct manifest_build *b);
+
+/* ---- deciding one item ---------------------------------------------------- */
+
+/* What deciding items needs across items: verdicts cached per distinct
+ * (license, permissions), and the share-alike terms of the items included
+ * so far (in the order decided). */
+struct manifest_judge {
+	const struct manifest_spec *spec; /* borrowed */
+	struct license_defs *defs;        /* borrowed; may be NULL */
+	json_t *cache;
+	struct license_sa_set sa;
+	json_t *warnings; /* strings: opt-outs seen but not applied */
+};
+void manifest_judge_init(struct manifest_judge *j,
+			 const struct manifest_spec *spec,
+			 struct license_defs *defs);
+void manifest_judge_release(struct manifest_judge *j);
+
+struct manifest_decision {
+	int included;
+	struct buf license; /* included: the item's license string */
+	json_t *works;      /* included: the work record ids relied on */
+	json_t *exclusion;  /* excluded: {sha256, path, reason, record?, why} */
+	const struct optout *optout; /* reason opted-out: the one applied
+				      * (points into the index) */
+};
+/* Decides one item against the index for j's spec (docs/manifest.md, "What
+ * a build decides"); an included item's share-alike terms join j's. Always
+ * returns 0; release *out with manifest_decision_release. */
+int manifest_decide(struct manifest_decision *out, struct manifest_judge *j,
+		    const struct index *ix, const uint8_t sha256[32],
+		    const char *path);
+void manifest_decision_release(struct manifest_decision *d);
+
+/* ---- exports (docs/manifest.md, "Exports") ----------------------------- */
+
+enum manifest_format { MANIFEST_CROISSANT, MANIFEST_SPDX, MANIFEST_CYCLONEDX };
+
+/* "croissant", "spdx" or "cyclonedx"; PROV_EINVALID for anything else. */
+int manifest_format_parse(enum manifest_format *out, const char *s);
+/* The dataset record (id, payload) and its included-items blob (items, n
+ * bytes of JSONL) as a Croissant 1.1, SPDX 3.0.1 or CycloneDX 1.6 document;
+ * the caller owns *out. Same input, same document. PROV_EINVALID for a
+ * record or item list that lacks what an export needs. */
+int manifest_export(json_t **out, enum manifest_format fmt, const char *id,
+		    const json_t *payload, const char *items, size_t n);
 
 #endif
