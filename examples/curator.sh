@@ -81,5 +81,17 @@ say "A dataset for plain (non-generative) training keeps Chloe's photos."
 run 'prov manifest build photos --version 2 --from photos --purpose commercial --use ai_training --as curator'
 run 'prov manifest list'
 
+say "The credits owed under the BY licenses, ready to ship with the dataset."
+run 'prov manifest attribution photos@2'
+
+say "The manifest as Croissant 1.1 metadata (also: --format spdx | cyclonedx)."
+run 'prov manifest export photos@2 --format croissant -o photos-2.croissant.json'
+run 'grep -c "\"sha256\"" photos-2.croissant.json'
+
+say "Later, Ben opts his CC0 photo out. Manifests are never rewritten, but" \
+    "'manifest check' re-evaluates one against today's registry and fails."
+run 'prov optout photos/ben-2.jpg --as ben'
+run 'prov manifest check photos@2 || echo "(check failed, as it should: exit $?)"'
+
 say "Everything the registry holds checks out."
 run 'prov verify'
