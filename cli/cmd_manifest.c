@@ -1036,6 +1036,40 @@ static int spec_of(struct manifest_spec *spec, const json_t *p)
 	return 0;
 }
 
+/* What check and attribution read: a version, its items, the spec it was
+ * built for, and today's registry (index and custom licenses). */
+struct today {
+	struct store *s;
+	struct found f;
+	struct items it;
+	struct manifest_spec spec;
+	struct index *ix;
+	struct license_defs defs;
+};
+
+static int today_open(struct today *t, const char *version)
+{
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	license_defs_init(&t->defs);
+	if ((rc = cli_open_store(&t->s)) ||
+	    (rc = open_version(&t->f, &t->it, t->s, version)) ||
+	    (rc = spec_of(&t->spec, t->f.best->payload)) ||
+	    (rc = index_load(&t->ix, t->s)))
+		return rc;
+	return store_walk(t->s, "records/license", license_defs_walk, &t->defs);
+}
+
+static void today_close(struct today *t)
+{
+	license_defs_release(&t->defs);
+	index_free(t->ix);
+	items_release(&t->it);
+	found_release(&t->f);
+	store_free(t->s);
+}
+
 /* The work ids an item relied on that today's registry no longer has as
  * verified claims on its content. */
 static json_t *lost_works(const json_t *item, const struct content_info *ci)
@@ -1069,40 +1103,33 @@ static int manifest_check(int argc, char **argv)
 	int json = 0, rc;
 	const struct opt opts[] = { OPT_JSON(&json), OPT_END_ };
 	struct strlist args = { 0 };
-	struct found f = { 0 };
-	struct items it = { 0 };
-	struct store *s = NULL;
-	struct index *ix = NULL;
-	struct license_defs defs;
-	struct manifest_spec spec;
+	struct today t;
 	struct manifest_judge judge = { 0 };
 	json_t *excluded = json_array(), *changed = json_array(), *o = NULL;
 	const char *built;
 
-	license_defs_init(&defs);
+	memset(&t, 0, sizeof(t));
+	license_defs_init(&t.defs);
 	if ((rc = cli_parse(argc, argv, &help, opts, &args)))
 		goto done;
-	if ((rc = cli_open_store(&s)) ||
-	    (rc = open_version(&f, &it, s, args.v[0])) ||
-	    (rc = spec_of(&spec, f.best->payload)) || (rc = index_load(&ix, s)) ||
-	    (rc = store_walk(s, "records/license", license_defs_walk, &defs))) {
+	if ((rc = today_open(&t, args.v[0]))) {
 		rc = cli_fail(rc);
 		goto done;
 	}
-	built = field(f.best->payload, "created");
-	manifest_judge_init(&judge, &spec, &defs);
+	built = field(t.f.best->payload, "created");
+	manifest_judge_init(&judge, &t.spec, &t.defs);
 	/* Share-alike terms are settled in path order, as a build does. */
-	if (it.n)
-		qsort(it.v, it.n, sizeof(*it.v), item_path_cmp);
-	for (size_t i = 0; i < it.n; i++) {
+	if (t.it.n)
+		qsort(t.it.v, t.it.n, sizeof(*t.it.v), item_path_cmp);
+	for (size_t i = 0; i < t.it.n; i++) {
 		struct manifest_decision d;
 		uint8_t sha[32];
-		const json_t *item = it.v[i];
+		const json_t *item = t.it.v[i];
 		json_t *lost;
 
 		hex_decode(sha, 32, field(item, "sha256"), 64);
-		manifest_decide(&d, &judge, ix, sha, field(item, "path"));
-		lost = lost_works(item, index_get(ix, sha));
+		manifest_decide(&d, &judge, t.ix, sha, field(item, "path"));
+		lost = lost_works(item, index_get(t.ix, sha));
 		if (!d.included) {
 			json_t *x = d.exclusion;
 			if (json_array_size(lost) &&
@@ -1134,8 +1161,8 @@ static int manifest_check(int argc, char **argv)
 	rc = json_array_size(excluded) ? EXIT_CHECK : EXIT_OK;
 	if (json) {
 		o = json_pack("{s:s, s:s, s:s, s:I, s:O, s:O, s:O}", "dataset",
-			      args.v[0], "record", f.best->id, "created", built,
-			      "checked", (json_int_t)it.n, "excluded", excluded,
+			      args.v[0], "record", t.f.best->id, "created", built,
+			      "checked", (json_int_t)t.it.n, "excluded", excluded,
 			      "changed", changed, "warnings", judge.warnings);
 		cli_print_json(o);
 		goto done;
@@ -1160,18 +1187,14 @@ static int manifest_check(int argc, char **argv)
 		       cli_esc(field(x, "to")));
 	}
 	printf("%s: %zu of %zu items would now be excluded, %zu changed\n",
-	       cli_esc(args.v[0]), json_array_size(excluded), it.n,
+	       cli_esc(args.v[0]), json_array_size(excluded), t.it.n,
 	       json_array_size(changed));
 done:
 	json_decref(o);
 	json_decref(excluded);
 	json_decref(changed);
 	manifest_judge_release(&judge);
-	license_defs_release(&defs);
-	index_free(ix);
-	items_release(&it);
-	found_release(&f);
-	store_free(s);
+	today_close(&t);
 	strlist_release(&args);
 	return CLI_EXIT(rc);
 }
@@ -1240,39 +1263,32 @@ static int manifest_attribution(int argc, char **argv)
 	int json = 0, rc;
 	const struct opt opts[] = { OPT_JSON(&json), OPT_END_ };
 	struct strlist args = { 0 };
-	struct found f = { 0 };
-	struct items it = { 0 };
-	struct store *s = NULL;
-	struct index *ix = NULL;
-	struct license_defs defs;
-	struct manifest_spec spec;
+	struct today t;
 	json_t *credits = json_array(), **v = NULL;
 	size_t n = 0;
 
-	license_defs_init(&defs);
+	memset(&t, 0, sizeof(t));
+	license_defs_init(&t.defs);
 	if ((rc = cli_parse(argc, argv, &help, opts, &args)))
 		goto done;
-	if ((rc = cli_open_store(&s)) ||
-	    (rc = open_version(&f, &it, s, args.v[0])) ||
-	    (rc = spec_of(&spec, f.best->payload)) || (rc = index_load(&ix, s)) ||
-	    (rc = store_walk(s, "records/license", license_defs_walk, &defs))) {
+	if ((rc = today_open(&t, args.v[0]))) {
 		rc = cli_fail(rc);
 		goto done;
 	}
-	struct license_query q = { .purpose = spec.purpose,
-				   .uses = spec.uses,
-				   .distribute_weights = spec.distribute_weights,
+	struct license_query q = { .purpose = t.spec.purpose,
+				   .uses = t.spec.uses,
+				   .distribute_weights = t.spec.distribute_weights,
 				   .resolve = license_defs_resolve,
-				   .resolve_payload = &defs };
-	for (size_t i = 0; i < it.n; i++) {
+				   .resolve_payload = &t.defs };
+	for (size_t i = 0; i < t.it.n; i++) {
 		uint8_t sha[32];
 		const struct content_info *ci;
 		const json_t *w;
 		size_t k;
 
-		hex_decode(sha, 32, field(it.v[i], "sha256"), 64);
-		ci = index_get(ix, sha);
-		json_array_foreach (json_object_get(it.v[i], "works"), k, w) {
+		hex_decode(sha, 32, field(t.it.v[i], "sha256"), 64);
+		ci = index_get(t.ix, sha);
+		json_array_foreach (json_object_get(t.it.v[i], "works"), k, w) {
 			const struct claim *c = NULL;
 			struct license_strings ids = { 0 };
 			for (size_t m = 0; ci && m < ci->nclaims && !c; m++)
@@ -1280,14 +1296,14 @@ static int manifest_attribution(int argc, char **argv)
 					c = &ci->claims[m];
 			if (!c || !c->license || !c->creator)
 				continue; /* no longer verifies: manifest check names it */
-			attribution_ids(&ids, c->license, &q, &defs);
+			attribution_ids(&ids, c->license, &q, &t.defs);
 			for (size_t m = 0; m < ids.n; m++)
 				json_array_append_new(
 					credits,
 					json_pack("{s:s, s:s, s:O, s:O, s:s}", "creator",
 						  c->creator, "license", ids.v[m], "path",
-						  json_object_get(it.v[i], "path"), "sha256",
-						  json_object_get(it.v[i], "sha256"), "work",
+						  json_object_get(t.it.v[i], "path"), "sha256",
+						  json_object_get(t.it.v[i], "sha256"), "work",
 						  c->id));
 			license_strings_release(&ids);
 		}
@@ -1312,8 +1328,8 @@ static int manifest_attribution(int argc, char **argv)
 	printf("Attribution for the dataset %s\n",
 	       cli_esc(args.v[0]));
 	printf("Merkle root %s (record %s)\n",
-	       cli_esc(field(json_object_get(f.best->payload, "merkle"), "root")),
-	       f.best->id);
+	       cli_esc(field(json_object_get(t.f.best->payload, "merkle"), "root")),
+	       t.f.best->id);
 	printf("\nThese works are used under licenses that require attribution:\n");
 	if (!n)
 		printf("\n(none)\n");
@@ -1329,11 +1345,7 @@ static int manifest_attribution(int argc, char **argv)
 done:
 	free(v);
 	json_decref(credits);
-	license_defs_release(&defs);
-	index_free(ix);
-	items_release(&it);
-	found_release(&f);
-	store_free(s);
+	today_close(&t);
 	strlist_release(&args);
 	return CLI_EXIT(rc);
 }
