@@ -1,7 +1,11 @@
 #!/bin/sh
-# Installs tests/oracle's node_modules (@openzeppelin/merkle-tree, the
-# reference Merkle tree the unit tests check core/merkle.c against) from its
-# package-lock.json, when it is missing or older than the lock file:
+# Installs tests/oracle's node_modules from its package-lock.json:
+# @openzeppelin/merkle-tree, the reference Merkle tree the unit tests check
+# core/merkle.c against, and ajv, ajv-formats, ajv-formats-draft2019 and
+# @cyclonedx/cyclonedx-library (for its CycloneDX 1.6 JSON schema), with
+# which tests/oracle/validate.mjs checks prov's manifest exports. Runs
+# `npm ci` when node_modules is missing or older than the lock file (so a
+# checkout whose lock file gained dependencies reinstalls):
 #   scripts/npm-deps.sh
 # Installs Debian's nodejs and npm first if node is missing (needs root or
 # sudo then, as scripts/deps.sh does).

@@ -58,6 +58,20 @@ expect_grep "\"value\": \"$root\"" cyclonedx.json
 expect_grep "\"value\": \"$id\"" cyclonedx.json
 expect_eq "$(grep -c '"alg": "SHA-256"' cyclonedx.json)" 4
 expect_eq "$(grep -c '"expression": ' cyclonedx.json)" 3
+# ... and valid against the official CycloneDX 1.6 JSON schema, checked by
+# tests/oracle/validate.mjs (Ajv; scripts/npm-deps.sh installs it), which
+# rejects a BOM without specVersion or with a hash algorithm CycloneDX does
+# not name (so this check can fail). No npm package ships the SPDX 3.0.1
+# JSON schema, so the SPDX export is not schema-checked.
+validate() { node "$ROOT/tests/oracle/validate.mjs" "$@"; }
+expect_exit 0 validate cyclonedx cyclonedx.json
+grep -v '"specVersion": ' cyclonedx.json >broken.json
+expect_exit 1 validate cyclonedx broken.json
+expect_grep "must have required property 'specVersion'" "$TMP/err"
+sed 's/"alg": "SHA-256"/"alg": "SHA256"/' cyclonedx.json >broken.json
+expect_exit 1 validate cyclonedx broken.json
+expect_grep '/components/0/hashes/0/alg must be equal to one of the allowed values' "$TMP/err"
+expect_exit 2 validate spdx spdx.json
 
 # Usage errors and unknown datasets exit 2.
 expect_exit 2 prov manifest export pics@1 --format rdf
@@ -75,5 +89,7 @@ expect_exit 0 prov manifest export pics@2 --format croissant
 expect_grep "\"@id\": \"urn:prov:dataset:$id\"" "$TMP/out"
 expect_exit 0 prov manifest export pics@2 --format cyclonedx
 expect_grep "\"value\": \"$id\"" "$TMP/out"
+cp "$TMP/out" cyclonedx2.json
+expect_exit 0 validate cyclonedx cyclonedx2.json
 expect_exit 0 prov manifest export pics@1 --format croissant
 expect_no_grep '"prov:wasDerivedFrom": \[\s*\{\s*"@id": "urn:prov:dataset' "$TMP/out"
