@@ -70,7 +70,7 @@ bench:
 	@bench/run.sh
 
 # libFuzzer with ASan; FUZZ_TIME seconds per target (default 60).
-build-fuzz/%: tests/fuzz/%.c $(CORE_SRC) core/core.h $(wildcard license/*.h)
+build-fuzz/%: tests/fuzz/%.c $(CORE_SRC) core/core.h $(wildcard license/*.h manifest/*.h)
 	@mkdir -p build-fuzz
 	clang -std=gnu11 -O1 -g -I. -fsanitize=fuzzer,address,undefined $(shell pkg-config --cflags $(PKGS)) \
 		-o $@ $< $(CORE_SRC) $(LDLIBS)

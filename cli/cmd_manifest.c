@@ -602,7 +602,9 @@ static int manifest_prove(int argc, char **argv)
 	for (line = in.ptr; *line;) {
 		const char *p = strstr(line, "\"sha256\":\"");
 		const char *end = strchr(line, '\n');
-		if (!p || (end && p > end) || hex_decode(d, 32, p + 10, 64)) {
+		/* the blob may end anywhere: 64 digits must be there to read */
+		if (!p || (end && p > end) || strnlen(p + 10, 64) < 64 ||
+		    hex_decode(d, 32, p + 10, 64)) {
 			rc = cli_fail(prov_error_set(PROV_EVERIFY,
 						     "the item list is malformed"));
 			goto done;
