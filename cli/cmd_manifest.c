@@ -463,32 +463,32 @@ done:
 	return CLI_EXIT(rc);
 }
 
-static void print_lines(const struct buf *blob, int json, json_t *arr,
-			int excluded)
-{
-	const char *line = blob->ptr;
+struct printer {
+	int excluded;
+};
 
-	while (*line) {
-		const char *end = strchr(line, '\n');
-		size_t n = end ? (size_t)(end - line) : strlen(line);
-		json_t *o = NULL;
-		if (!json_parse(&o, line, n, "item")) {
-			if (json)
-				json_array_append(arr, o);
-			else if (excluded)
-				printf("  %-12s %s  %s\n",
-				       json_string_value(json_object_get(o, "reason")),
-				       cli_esc(json_string_value(json_object_get(o, "path"))),
-				       cli_esc(json_string_value(json_object_get(o, "why"))));
-			else
-				printf("  %s  %s  %s\n",
-				       json_string_value(json_object_get(o, "sha256")),
-				       cli_esc(json_string_value(json_object_get(o, "license"))),
-				       cli_esc(json_string_value(json_object_get(o, "path"))));
-		}
-		json_decref(o);
-		line = end ? end + 1 : line + n;
-	}
+static int print_line(const json_t *o, size_t i, void *payload)
+{
+	struct printer *p = payload;
+
+	if (p->excluded)
+		printf("  %-12s %s  %s\n",
+		       cli_esc(json_string_value(json_object_get(o, "reason"))),
+		       cli_esc(json_string_value(json_object_get(o, "path"))),
+		       cli_esc(json_string_value(json_object_get(o, "why"))));
+	else
+		printf("  %s  %s  %s\n",
+		       json_string_value(json_object_get(o, "sha256")),
+		       cli_esc(json_string_value(json_object_get(o, "license"))),
+		       cli_esc(json_string_value(json_object_get(o, "path"))));
+	return 0;
+}
+
+static int print_lines(const struct buf *blob, int excluded)
+{
+	struct printer p = { excluded };
+
+	return manifest_lines_each(blob->ptr, blob->len, !excluded, print_line, &p);
 }
 
 static int manifest_show(int argc, char **argv)
@@ -523,29 +523,30 @@ static int manifest_show(int argc, char **argv)
 		goto done;
 	}
 	if (json) {
+		json_t *a = NULL;
 		o = cli_record_json(f.best, f.path);
-		if (items) {
-			json_t *a = json_array();
-			print_lines(&in, 1, a, 0);
+		if (items && !(rc = manifest_lines_parse(&a, in.ptr, in.len, 1)))
 			json_object_set_new(o, "items", a);
-		}
-		if (excluded) {
-			json_t *a = json_array();
-			print_lines(&out, 1, a, 1);
+		if (!rc && excluded &&
+		    !(rc = manifest_lines_parse(&a, out.ptr, out.len, 0)))
 			json_object_set_new(o, "excluded_items", a);
-		}
-		cli_print_json(o);
+		if (rc)
+			rc = cli_fail(rc);
+		else
+			cli_print_json(o);
 		goto done;
 	}
 	cli_print_record(f.best, f.path);
-	if (items) {
+	if (items)
 		printf("items:\n");
-		print_lines(&in, 0, NULL, 0);
+	if (items && (rc = print_lines(&in, 0))) {
+		rc = cli_fail(rc);
+		goto done;
 	}
-	if (excluded) {
+	if (excluded)
 		printf("excluded:\n");
-		print_lines(&out, 0, NULL, 1);
-	}
+	if (excluded && (rc = print_lines(&out, 1)))
+		rc = cli_fail(rc);
 done:
 	json_decref(o);
 	found_release(&f);
@@ -564,6 +565,30 @@ static void hex0x(char out[67], const uint8_t d[32])
 	hex_encode(out + 2, d, 32);
 }
 
+/* The leaves of an item list, in its order, and where a digest is. */
+struct leaves {
+	uint8_t (*v)[32];
+	size_t n, cap, at;
+	const uint8_t *want;
+};
+
+static int leaf_of(const json_t *item, size_t i, void *payload)
+{
+	struct leaves *l = payload;
+	uint8_t d[32];
+
+	/* manifest_lines_each checked: 64 lowercase hex digits */
+	hex_decode(d, 32, json_string_value(json_object_get(item, "sha256")), 64);
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 1024;
+		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+	}
+	if (l->at == (size_t)-1 && !memcmp(d, l->want, 32))
+		l->at = l->n;
+	merkle_leaf_bytes32(l->v[l->n++], d);
+	return 0;
+}
+
 static int manifest_prove(int argc, char **argv)
 {
 	static const struct cmd_help help = {
@@ -579,9 +604,9 @@ static int manifest_prove(int argc, char **argv)
 	struct store *s = NULL;
 	struct buf in = BUF_INIT;
 	struct merkle *tree = NULL;
-	uint8_t(*leaves)[32] = NULL, (*proof)[32] = NULL, want[32], d[32];
-	size_t n = 0, cap = 0, np = 0, at = (size_t)-1;
-	const char *line;
+	uint8_t(*leaves)[32] = NULL, (*proof)[32] = NULL, want[32];
+	size_t n = 0, np = 0, at = (size_t)-1;
+	struct leaves lv = { 0 };
 	char hex[67];
 	struct stat st;
 	json_t *o = NULL, *pa;
@@ -599,24 +624,15 @@ static int manifest_prove(int argc, char **argv)
 		rc = cli_fail(rc);
 		goto done;
 	}
-	for (line = in.ptr; *line;) {
-		const char *p = strstr(line, "\"sha256\":\"");
-		const char *end = strchr(line, '\n');
-		/* the blob may end anywhere: 64 digits must be there to read */
-		if (!p || (end && p > end) || strnlen(p + 10, 64) < 64 ||
-		    hex_decode(d, 32, p + 10, 64)) {
-			rc = cli_fail(prov_error_set(PROV_EVERIFY,
-						     "the item list is malformed"));
-			goto done;
-		}
-		if (n == cap) {
-			cap = cap ? 2 * cap : 1024;
-			leaves = xrealloc(leaves, cap * sizeof(*leaves));
-		}
-		if (at == (size_t)-1 && !memcmp(d, want, 32))
-			at = n;
-		merkle_leaf_bytes32(leaves[n++], d);
-		line = end ? end + 1 : line + strlen(line);
+	lv.want = want;
+	lv.at = (size_t)-1;
+	rc = manifest_lines_each(in.ptr, in.len, 1, leaf_of, &lv);
+	leaves = lv.v; /* freed at done, whatever happened */
+	n = lv.n;
+	at = lv.at;
+	if (rc) {
+		rc = cli_fail(rc);
+		goto done;
 	}
 	hex_encode(hex, want, 32);
 	if (at == (size_t)-1) {
@@ -860,34 +876,23 @@ static void items_release(struct items *l)
 }
 
 /* The items of a blob, sorted by sha256 then path. */
+static int keep_item(const json_t *item, size_t i, void *payload)
+{
+	struct items *out = payload;
+
+	if (!(out->n & (out->n + 1))) /* 0, 1, 3, 7...: grow to 2^k */
+		out->v = xrealloc(out->v, 2 * (out->n + 1) * sizeof(*out->v));
+	out->v[out->n++] = json_incref((json_t *)item);
+	return 0;
+}
+
 static int parse_items(struct items *out, const struct buf *blob)
 {
-	const char *line = blob->ptr;
-	size_t cap = 0;
-	uint8_t d[32];
+	int rc = manifest_lines_each(blob->ptr, blob->len, 1, keep_item, out);
 
-	while (*line) {
-		const char *end = strchr(line, '\n');
-		size_t n = end ? (size_t)(end - line) : strlen(line);
-		json_t *o = NULL;
-		if (json_parse(&o, line, n, "item") ||
-		    strlen(field(o, "sha256")) != 64 ||
-		    hex_decode(d, 32, field(o, "sha256"), 64) ||
-		    !json_is_string(json_object_get(o, "path"))) {
-			json_decref(o);
-			prov_error_clear();
-			return prov_error_set(PROV_EVERIFY, "the item list is malformed");
-		}
-		if (out->n == cap) {
-			cap = cap ? 2 * cap : 256;
-			out->v = xrealloc(out->v, cap * sizeof(*out->v));
-		}
-		out->v[out->n++] = o;
-		line = end ? end + 1 : line + n;
-	}
-	if (out->n)
+	if (!rc && out->n)
 		qsort(out->v, out->n, sizeof(*out->v), item_cmp);
-	return 0;
+	return rc;
 }
 
 /* NAME@V: its record, checked, and its included items. */

@@ -30,42 +30,6 @@ static const char *str(const json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
-/* The blob's lines as an array of objects; every line must carry a path,
- * a 64-hex sha256 and a size. */
-static int parse_items(json_t **out, const char *blob, size_t n)
-{
-	json_t *a = json_array();
-	size_t at = 0;
-
-	while (at < n) {
-		const char *line = blob + at, *end = memchr(line, '\n', n - at);
-		size_t len = end ? (size_t)(end - line) : n - at;
-		json_t *o = NULL;
-		const char *sha;
-
-		at += len + (end != NULL);
-		if (!len)
-			continue;
-		if (json_parse(&o, line, len, "item")) {
-			json_decref(a);
-			return prov_error_code();
-		}
-		sha = str(o, "sha256");
-		if (!str(o, "path") || !sha || strlen(sha) != 64 ||
-		    strspn(sha, "0123456789abcdef") != 64 ||
-		    !json_is_integer(json_object_get(o, "size"))) {
-			json_decref(o);
-			json_decref(a);
-			return prov_error_set(PROV_EINVALID,
-					      "item %zu of the list is malformed",
-					      json_array_size(a) + 1);
-		}
-		json_array_append_new(a, o);
-	}
-	*out = a;
-	return 0;
-}
-
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -126,7 +90,7 @@ static int ds_load(struct ds *d, const char *id, const json_t *payload,
 		return prov_error_set(PROV_EINVALID,
 				      "the dataset record lacks name, version, "
 				      "created, curator or merkle.root");
-	if (parse_items(&d->items, blob, n))
+	if (manifest_lines_parse(&d->items, blob, n, 1))
 		return prov_error_code();
 	d->count = (json_int_t)json_array_size(d->items);
 	d->licenses = distinct_licenses(d->items);

@@ -135,4 +135,16 @@ int manifest_format_parse(enum manifest_format *out, const char *s);
 int manifest_export(json_t **out, enum manifest_format fmt, const char *id,
 		    const json_t *payload, const char *items, size_t n);
 
+/* ---- item lists (docs/manifest.md) ---------------------------------------- */
+
+/* Calls fn for each line of an item list (untrusted bytes: pointer and
+ * length), parsed and checked: an included item needs a path, a 64-hex
+ * sha256 and a size; an excluded one a path and a reason. A non-zero
+ * return from fn stops and is returned; PROV_EINVALID names a bad line. */
+typedef int (*manifest_line_fn)(const json_t *item, size_t i, void *payload);
+int manifest_lines_each(const char *blob, size_t n, int included,
+			manifest_line_fn fn, void *payload);
+/* Every line as an array of objects. */
+int manifest_lines_parse(json_t **out, const char *blob, size_t n, int included);
+
 #endif

@@ -1,11 +1,8 @@
-/* Fuzzes the parsing of a dataset's item blobs (JSONL, one item per line)
- * as cli/cmd_manifest.c does it on blobs that may come from a remote: the
- * line-by-line json_parse and field extraction of `prov manifest show`
- * (print_lines), and the scan of `prov manifest prove`, which finds each
- * line's "sha256":"<64 hex>" with strstr and builds the Merkle tree of the
- * leaves. Both are static in cmd_manifest.c, so their loops are copied
- * here (prove's with a length check cmd_manifest.c still lacks); keep them
- * in step, or move them into manifest/ and call them from here.
+/* Fuzzes the parsing of a dataset's item blobs (JSONL, one item per line),
+ * which may come from a remote: manifest_lines_each (manifest/items.c), the
+ * one parser every `prov manifest` reader uses, in both modes (included and
+ * excluded items), then the Merkle tree of the included items' leaves as
+ * `prov manifest prove` builds it.
  *
  * The blob is copied into an allocation of exactly size + 1 bytes with a
  * NUL after it, as store_read leaves a struct buf, so ASan sees any read
@@ -61,58 +58,32 @@ static void export_all(const uint8_t *data, size_t size)
 }
 
 /* print_lines: each line that parses, its fields as show prints them. */
-static void show_lines(const char *blob)
-{
-	const char *line = blob;
+struct leaves {
+	uint8_t (*v)[32];
+	size_t n;
+};
 
-	while (*line) {
-		const char *end = strchr(line, '\n');
-		size_t n = end ? (size_t)(end - line) : strlen(line);
-		json_t *o = NULL;
-		if (!json_parse(&o, line, n, "item")) {
-			const char *f[] = {"sha256", "license", "path",
-					   "reason", "why"};
-			for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
-				const char *s = json_string_value(
-					json_object_get(o, f[i]));
-				if (s && strlen(s) > n)
-					abort();
-			}
-		}
-		prov_error_clear();
-		json_decref(o);
-		line = end ? end + 1 : line + n;
-	}
+static int leaf(const json_t *item, size_t i, void *payload)
+{
+	struct leaves *l = payload;
+	uint8_t d[32];
+
+	/* manifest_lines_each promises 64 lowercase hex digits */
+	if (hex_decode(d, 32, json_string_value(json_object_get(item, "sha256")),
+		       64))
+		abort();
+	if (l->n >= LEAVES_MAX)
+		return 1;
+	l->v = xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
+	merkle_leaf_bytes32(l->v[l->n++], d);
+	return 0;
 }
 
-/* manifest_prove's scan: 0 with the leaves, or -1 for a malformed list. */
-static int prove_leaves(const char *in, uint8_t (**out)[32], size_t *count)
+static int excluded(const json_t *item, size_t i, void *payload)
 {
-	uint8_t(*leaves)[32] = NULL, d[32];
-	size_t n = 0, cap = 0;
-	const char *line;
-
-	for (line = in; *line;) {
-		const char *p = strstr(line, "\"sha256\":\"");
-		const char *end = strchr(line, '\n');
-		/* cmd_manifest.c lacks the strnlen: hex_decode reads pairs,
-		 * so a line ending inside the hex read one byte past the
-		 * blob's NUL (build-fuzz/crashes/manifest_items/). */
-		if (!p || (end && p > end) || strnlen(p + 10, 64) < 64 ||
-		    hex_decode(d, 32, p + 10, 64)) {
-			free(leaves);
-			prov_error_clear();
-			return -1;
-		}
-		if (n == cap) {
-			cap = cap ? 2 * cap : 1024;
-			leaves = xrealloc(leaves, cap * sizeof(*leaves));
-		}
-		merkle_leaf_bytes32(leaves[n++], d);
-		line = end ? end + 1 : line + strlen(line);
-	}
-	*out = leaves;
-	*count = n;
+	if (!json_string_value(json_object_get(item, "path")) ||
+	    !json_string_value(json_object_get(item, "reason")))
+		abort();
 	return 0;
 }
 
@@ -121,8 +92,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static int initialised;
 	uint8_t(*leaves)[32] = NULL, (*proof)[32] = NULL;
 	struct merkle *tree = NULL;
+	struct leaves l = { 0 };
 	size_t n = 0, np = 0;
 	char *blob;
+	int rc;
 
 	if (!initialised++ && core_init())
 		abort();
@@ -130,9 +103,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(blob, data, size);
 	blob[size] = '\0';
 
-	show_lines(blob);
+	manifest_lines_each(blob, size, 0, excluded, NULL);
 	export_all(data, size);
-	if (prove_leaves(blob, &leaves, &n) == 0 && n > 0 && n <= LEAVES_MAX) {
+	rc = manifest_lines_each(blob, size, 1, leaf, &l);
+	leaves = l.v;
+	n = l.n;
+	if (rc == 0 && n > 0) {
 		if (merkle_build(&tree, (const uint8_t(*)[32])leaves, n))
 			abort();
 		size_t step = n > PROOFS_MAX ? n / PROOFS_MAX : 1;
