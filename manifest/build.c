@@ -42,14 +42,23 @@ static int line_cmp(const void *a, const void *b)
 	return c ? c : strcmp(x->path, y->path);
 }
 
-/* Sorted lines, one per item, each ending in a newline. */
+/* Sorted lines, one per item, each ending in a newline. Each line is freed
+ * once copied, and the blob sized once, so a million items are never held
+ * twice. */
 static void lines_blob(struct buf *out, struct lines *l)
 {
+	size_t total = 0;
+
 	if (l->n)
 		qsort(l->v, l->n, sizeof(*l->v), line_cmp);
+	for (size_t i = 0; i < l->n; i++)
+		total += strlen(l->v[i].text) + 1;
+	buf_grow(out, total);
 	for (size_t i = 0; i < l->n; i++) {
 		buf_puts(out, l->v[i].text);
 		buf_putc(out, '\n');
+		free(l->v[i].text);
+		l->v[i].text = NULL;
 	}
 }
 
