@@ -33,26 +33,62 @@ static int check_shown(const struct record *r, int *bad)
 	return 0;
 }
 
+struct naming {
+	const char *hex;
+	struct strlist paths;
+};
+
+/* Opt-outs naming the content (a record's "content" list holds it). */
+static int optout_cb(const char *path, const void *data, size_t n, void *p)
+{
+	struct naming *nm = p;
+	struct record *r = NULL;
+	json_t *e;
+	size_t i;
+
+	if (record_parse(&r, data, n)) {
+		prov_error_clear();
+		return 0; /* prov verify reports it */
+	}
+	json_array_foreach (json_object_get(r->payload, "content"), i, e)
+		if (!strcmp(json_string_value(e) ?: "", nm->hex)) {
+			strlist_push(&nm->paths, path);
+			break;
+		}
+	record_free(r);
+	return 0;
+}
+
 static int show_content(struct store *s, const uint8_t digest[32], int json,
 			int *bad)
 {
 	char hex[65], prefix[80];
 	struct claims cl = { 0 };
+	struct naming nm = { 0 };
 	json_t *arr = json_array();
+	size_t claims;
 	int rc = 0;
 
 	hex_encode(hex, digest, 32);
 	snprintf(prefix, sizeof(prefix), "works/%.2s/%.2s/%s/", hex, hex + 2, hex);
-	if ((rc = store_history(s, prefix, claims_cb, &cl)))
+	nm.hex = hex;
+	if ((rc = store_history(s, prefix, claims_cb, &cl)) ||
+	    (rc = store_walk(s, "records/optout", optout_cb, &nm)))
 		goto done;
-	if (!cl.paths.n) {
+	if (!cl.paths.n && !nm.paths.n) {
 		rc = prov_error_set(PROV_ENOTFOUND, "no record about sha256:%s", hex);
 		goto done;
 	}
 	if (!json && cl.paths.n > 1)
 		printf("%zu claims on sha256:%s, in the order received:\n\n",
 		       cl.paths.n, hex);
+	claims = cl.paths.n;
+	for (size_t i = 0; i < nm.paths.n; i++)
+		strlist_push(&cl.paths, nm.paths.v[i]);
 	for (size_t i = 0; i < cl.paths.n && !rc; i++) {
+		if (!json && i == claims)
+			printf("%sopt-outs naming sha256:%s:\n\n", claims ? "\n" : "",
+			       hex);
 		struct buf data = BUF_INIT;
 		struct record *r = NULL;
 		if (!(rc = store_read(&data, s, cl.paths.v[i])) &&
@@ -62,7 +98,7 @@ static int show_content(struct store *s, const uint8_t digest[32], int json,
 			else
 				cli_print_record(r, cl.paths.v[i]);
 			check_shown(r, bad);
-			if (!json && i + 1 < cl.paths.n)
+			if (!json && i + 1 < cl.paths.n && i + 1 != claims)
 				putchar('\n');
 		} else {
 			prov_error_wrap("'%s'", cl.paths.v[i]);
@@ -75,6 +111,7 @@ static int show_content(struct store *s, const uint8_t digest[32], int json,
 done:
 	json_decref(arr);
 	strlist_release(&cl.paths);
+	strlist_release(&nm.paths);
 	return rc;
 }
 
@@ -83,8 +120,8 @@ int cmd_show(int argc, char **argv)
 	static const struct cmd_help help = {
 		"prov show ID|SHA256|PATH [--json]",
 		"Shows a record by id (sha256:<hex>, or 8+ hex digits of it), or "
-		"every work record about a content hash or a file, in the order "
-		"the registry received them. Signatures are checked as shown; exit 1 "
+		"every record about a content hash or a file: its work claims, in "
+		"the order the registry received them, then the opt-outs naming it. Signatures are checked as shown; exit 1 "
 		"if any does not verify.",
 		1, 1, 1,
 	};

@@ -45,3 +45,11 @@ expect_grep "'everything' is not a use" "$TMP/err"
 expect_exit 2 prov optout art/one.txt --reason ""
 expect_exit 2 prov optout 12345
 expect_eq "$(git -C .prov rev-parse HEAD)" "$before"
+
+# show lists the opt-outs naming a file's content after its claims.
+expect_exit 0 prov show art/one.txt
+expect_grep "^opt-outs naming sha256:$h1:$" "$TMP/out"
+expect_eq "$(grep -c '^optout sha256:' "$TMP/out")" 2
+expect_exit 0 prov show art/one.txt --json
+expect_eq "$(grep -c '^    "kind": "optout"' "$TMP/out")" 2
+expect_eq "$(grep -c '^    "kind": "work"' "$TMP/out")" 1
