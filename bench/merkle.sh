@@ -82,13 +82,7 @@ if [ ! -f "$VALUES" ] || [ "$(stat -c %s "$VALUES")" -ne $((32 * N)) ]; then
 fi
 
 # ---- an idle machine ----------------------------------------------------------
-MYPGID=$(ps -o pgid= -p $$ | tr -d ' ')
-heavy_procs() { # "pid comm" of others' heavy processes
-	ps -eo pid=,pgid=,pcpu=,stat=,comm= | awk -v pg="$MYPGID" '
-		$2 != pg && ($5 ~ /^fuzz_/ || $5 ~ /^(cc1|cc1plus|clang|ld|afl-)/ ||
-		             $5 ~ /^(hyperfine|git-annex|node|prov)$/ ||
-		             ($3 >= 40 && $4 ~ /^R/)) { print $1 " " $5 }'
-}
+. "$ROOT/bench/lib.sh"
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 wait_idle() {
 	local waited=0 heavy
@@ -104,21 +98,8 @@ wait_idle() {
 	done
 }
 
-# A monitor samples others' heavy processes every 2 s while we measure.
-MON=$OUT/monitor.log
-: >"$MON"
-(
-	while :; do
-		echo "$(date +%s) $(heavy_procs | tr '\n' ' ')"
-		sleep 2
-	done
-) >>"$MON" 2>/dev/null &
-MONPID=$!
-trap 'kill "$MONPID" 2>/dev/null || true' EXIT
-busy() { # from-epoch to-epoch -> share of samples with others' heavy processes
-	awk -v a="$1" -v b="$2" '$1 >= a && $1 <= b { n++; if (NF > 1) h++ }
-		END { printf "%d%%\n", n ? 100 * h / n : 0 }' "$MON"
-}
+start_monitor "$OUT/monitor.log"
+busy() { echo "$(contention "$1" "$2")%"; }
 
 field() { # file name -> a number or string field of a one-line JSON object
 	sed -n "s/.*\"$2\": *\"\{0,1\}\([0-9a-fx.]*\).*/\1/p" "$1"

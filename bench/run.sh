@@ -98,7 +98,7 @@ unset PROV_REGISTRY PROV_IDENTITY PROV_PASSPHRASE
 # ---- wait for an idle machine -----------------------------------------------
 # Other people's heavy processes (fuzzers, compilers, benchmarks) share the
 # machine's CPUs; ours are told apart by process group.
-MYPGID=$(ps -o pgid= -p $$ | tr -d ' ')
+. "$ROOT/bench/lib.sh"
 # Busy share of all CPUs over one second, from /proc/stat (0-100).
 cpu_busy() {
 	local a b a1 a2 a3 a4 a5 a6 a7 a8 b1 b2 b3 b4 b5 b6 b7 b8
@@ -110,12 +110,6 @@ cpu_busy() {
 	local idle=$(((b4 + b5) - (a4 + a5))) total=$((b - a))
 	[ "$total" -gt 0 ] || total=1
 	echo $((100 * (total - idle) / total))
-}
-heavy_procs() { # "pid comm" of heavy processes not ours
-	ps -eo pid=,pgid=,pcpu=,stat=,comm= | awk -v pg="$MYPGID" '
-		$2 != pg && ($5 ~ /^fuzz_/ || $5 ~ /^(cc1|cc1plus|clang|ld|afl-)/ ||
-		             $5 ~ /^(hyperfine|git-annex|sha256sum|openssl|prov)$/ ||
-		             ($3 >= 40 && $4 ~ /^R/)) { print $1 " " $5 }'
 }
 # Waits (polling every 30 s, BENCH_WAIT_MAX s in all) until no heavy process
 # of others runs and the CPUs are mostly idle.
@@ -139,22 +133,7 @@ wait_idle() {
 		WAITED=$((WAITED + 31))
 	done
 }
-# A monitor samples others' heavy processes every 2 s while we measure, so
-# each result can say how much of it ran on a shared machine.
-MON=$OUT/monitor.log
-: >"$MON"
-(
-	while :; do
-		echo "$(date +%s) $(heavy_procs | tr '\n' ' ')"
-		sleep 2
-	done
-) >>"$MON" 2>/dev/null &
-MONPID=$!
-trap 'kill "$MONPID" 2>/dev/null || true' EXIT
-contention() { # from-epoch to-epoch -> percentage of samples with others' heavy processes
-	awk -v a="$1" -v b="$2" '$1 >= a && $1 <= b { n++; if (NF > 1) h++ }
-		END { printf "%d\n", n ? 100 * h / n : 0 }' "$MON"
-}
+start_monitor "$OUT/monitor.log"
 declare -A CONT LOAD
 # section NAME RETRIES hyperfine-args...: waits for idle, measures, and
 # measures again (up to RETRIES times) when others' heavy processes ran

@@ -14,13 +14,8 @@
 #
 # Commands are quoted so they print as typed and expand only when run:
 # shellcheck disable=SC2016,SC2034,SC2154
-set -eu
-
-PROV=${PROV:-$(cd "$(dirname "$0")/.." && pwd)/build/prov}
-if [ ! -x "$PROV" ]; then
-	echo "creator.sh: no prov binary at '$PROV' (run make, or set PROV)" >&2
-	exit 2
-fi
+NAME=creator.sh
+. "$(dirname "$0")/lib.sh"
 # git checks SSH signatures with ssh-keygen; scripts/deps.sh installs all three.
 for tool in git minisign ssh-keygen; do
 	command -v "$tool" >/dev/null 2>&1 || {
@@ -28,43 +23,7 @@ for tool in git minisign ssh-keygen; do
 		exit 2
 	}
 done
-
-DEMO=$(mktemp -d "${TMPDIR:-/tmp}/prov-demo.XXXXXX")
-trap 'st=$?; rm -rf "$DEMO"; [ $st -eq 0 ] || echo "creator.sh: a step failed (exit $st)" >&2; exit $st' EXIT
-trap 'exit 130' INT TERM
-# This walkthrough's keys live in the temporary folder, not in ~/.config/prov.
-export PROV_HOME="$DEMO/home"
-export PROV_NO_PROGRESS=1
-unset PROV_REGISTRY PROV_IDENTITY PROV_PASSPHRASE PROV_LOCK_WAIT_MS
 PAYOUT=eip155:1:0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed
-
-prov() { "$PROV" "$@"; }
-
-# say LINE...: explains the next step, one comment line per argument.
-say() {
-	echo
-	for line in "$@"; do
-		printf '# %s\n' "$line"
-	done
-}
-
-# run 'COMMAND': prints the command, then runs it in this shell, so a cd or
-# an export lasts. A failure ends the walkthrough (set -e).
-run() {
-	printf '$ %s\n' "$1"
-	eval "$1"
-}
-
-# run_fails 'COMMAND': a command that must fail; it ends the walkthrough if
-# it succeeds.
-run_fails() {
-	printf '$ %s\n' "$1"
-	if eval "$1"; then
-		echo "creator.sh: expected '$1' to fail" >&2
-		exit 1
-	fi
-	echo "(failed, as expected)"
-}
 
 mkdir "$DEMO/studio"
 cd "$DEMO/studio"

@@ -12,31 +12,8 @@
 # step stops the script with a non-zero exit.
 #
 # shellcheck disable=SC2016
-set -eu
-
-PROV=${PROV:-$(cd "$(dirname "$0")/.." && pwd)/build/prov}
-if [ ! -x "$PROV" ]; then
-	echo "curator.sh: no prov binary at '$PROV' (run make, or set PROV)" >&2
-	exit 2
-fi
-DEMO=$(mktemp -d "${TMPDIR:-/tmp}/prov-curator.XXXXXX")
-trap 'st=$?; rm -rf "$DEMO"; [ $st -eq 0 ] || echo "curator.sh: a step failed (exit $st)" >&2; exit $st' EXIT
-trap 'exit 130' INT TERM
-export PROV_HOME="$DEMO/home"
-export PROV_NO_PROGRESS=1
-unset PROV_REGISTRY PROV_IDENTITY PROV_PASSPHRASE PROV_LOCK_WAIT_MS
-
-prov() { "$PROV" "$@"; }
-say() {
-	echo
-	for line in "$@"; do
-		printf '# %s\n' "$line"
-	done
-}
-run() {
-	printf '$ %s\n' "$1"
-	eval "$1"
-}
+NAME=curator.sh
+. "$(dirname "$0")/lib.sh"
 
 cd "$DEMO"
 say "Three creators and a curator, each with an identity (no passphrase, for" \

@@ -1,0 +1,30 @@
+# Sourced by the bench scripts (bash): spotting other people's heavy
+# processes, and a monitor that samples them every 2 s while we measure, so
+# each result can say how much of it ran on a shared machine.
+
+MYPGID=$(ps -o pgid= -p $$ | tr -d ' ')
+
+heavy_procs() { # "pid comm" of heavy processes not ours
+	ps -eo pid=,pgid=,pcpu=,stat=,comm= | awk -v pg="$MYPGID" '
+		$2 != pg && ($5 ~ /^fuzz_/ || $5 ~ /^(cc1|cc1plus|clang|ld|afl-)/ ||
+		             $5 ~ /^(hyperfine|git-annex|node|sha256sum|openssl|prov)$/ ||
+		             ($3 >= 40 && $4 ~ /^R/)) { print $1 " " $5 }'
+}
+
+start_monitor() { # LOGFILE: samples until the script exits
+	MON=$1
+	: >"$MON"
+	(
+		while :; do
+			echo "$(date +%s) $(heavy_procs | tr '\n' ' ')"
+			sleep 2
+		done
+	) >>"$MON" 2>/dev/null &
+	MONPID=$!
+	trap 'kill "$MONPID" 2>/dev/null || true' EXIT
+}
+
+contention() { # FROM-EPOCH TO-EPOCH -> percentage of samples with others' heavy processes
+	awk -v a="$1" -v b="$2" '$1 >= a && $1 <= b { n++; if (NF > 1) h++ }
+		END { printf "%d\n", n ? 100 * h / n : 0 }' "$MON"
+}
