@@ -205,6 +205,38 @@ int cli_key_path(struct buf *out, const char *name)
 	return buf_printf(out, "%s/keys/%s.key", cli_home(), name);
 }
 
+static int read_cache_key(uint8_t key[32], const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), ok;
+
+	if (fd < 0)
+		return errno == ENOENT ? 1 : -1;
+	ok = read(fd, key, 32) == 32 && read(fd, key, 1) == 0;
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+int cli_cache_key(uint8_t key[32])
+{
+	struct buf path = BUF_INIT;
+	int rc;
+
+	buf_printf(&path, "%s/cache.key", cli_home());
+	if ((rc = read_cache_key(key, path.ptr)) > 0) {
+		randombytes_buf(key, 32);
+		rc = mkdir_p(cli_home(), 0700) ||
+		     write_file_atomic(path.ptr, key, 32, 0600, 1);
+		/* Another prov made it first: use theirs. */
+		if (rc && prov_error_code() == PROV_EEXISTS)
+			rc = read_cache_key(key, path.ptr);
+	}
+	prov_error_clear();
+	if (rc)
+		sodium_memzero(key, 32);
+	buf_release(&path);
+	return rc ? -1 : 0;
+}
+
 int cli_open_store(struct store **out)
 {
 	const char *env = getenv("PROV_REGISTRY");

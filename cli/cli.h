@@ -65,6 +65,10 @@ int cli_lock_wait_ms(void);
 /* $PROV_HOME (default ~/.config/prov), and its keys folder. */
 const char *cli_home(void);
 int cli_key_path(struct buf *out, const char *name);
+/* The secret key of this user's caches of registry data ($PROV_HOME/
+ * cache.key, 32 random bytes, made on first use). -1 when there is none
+ * to be had: the caches are then not used. Wipe it after use. */
+int cli_cache_key(uint8_t key[32]);
 
 /* The signing identity: name, else $PROV_IDENTITY, else the only key. */
 int cli_load_identity(struct key **out, const char *name);

@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include <sodium.h>
+
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "manifest/manifest.h"
@@ -153,6 +155,17 @@ static int read_list(struct strlist *paths, const char *file)
 	if (!paths->n)
 		return prov_error_set(PROV_EINVALID, "'%s' lists no files", file);
 	return 0;
+}
+
+/* The registry index, through this user's claim index cache. */
+static int load_index(struct index **out, struct store *s)
+{
+	uint8_t key[32];
+	int have = !cli_cache_key(key), rc;
+
+	rc = index_load(out, s, have ? key : NULL);
+	sodium_memzero(key, sizeof(key));
+	return rc;
 }
 
 static void progress(size_t done, size_t total, void *payload)
@@ -379,7 +392,7 @@ static int manifest_build_cmd(int argc, char **argv)
 		prov_error_clear();
 		rc = 0;
 	}
-	if (rc || index_load(&ix, s) ||
+	if (rc || load_index(&ix, s) ||
 	    store_walk(s, "records/license", license_defs_walk, &defs) ||
 	    manifest_build(&b, &fs, ix, &defs, &spec, k->did) ||
 	    record_create(&env, id, b.payload, k)) {
@@ -1063,7 +1076,7 @@ static int today_open(struct today *t, const char *version)
 	if ((rc = cli_open_store(&t->s)) ||
 	    (rc = open_version(&t->f, &t->it, t->s, version)) ||
 	    (rc = spec_of(&t->spec, t->f.best->payload)) ||
-	    (rc = index_load(&t->ix, t->s)))
+	    (rc = load_index(&t->ix, t->s)))
 		return rc;
 	return store_walk(t->s, "records/license", license_defs_walk, &t->defs);
 }

@@ -380,6 +380,9 @@ typedef int (*store_list_fn)(const char *path, void *payload);
 int store_list(struct store *s, const char *prefix, store_list_fn fn,
 	       void *payload);
 int store_has_commits(struct store *s);
+/* The commit the reads see (hex, in id[41]); 1 and "" for an empty
+ * registry. */
+int store_tip(struct store *s, char id[41]);
 
 /* History, oldest first: for each commit, fn gets the commit and the paths it
  * added, changed and deleted (relative to its first parent). */
@@ -400,6 +403,15 @@ typedef int (*store_history_fn)(const struct store_commit_info *c,
  * prefix (may be NULL) only changes under it are reported. */
 int store_history(struct store *s, const char *prefix, store_history_fn fn,
 		  void *payload);
+
+/* What changed under prefix between commit from (hex) and the tip: fn gets
+ * STORE_DELETED with the path (data NULL) and STORE_ADDED with the bytes; a
+ * changed file comes as both. PROV_ENOTFOUND when from is not a commit
+ * here. */
+typedef int (*store_diff_fn)(enum store_change change, const char *path,
+			     const void *data, size_t n, void *payload);
+int store_diff(struct store *s, const char *from, const char *prefix,
+	       store_diff_fn fn, void *payload);
 
 /* Remotes: a git remote by name and URL (a path or file:// URL). */
 int store_remote_add(struct store *s, const char *name, const char *url);

@@ -52,6 +52,7 @@ struct store {
 	struct tnode *root;
 	size_t staged;
 	git_tree *snap;   /* the tip's tree, read once per snapshot */
+	git_oid snap_id;  /* and its commit */
 	int snap_empty;   /* the branch had no commit when read */
 	git_oid *written; /* objects this transaction wrote, for the pack */
 	size_t nwritten, capwritten;
@@ -315,10 +316,22 @@ static int tip_tree(git_tree **out, struct store *s)
 		s->snap_empty = rc > 0;
 		return rc;
 	}
+	git_oid_cpy(&s->snap_id, git_commit_id(c));
 	if (git_commit_tree(&s->snap, c))
 		rc = git_fail(PROV_EIO, "reading the registry's tree");
 	*out = s->snap;
 	git_commit_free(c);
+	return rc;
+}
+
+int store_tip(struct store *s, char id[41])
+{
+	git_tree *tree;
+	int rc = tip_tree(&tree, s);
+
+	id[0] = '\0';
+	if (!rc)
+		git_oid_tostr(id, 41, &s->snap_id);
 	return rc;
 }
 
@@ -447,7 +460,6 @@ int store_put(struct store *s, const char *path, const void *data, size_t n)
 				      path);
 	if (git_blob_create_from_buffer(&oid, s->repo, data, n))
 		return git_fail(PROV_EIO, path);
-	note_written(s, &oid);
 	dir = s->root;
 	for (;;) {
 		const char *slash = strchr(p, '/');
@@ -470,6 +482,9 @@ int store_put(struct store *s, const char *path, const void *data, size_t n)
 			kid = tnode_new(p, len, GIT_FILEMODE_BLOB);
 			git_oid_cpy(&kid->oid, &oid);
 			tnode_add(dir, kid);
+			/* Packed only when new here: bytes already at their
+			 * path are in the registry's objects. */
+			note_written(s, &oid);
 			break;
 		}
 		if (kid && kid->mode != GIT_FILEMODE_TREE)
@@ -758,6 +773,87 @@ int store_list(struct store *s, const char *prefix, store_list_fn fn,
 	struct walk w = { .s = s, .prefix = prefix, .list_fn = fn,
 			  .payload = payload };
 	return walk(&w);
+}
+
+/* ---- changes since a commit ----------------------------------------------- */
+
+static int diff_one(struct store *s, const git_diff_delta *d,
+		    store_diff_fn fn, void *payload)
+{
+	git_blob *blob = NULL;
+	int rc;
+
+	if (d->status == GIT_DELTA_DELETED)
+		return fn(STORE_DELETED, d->old_file.path, NULL, 0, payload);
+	if (git_blob_lookup(&blob, s->repo, &d->new_file.id))
+		return git_fail(PROV_EIO, d->new_file.path);
+	/* A changed file is reported as its old version gone and the new one
+	 * added, so callers that key on paths need one rule. */
+	rc = d->status == GIT_DELTA_ADDED ? 0 :
+		fn(STORE_DELETED, d->old_file.path, NULL, 0, payload);
+	if (!rc)
+		rc = fn(STORE_ADDED, d->new_file.path, git_blob_rawcontent(blob),
+			(size_t)git_blob_rawsize(blob), payload);
+	git_blob_free(blob);
+	return rc;
+}
+
+/* 1 if path names the same object in both trees (or in neither). */
+static int same_entry(git_tree *a, git_tree *b, const char *path)
+{
+	git_tree_entry *x = NULL, *y = NULL;
+	int same;
+
+	if (!a || !b)
+		return !a && !b;
+	git_tree_entry_bypath(&x, a, path);
+	git_tree_entry_bypath(&y, b, path);
+	git_error_clear();
+	same = x && y ? git_oid_equal(git_tree_entry_id(x), git_tree_entry_id(y)) :
+			!x && !y;
+	git_tree_entry_free(x);
+	git_tree_entry_free(y);
+	return same;
+}
+
+int store_diff(struct store *s, const char *from, const char *prefix,
+	       store_diff_fn fn, void *payload)
+{
+	git_diff_options opts;
+	char *spec = (char *)prefix;
+	git_oid oid;
+	git_commit *c = NULL;
+	git_tree *old = NULL, *cur = NULL;
+	git_diff *diff = NULL;
+	int rc;
+
+	if ((rc = tip_tree(&cur, s)) < 0)
+		return rc;
+	rc = 0;
+	if (git_oid_fromstr(&oid, from) || git_commit_lookup(&c, s->repo, &oid) ||
+	    git_commit_tree(&old, c)) {
+		git_error_clear();
+		rc = prov_error_set(PROV_ENOTFOUND,
+				    "the commit to compare with is not in the registry");
+		goto done;
+	}
+	/* The diff would read every tree under prefix, even unchanged ones. */
+	if (same_entry(old, cur, prefix))
+		goto done;
+	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	opts.pathspec.strings = &spec;
+	opts.pathspec.count = 1;
+	if (git_diff_tree_to_tree(&diff, s->repo, old, cur, &opts)) {
+		rc = git_fail(PROV_EIO, "comparing the registry's trees");
+		goto done;
+	}
+	for (size_t i = 0, n = git_diff_num_deltas(diff); i < n && !rc; i++)
+		rc = diff_one(s, git_diff_get_delta(diff, i), fn, payload);
+done:
+	git_diff_free(diff);
+	git_tree_free(old);
+	git_commit_free(c);
+	return rc;
 }
 
 /* ---- history ------------------------------------------------------------ */

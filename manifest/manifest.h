@@ -12,18 +12,18 @@
 #define USE_BIT(u) (1u << (u))
 #define USES_ALL ((1u << TRAINING_USES) - 1)
 
-/* A verified work record on some content. */
+/* A verified work record on some content. The strings belong to the
+ * index; any but id may be NULL. */
 struct claim {
-	char id[RECORD_ID_MAX];
+	const char *id;
 	const char *creator;
 	const char *license;
-	const json_t *training; /* {use: allowed|notAllowed|constrained} */
-	const json_t *payload;
+	const char *training; /* JCS of {use: allowed|notAllowed|constrained} */
 };
 
 /* A verified opt-out naming some content. */
 struct optout {
-	char id[RECORD_ID_MAX];
+	const char *id;
 	const char *by;
 	unsigned scope; /* USE_BIT()s */
 	const char *reason; /* NULL if none given */
@@ -40,10 +40,16 @@ struct content_info {
 
 struct index;
 
-/* Reads every work and opt-out record at the registry's tip, checking each
- * (parse, id, signatures, actor) on every core; records that fail are left
- * out and counted (prov verify names them). */
-int index_load(struct index **out, struct store *s);
+/* Every work and opt-out record at the registry's tip, each checked (parse,
+ * id, signatures, actor) on every core; records that fail are left out and
+ * counted (prov verify names them). With key (32 bytes, secret, from
+ * outside the registry), what was checked is kept in the registry's
+ * claimindex file under a MAC, and later loads check only the records
+ * committed since (docs/store.md); with key NULL every record is checked. */
+int index_load(struct index **out, struct store *s, const uint8_t *key);
+/* An index from claimindex entries alone (no header, no MAC): for tests
+ * and fuzzing. PROV_EINVALID for bytes that are not entries. */
+int index_parse(struct index **out, const void *entries, size_t n);
 /* What the registry says about a content hash, or NULL for nothing. */
 const struct content_info *index_get(const struct index *ix,
 				     const uint8_t sha256[32]);

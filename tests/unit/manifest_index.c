@@ -1,5 +1,7 @@
 /* The registry index: claims and opt-outs by content, verified records
- * only, and which opt-outs count. */
+ * only, and which opt-outs count; the claim index cache. */
+#define _GNU_SOURCE /* memmem */
+#include <sodium.h>
 #include <stdlib.h>
 
 #include "manifest/manifest.h"
@@ -90,7 +92,7 @@ static void claims_and_optouts(void)
 	json_decref(p);
 	CHECK(store_commit(s, alice, "test", hex) == 0);
 
-	CHECK(index_load(&ix, s) == 0);
+	CHECK(index_load(&ix, s, NULL) == 0);
 	CHECK(index_rejected(ix) == 1); /* the forgery */
 	CHECK(index_get(ix, none) == NULL);
 	CHECK((ci = index_get(ix, a)) != NULL);
@@ -123,16 +125,218 @@ static void empty_registry(void)
 	uint8_t x[32] = { 0 };
 
 	CHECK(s != NULL);
-	CHECK(index_load(&ix, s) == 0);
+	CHECK(index_load(&ix, s, NULL) == 0);
 	CHECK(index_get(ix, x) == NULL);
 	CHECK(index_rejected(ix) == 0);
 	index_free(ix);
 	store_free(s);
 }
 
+/* Every claim and opt-out of every content in a, as text, in order: two
+ * indexes agree when their dumps do. */
+static void dump(struct buf *out, const struct index *ix, const uint8_t (*c)[32],
+		 size_t n)
+{
+	buf_clear(out);
+	buf_printf(out, "rejected %zu\n", index_rejected(ix));
+	for (size_t i = 0; i < n; i++) {
+		const struct content_info *ci = index_get(ix, c[i]);
+		for (size_t k = 0; ci && k < ci->nclaims; k++)
+			buf_printf(out, "%zu claim %s %s %s %s\n", i,
+				   ci->claims[k].id, ci->claims[k].creator,
+				   ci->claims[k].license,
+				   ci->claims[k].training ?: "-");
+		for (size_t k = 0; ci && k < ci->noptouts; k++)
+			buf_printf(out, "%zu optout %s %s %x %s\n", i,
+				   ci->optouts[k].id, ci->optouts[k].by,
+				   ci->optouts[k].scope,
+				   ci->optouts[k].reason ?: "-");
+	}
+}
+
+static int cache_file(struct buf *out, struct store *s)
+{
+	struct buf path = BUF_INIT;
+	int rc;
+
+	buf_printf(&path, "%s/claimindex", store_path(s));
+	buf_clear(out);
+	rc = buf_read_file(out, path.ptr, 0);
+	buf_release(&path);
+	return rc;
+}
+
+static int write_cache(struct store *s, const struct buf *b)
+{
+	struct buf path = BUF_INIT;
+	int rc;
+
+	buf_printf(&path, "%s/claimindex", store_path(s));
+	rc = write_file_atomic(path.ptr, b->ptr, b->len, 0644, 0);
+	buf_release(&path);
+	return rc;
+}
+
+/* The claim index cache gives what checking every record gives: first
+ * made, then used as it is, then brought up to date with new commits;
+ * and one made under another key, damaged, or naming a commit the
+ * registry lacks is rebuilt, not believed. */
+static void cache(void)
+{
+	struct store *s = registry();
+	struct key *alice = NULL, *bob = NULL, *eve = NULL;
+	struct index *ix = NULL;
+	static const char *const more[] = { "CC0-1.0", "Apache-2.0", "ISC",
+					    "0BSD", "BSD-3-Clause", "Zlib" };
+	uint8_t c[3][32], key[32], other[32];
+	struct buf want = BUF_INIT, got = BUF_INIT, file = BUF_INIT,
+		   first = BUF_INIT;
+	json_t *p;
+	char hex[41];
+
+	CHECK(s != NULL);
+	for (int i = 0; i < 3; i++)
+		memset(c[i], 0x10 * (i + 1), 32);
+	memset(key, 7, sizeof(key));
+	memset(other, 8, sizeof(other));
+	CHECK(key_generate(&alice, "alice") == 0);
+	CHECK(key_generate(&bob, "bob") == 0);
+	CHECK(key_generate(&eve, "eve") == 0);
+	CHECK(store_begin(s) == 0);
+	CHECK(put(s, p = work(c[0], alice->did, "CC-BY-4.0"), alice) == 0);
+	json_decref(p);
+	CHECK(put(s, p = work(c[0], bob->did, "MIT"), bob) == 0);
+	json_decref(p);
+	CHECK(put(s, p = work(c[1], alice->did, "CC0-1.0"), eve) == 0);
+	json_decref(p);
+	CHECK(store_commit(s, alice, "one", hex) == 0);
+
+	/* made on first load, identical to checking every record */
+	CHECK(index_load(&ix, s, NULL) == 0);
+	dump(&want, ix, c, 3);
+	index_free(ix);
+	CHECK(cache_file(&file, s) != 0); /* no key, no cache */
+	CHECK(index_load(&ix, s, key) == 0);
+	dump(&got, ix, c, 3);
+	index_free(ix);
+	CHECK_STR(got.ptr, want.ptr);
+	CHECK(cache_file(&first, s) == 0);
+	/* used as it is */
+	CHECK(index_load(&ix, s, key) == 0);
+	dump(&got, ix, c, 3);
+	index_free(ix);
+	CHECK_STR(got.ptr, want.ptr);
+
+	/* new commits: a claim and an opt-out on c[2], another on c[0] */
+	CHECK(store_begin(s) == 0);
+	CHECK(put(s, p = work(c[2], bob->did, "CC-BY-SA-4.0"), bob) == 0);
+	json_decref(p);
+	CHECK(put(s, p = optout(c[2], bob->did, "ai_training"), bob) == 0);
+	json_decref(p);
+	/* more claims on c[0], which must come in id order, not appended */
+	for (size_t i = 0; i < sizeof(more) / sizeof(*more); i++) {
+		CHECK(put(s, p = work(c[0], eve->did, more[i]), eve) == 0);
+		json_decref(p);
+	}
+	CHECK(store_commit(s, bob, "two", hex) == 0);
+	CHECK(index_load(&ix, s, NULL) == 0);
+	dump(&want, ix, c, 3);
+	index_free(ix);
+	CHECK(strstr(want.ptr, "2 optout") != NULL);
+	CHECK(index_load(&ix, s, key) == 0); /* brought up to date */
+	dump(&got, ix, c, 3);
+	index_free(ix);
+	CHECK_STR(got.ptr, want.ptr);
+	CHECK(cache_file(&file, s) == 0);
+	CHECK(file.len > first.len);
+
+	/* the first cache again (an older commit): updated again */
+	CHECK(write_cache(s, &first) == 0);
+	CHECK(index_load(&ix, s, key) == 0);
+	dump(&got, ix, c, 3);
+	index_free(ix);
+	CHECK_STR(got.ptr, want.ptr);
+
+	/* a forgery (a license changed, the MAC made under another key) is
+	 * not believed; under its own key it would be */
+	CHECK(cache_file(&file, s) == 0);
+	{
+		char *mit = memmem(file.ptr, file.len, "MIT", 4);
+		CHECK(mit != NULL);
+		memcpy(mit, "XYZ", 3);
+		crypto_generichash((uint8_t *)file.ptr + file.len - 32, 32,
+				   (uint8_t *)file.ptr, file.len - 32, other, 32);
+	}
+	CHECK(write_cache(s, &file) == 0);
+	CHECK(index_load(&ix, s, key) == 0);
+	dump(&got, ix, c, 3);
+	index_free(ix);
+	CHECK_STR(got.ptr, want.ptr);
+	CHECK(write_cache(s, &file) == 0);
+	CHECK(index_load(&ix, s, other) == 0);
+	dump(&got, ix, c, 3);
+	index_free(ix);
+	CHECK(strstr(got.ptr, " XYZ ") != NULL);
+
+	/* one damaged byte in the entries: rebuilt */
+	CHECK(cache_file(&file, s) == 0);
+	file.ptr[60] ^= 1;
+	CHECK(write_cache(s, &file) == 0);
+	CHECK(index_load(&ix, s, other) == 0);
+	dump(&got, ix, c, 3);
+	index_free(ix);
+	CHECK_STR(got.ptr, want.ptr);
+
+	/* a commit the registry lacks: rebuilt */
+	CHECK(cache_file(&file, s) == 0);
+	memset(file.ptr + 18, 'a', 40);
+	CHECK(write_cache(s, &file) == 0);
+	CHECK(index_load(&ix, s, other) == 0);
+	dump(&got, ix, c, 3);
+	index_free(ix);
+	CHECK_STR(got.ptr, want.ptr);
+
+	buf_release(&want);
+	buf_release(&got);
+	buf_release(&file);
+	buf_release(&first);
+	key_free(alice);
+	key_free(bob);
+	key_free(eve);
+	store_free(s);
+}
+
+/* Entries are parsed with every length checked. */
+static void parse(void)
+{
+	struct index *ix = NULL;
+	static const uint8_t ok[] = "x\x03\0\0\0abc";
+	static const uint8_t unterminated[] = "x\x03\0\0\0abcd";
+	static const uint8_t long_len[] = "x\xff\0\0\0abc";
+	static const uint8_t bad_type[] = "q\x03\0\0\0abc";
+	static const uint8_t no_id[] = "w\x01\0\0\0p"
+				       "\0AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+				       "\xff\xff\xff\xff";
+
+	CHECK(index_parse(&ix, ok, sizeof(ok)) == 0);
+	CHECK(index_rejected(ix) == 1);
+	index_free(ix);
+	CHECK(index_parse(&ix, unterminated, sizeof(unterminated) - 1) ==
+	      PROV_EINVALID);
+	CHECK(ix == NULL);
+	CHECK(index_parse(&ix, long_len, sizeof(long_len) - 1) == PROV_EINVALID);
+	CHECK(index_parse(&ix, bad_type, sizeof(bad_type) - 1) == PROV_EINVALID);
+	CHECK(index_parse(&ix, no_id, sizeof(no_id) - 1) == PROV_EINVALID);
+	CHECK(index_parse(&ix, "", 0) == 0);
+	CHECK(index_rejected(ix) == 0);
+	index_free(ix);
+}
+
 int main(void)
 {
 	RUN(claims_and_optouts);
 	RUN(empty_registry);
+	RUN(cache);
+	RUN(parse);
 	return unit_done();
 }
