@@ -9,12 +9,12 @@ import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProo
 contract ProofCheck {
     /// A dataset item (leaf values ["bytes32"]: the item's content SHA-256)
     /// is in the tree under root.
-    function verifyBytes32(bytes32[] memory proof, bytes32 root, bytes32 value)
+    function verifyBytes32(bytes32[] memory proof, bytes32 root, bytes32 contentHash)
         external
         pure
         returns (bool)
     {
-        bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(value))));
+        bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(contentHash))));
         return MerkleProof.verify(proof, root, leaf);
     }
 }
