@@ -1,9 +1,16 @@
 #!/bin/sh
 # Installs tests/oracle's node_modules from its package-lock.json:
 # @openzeppelin/merkle-tree, the reference Merkle tree the unit tests check
-# core/merkle.c against, and ajv, ajv-formats, ajv-formats-draft2019 and
+# core/merkle.c against; ajv, ajv-formats, ajv-formats-draft2019 and
 # @cyclonedx/cyclonedx-library (for its CycloneDX 1.6 JSON schema), with
-# which tests/oracle/validate.mjs checks prov's manifest exports. Runs
+# which tests/oracle/validate.mjs checks prov's manifest exports; solc
+# (the compiler as JavaScript/wasm), @openzeppelin/contracts (MerkleProof.sol)
+# and @foundry-rs/anvil-linux-amd64 (anvil's binary, a local chain), with
+# which tests/oracle/sol-verify.mjs checks proofs in Solidity. anvil's
+# platform package is named directly, as an optional dependency (skipped
+# on other platforms): the @foundry-rs/anvil wrapper lists every
+# platform's package, and the registry reachable here serves only this
+# one, so no lock file with the wrapper passes `npm ci`. Runs
 # `npm ci` when node_modules is missing or older than the lock file (so a
 # checkout whose lock file gained dependencies reinstalls):
 #   scripts/npm-deps.sh
