@@ -157,6 +157,22 @@ static int read_list(struct strlist *paths, const char *file)
 	return 0;
 }
 
+/* Weights are integers from 0 to 2^53-1: what JCS can carry exactly. */
+static int weights_check(const json_t *map, const char *file)
+{
+	const char *path;
+	const json_t *w;
+
+	json_object_foreach ((json_t *)map, path, w) {
+		json_int_t v = json_integer_value(w);
+		if (!json_is_integer(w) || v < 0 || v > 9007199254740991)
+			return cli_usage_error("'%s': the weight of '%s' is not an "
+					       "integer from 0 to 2^53-1",
+					       file, cli_esc(path));
+	}
+	return 0;
+}
+
 /* The registry index, through this user's claim index cache. */
 static int load_index(struct index **out, struct store *s)
 {
@@ -344,6 +360,8 @@ static int manifest_build_cmd(int argc, char **argv)
 				     weights);
 		goto done;
 	}
+	if (wmap && (rc = weights_check(wmap, weights)))
+		goto done;
 	spec.weights = wmap;
 	if (from)
 		strlist_push(&paths, from);

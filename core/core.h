@@ -152,6 +152,8 @@ int sha256_id_parse(uint8_t out[32], const char *s);
 int json_parse(json_t **out, const char *data, size_t n, const char *what);
 /* RFC 8785 (JCS) canonical form. Rejects reals: payloads hold no floats. */
 int jcs_encode(struct buf *out, const json_t *v);
+/* One string (n bytes of UTF-8) as JCS writes it, quotes included. */
+int jcs_encode_string(struct buf *out, const char *s, size_t n);
 
 /* ---- keys and identities ------------------------------------------------ */
 

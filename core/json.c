@@ -89,11 +89,17 @@ static int member_cmp(const void *a, const void *b)
 	return utf16_cmp(x->key, x->len, y->key, y->len);
 }
 
-static int jcs_string(struct buf *out, const char *s, size_t n)
+int jcs_encode_string(struct buf *out, const char *s, size_t n)
 {
+	size_t run = 0; /* bytes copied as they are, put in one go */
+
 	buf_putc(out, '"');
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		buf_put(out, s + run, i - run);
+		run = i + 1;
 		switch (c) {
 		case '"': buf_puts(out, "\\\""); break;
 		case '\\': buf_puts(out, "\\\\"); break;
@@ -102,13 +108,10 @@ static int jcs_string(struct buf *out, const char *s, size_t n)
 		case '\n': buf_puts(out, "\\n"); break;
 		case '\r': buf_puts(out, "\\r"); break;
 		case '\t': buf_puts(out, "\\t"); break;
-		default:
-			if (c < 0x20)
-				buf_printf(out, "\\u%04x", c);
-			else
-				buf_putc(out, (char)c);
+		default: buf_printf(out, "\\u%04x", c);
 		}
 	}
+	buf_put(out, s + run, n - run);
 	return buf_putc(out, '"');
 }
 
@@ -137,7 +140,7 @@ static int jcs_value(struct buf *out, const json_t *v, int depth)
 				      "JSON number with a fraction or exponent: "
 				      "payloads hold integers and decimal strings");
 	case JSON_STRING:
-		return jcs_string(out, json_string_value(v), json_string_length(v));
+		return jcs_encode_string(out, json_string_value(v), json_string_length(v));
 	case JSON_ARRAY: {
 		size_t i;
 		json_t *e;
@@ -166,7 +169,7 @@ static int jcs_value(struct buf *out, const json_t *v, int depth)
 		for (i = 0; i < n && !rc; i++) {
 			if (i)
 				buf_putc(out, ',');
-			jcs_string(out, m[i].key, m[i].len);
+			jcs_encode_string(out, m[i].key, m[i].len);
 			buf_putc(out, ':');
 			rc = jcs_value(out, m[i].value, depth + 1);
 		}
