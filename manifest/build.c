@@ -104,7 +104,8 @@ static void lines_release(struct lines *l)
 	free(l->v);
 }
 
-static json_t *judge(struct manifest_judge *vs, const struct claim *c)
+/* The verdict on a claim's terms, cached by (license, training). */
+static json_t *evaluate(struct manifest_judge *vs, const struct claim *c)
 {
 	struct license_query q = { .purpose = vs->spec->purpose,
 				   .uses = vs->spec->uses,
@@ -151,6 +152,20 @@ done:
 	buf_release(&key);
 	buf_release(&why);
 	return j;
+}
+
+static json_t *judge(struct manifest_judge *vs, const struct claim *c)
+{
+	const char *license = c->license ?: "", *training = c->training ?: "";
+
+	/* Most items of a dataset share their terms: the last answer first. */
+	if (!vs->last || strcmp(license, vs->last_license) ||
+	    strcmp(training, vs->last_training)) {
+		vs->last = evaluate(vs, c);
+		vs->last_license = license;
+		vs->last_training = training;
+	}
+	return vs->last;
 }
 
 static json_t *exclusion(const char *sha_hex, const char *path,
@@ -358,6 +373,18 @@ static int decide(struct manifest_judge *vs, const struct index *ix,
 	return 1;
 }
 
+struct leaf_job {
+	uint8_t (*leaves)[32];
+	const struct lines *in;
+};
+
+static void leaf_of(size_t i, void *payload)
+{
+	struct leaf_job *j = payload;
+
+	merkle_leaf_bytes32(j->leaves[i], j->in->v[i].sha256);
+}
+
 int manifest_build(struct manifest_build *b, const struct fileset *fs,
 		   const struct index *ix, struct license_defs *defs,
 		   const struct manifest_spec *spec, const char *curator)
@@ -389,8 +416,7 @@ int manifest_build(struct manifest_build *b, const struct fileset *fs,
 		goto done;
 	}
 	leaves = xcalloc(in.n, sizeof(*leaves));
-	for (size_t i = 0; i < in.n; i++)
-		merkle_leaf_bytes32(leaves[i], in.v[i].sha256);
+	parallel_for(in.n, leaf_of, &(struct leaf_job){ leaves, &in });
 	if ((rc = merkle_build(&tree, (const uint8_t(*)[32])leaves, in.n)))
 		goto done;
 	memcpy(root, "0x", 2);

@@ -104,6 +104,8 @@ struct manifest_judge {
 	const struct manifest_spec *spec; /* borrowed */
 	struct license_defs *defs;        /* borrowed; may be NULL */
 	json_t *cache;
+	json_t *last; /* the last verdict, on these terms (index strings) */
+	const char *last_license, *last_training;
 	struct license_sa_set sa;
 	json_t *warnings; /* strings: opt-outs seen but not applied */
 };
