@@ -1,5 +1,6 @@
 /* Exports of a dataset manifest: the key fields of each format, exactly,
- * and the same bytes for the same manifest. */
+ * the same bytes for the same manifest, and those bytes pinned by golden
+ * files (tests/unit/golden/export-*.json; UPDATE_GOLDEN=1 rewrites them). */
 #include <stdlib.h>
 
 #include "manifest/manifest.h"
@@ -16,6 +17,20 @@ static const char blob[] =
 	"\",\"size\":10,\"weight\":1,\"works\":[\"sha256:w1\"]}\n"
 	"{\"license\":\"LicenseRef-x OR MIT\",\"path\":\"b.csv\",\"sha256\":\"" H2
 	"\",\"size\":20,\"weight\":1,\"works\":[\"sha256:w2\",\"sha256:w3\"]}\n";
+
+/* What a layout could get wrong: escapes and non-ASCII in a path, a blank
+ * line, no license, an empty one, NOASSERTION, no works, a works list with a
+ * non-string, a size past 32 bits. */
+static const char edge_blob[] =
+	"{\"license\":\"NOASSERTION\",\"path\":\"dir/\u00fc \\\"q\\\" \\\\ /x.PNG\","
+	"\"sha256\":\"" H1 "\",\"size\":0,\"works\":[]}\n"
+	"\n"
+	"{\"path\":\"no-license.bin\",\"sha256\":\"" H2 "\",\"size\":12345678901,"
+	"\"works\":[5,\"sha256:w4\"]}\n"
+	"{\"license\":\"\",\"path\":\"empty-license\",\"sha256\":\"" H1 "\",\"size\":1}\n"
+	"{\"license\":\"MIT\",\"path\":\"tab\\tctl\\u0001.txt\",\"sha256\":\"" H2 "\","
+	"\"size\":3,\"works\":[\"sha256:w1\"]}\n"
+	"{\"license\":\"CC-BY-4.0\",\"path\":\"z.jpg\",\"sha256\":\"" H2 "\",\"size\":7}";
 
 static json_t *payload(void)
 {
@@ -152,6 +167,71 @@ static void deterministic(void)
 	}
 }
 
+/* The document as the command writes it: JSON, two-space indents, sorted
+ * keys, a final newline. */
+static int text(struct buf *out, enum manifest_format f, const json_t *p,
+		const char *items, size_t n)
+{
+	json_t *d = NULL;
+	char *t;
+	int rc = manifest_export(&d, f, ID, p, items, n);
+
+	if (rc)
+		return rc;
+	t = json_dumps(d, JSON_INDENT(2) | JSON_SORT_KEYS);
+	json_decref(d);
+	if (!t)
+		return PROV_ERROR;
+	buf_puts(out, t);
+	buf_putc(out, '\n');
+	free(t);
+	return 0;
+}
+
+static int same_as_golden(const struct buf *got, const char *name)
+{
+	struct buf want = BUF_INIT;
+	char path[128];
+	int same;
+
+	snprintf(path, sizeof(path), "tests/unit/golden/%s", name);
+	if (getenv("UPDATE_GOLDEN"))
+		return !write_file_atomic(path, got->ptr, got->len, 0644, 0);
+	same = !buf_read_file(&want, path, 0) && want.len == got->len &&
+	       !memcmp(want.ptr, got->ptr, got->len);
+	if (!same)
+		fprintf(stderr, "%s differs from what was written:\n%s", path,
+			got->ptr);
+	buf_release(&want);
+	return same;
+}
+
+/* Every format, byte for byte: the edge cases with a parent, and an empty
+ * item list without one. */
+static void golden(void)
+{
+	static const char *const names[] = { "croissant", "spdx", "cyclonedx" };
+	json_t *p = payload(), *orphan = payload();
+	struct buf got = BUF_INIT;
+	char name[64];
+
+	json_object_del(orphan, "parent");
+	for (int f = MANIFEST_CROISSANT; f <= MANIFEST_CYCLONEDX; f++) {
+		buf_clear(&got);
+		CHECK(!text(&got, (enum manifest_format)f, p, edge_blob,
+			    strlen(edge_blob)));
+		snprintf(name, sizeof(name), "export-%s.json", names[f]);
+		CHECK(same_as_golden(&got, name));
+		buf_clear(&got);
+		CHECK(!text(&got, (enum manifest_format)f, orphan, "", 0));
+		snprintf(name, sizeof(name), "export-%s-empty.json", names[f]);
+		CHECK(same_as_golden(&got, name));
+	}
+	buf_release(&got);
+	json_decref(p);
+	json_decref(orphan);
+}
+
 static void bad_input(void)
 {
 	json_t *p = payload(), *out = NULL;
@@ -176,6 +256,7 @@ int main(void)
 	RUN(spdx);
 	RUN(cyclonedx);
 	RUN(deterministic);
+	RUN(golden);
 	RUN(bad_input);
 	return unit_done();
 }
