@@ -1,5 +1,6 @@
 /* prov manifest build|list|show|prove|verify-proof: signed dataset
  * manifests (docs/manifest.md). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -785,6 +786,40 @@ done:
 
 /* ---- export ----------------------------------------------------------------- */
 
+/* The export's two destinations: an -o file that appears whole or not at
+ * all, or standard output, where what was written before a failure stays
+ * written. */
+static int export_to_file(const char *data, size_t n, void *arg)
+{
+	return atomic_file_write(arg, data, n);
+}
+
+static int export_to_stdout(const char *data, size_t n, void *arg)
+{
+	if (fwrite(data, 1, n, stdout) != n || fflush(stdout))
+		return prov_error_set(PROV_EIO, "standard output: %s",
+				      errstr(errno));
+	return 0;
+}
+
+static int export_write(const char *file, enum manifest_format fmt,
+			const struct record *r, const struct buf *items)
+{
+	struct atomic_file out;
+	int rc;
+
+	if (!file)
+		return manifest_export(export_to_stdout, NULL, fmt, r->id,
+				       r->payload, items->ptr, items->len);
+	if ((rc = atomic_file_open(&out, file, 0644)))
+		return rc;
+	if (!(rc = manifest_export(export_to_file, &out, fmt, r->id, r->payload,
+				   items->ptr, items->len)))
+		rc = atomic_file_commit(&out, 0);
+	atomic_file_abort(&out);
+	return rc;
+}
+
 static int manifest_export_cmd(int argc, char **argv)
 {
 	static const struct cmd_help help = {
@@ -810,8 +845,6 @@ static int manifest_export_cmd(int argc, char **argv)
 	struct store *s = NULL;
 	struct buf in = BUF_INIT;
 	enum manifest_format fmt;
-	json_t *doc = NULL;
-	char *text = NULL;
 	int rc;
 
 	if ((rc = cli_parse(argc, argv, &help, opts, &args)))
@@ -826,32 +859,18 @@ static int manifest_export_cmd(int argc, char **argv)
 	}
 	if ((rc = cli_open_store(&s)) || (rc = find_dataset(&f, s, args.v[0])) ||
 	    (rc = record_verify(f.best)) ||
-	    (rc = read_blob(&in, s, f.best->payload, "items")) ||
-	    (rc = manifest_export(&doc, fmt, f.best->id, f.best->payload, in.ptr,
-				  in.len))) {
+	    (rc = read_blob(&in, s, f.best->payload, "items"))) {
 		rc = cli_fail(rc);
 		goto done;
 	}
-	text = json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS);
-	if (!text) {
-		rc = cli_fail(prov_error_set(PROV_ERROR, "could not encode the export"));
-		goto done;
-	}
-	if (file) {
-		size_t n = strlen(text);
-		text[n] = '\n'; /* the NUL's byte carries the final newline */
-		rc = write_file_atomic(file, text, n + 1, 0644, 0);
-		text[n] = '\0';
-		if (rc) {
-			rc = cli_fail(rc);
-			goto done;
-		}
-	} else {
-		puts(text);
+	if ((rc = export_write(file, fmt, f.best, &in))) {
+		if (rc == PROV_EIO)
+			prov_error_wrap("could not write the export");
+		else
+			prov_error_wrap("'%s'", args.v[0]);
+		rc = cli_fail(rc);
 	}
 done:
-	free(text);
-	json_decref(doc);
 	found_release(&f);
 	store_free(s);
 	buf_release(&in);

@@ -226,55 +226,85 @@ int buf_read_file(struct buf *b, const char *path, size_t max)
 	return rc;
 }
 
-int write_file_atomic(const char *path, const void *data, size_t n, mode_t mode,
-		      int excl)
+int atomic_file_open(struct atomic_file *f, const char *path, mode_t mode)
 {
-	struct buf tmp = BUF_INIT;
-	const char *p = data;
-	int fd = -1, rc = 0;
+	int rc;
 
-	buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid());
-	fd = open(tmp.ptr, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-	if (fd < 0) {
-		rc = prov_error_set(PROV_EIO, "'%s': %s", tmp.ptr, errstr(errno));
-		goto done;
-	}
+	f->path = path;
+	buf_init(&f->tmp, 0);
+	buf_printf(&f->tmp, "%s.tmp.%ld", path, (long)getpid());
+	f->fd = open(f->tmp.ptr, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	if (f->fd >= 0)
+		return 0;
+	rc = prov_error_set(PROV_EIO, "'%s': %s", f->tmp.ptr, errstr(errno));
+	buf_release(&f->tmp); /* not ours to remove */
+	return rc;
+}
+
+int atomic_file_write(struct atomic_file *f, const void *data, size_t n)
+{
+	const char *p = data;
+
 	while (n) {
-		ssize_t w = write(fd, p, n);
+		ssize_t w = write(f->fd, p, n);
 		if (w < 0 && errno == EINTR)
 			continue;
-		if (w < 0) {
-			rc = prov_error_set(PROV_EIO, "'%s': %s", path,
-					    errstr(errno));
-			goto done;
-		}
+		if (w < 0)
+			return prov_error_set(PROV_EIO, "'%s': %s", f->path,
+					      errstr(errno));
 		p += w;
 		n -= (size_t)w;
 	}
-	if (fsync(fd) || close(fd)) {
-		fd = -1;
-		rc = prov_error_set(PROV_EIO, "'%s': %s", path, errstr(errno));
-		goto done;
-	}
-	fd = -1;
-	if (excl) {
+	return 0;
+}
+
+int atomic_file_commit(struct atomic_file *f, int excl)
+{
+	int err = fsync(f->fd) ? errno : 0, rc = 0;
+
+	if (close(f->fd) && !err)
+		err = errno;
+	f->fd = -1;
+	if (err) {
+		rc = prov_error_set(PROV_EIO, "'%s': %s", f->path, errstr(err));
+	} else if (excl) {
 		/* link() refuses an existing target, unlike rename(). */
-		if (link(tmp.ptr, path)) {
+		if (link(f->tmp.ptr, f->path))
 			rc = errno == EEXIST ?
 				     prov_error_set(PROV_EEXISTS,
-						    "'%s' already exists", path) :
-				     prov_error_set(PROV_EIO, "'%s': %s", path,
+						    "'%s' already exists", f->path) :
+				     prov_error_set(PROV_EIO, "'%s': %s", f->path,
 						    errstr(errno));
-		}
-	} else if (rename(tmp.ptr, path)) {
-		rc = prov_error_set(PROV_EIO, "'%s': %s", path, errstr(errno));
+	} else if (rename(f->tmp.ptr, f->path)) {
+		rc = prov_error_set(PROV_EIO, "'%s': %s", f->path, errstr(errno));
+	} else {
+		buf_release(&f->tmp); /* renamed: nothing left to remove */
 	}
-done:
-	if (fd >= 0)
-		close(fd);
-	if (tmp.len)
-		unlink(tmp.ptr);
-	buf_release(&tmp);
+	atomic_file_abort(f);
+	return rc;
+}
+
+void atomic_file_abort(struct atomic_file *f)
+{
+	if (f->fd >= 0)
+		close(f->fd);
+	f->fd = -1;
+	if (f->tmp.len)
+		unlink(f->tmp.ptr);
+	buf_release(&f->tmp);
+}
+
+int write_file_atomic(const char *path, const void *data, size_t n, mode_t mode,
+		      int excl)
+{
+	struct atomic_file f;
+	int rc;
+
+	if ((rc = atomic_file_open(&f, path, mode)))
+		return rc;
+	if (!(rc = atomic_file_write(&f, data, n)))
+		rc = atomic_file_commit(&f, excl);
+	atomic_file_abort(&f);
 	return rc;
 }
 

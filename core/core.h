@@ -99,6 +99,22 @@ int buf_read_file(struct buf *b, const char *path, size_t max);
  * rename) with the given mode. With excl, fails PROV_EEXISTS if path exists. */
 int write_file_atomic(const char *path, const void *data, size_t n, mode_t mode,
 		      int excl);
+/* The same for a file written in pieces, too large to hold: the pieces go
+ * to a temporary file beside path, and path is untouched until commit. */
+struct atomic_file {
+	int fd;
+	const char *path; /* borrowed */
+	struct buf tmp;   /* the temporary file's name */
+};
+int atomic_file_open(struct atomic_file *f, const char *path, mode_t mode);
+/* PROV_EIO names path and why (a full disk, a file size limit). */
+int atomic_file_write(struct atomic_file *f, const void *data, size_t n);
+/* Syncs and renames (with excl, links: PROV_EEXISTS if path exists). The
+ * temporary file is gone afterwards, whatever the result. */
+int atomic_file_commit(struct atomic_file *f, int excl);
+/* Removes the temporary file unless committed; also after a failed open,
+ * and more than once. */
+void atomic_file_abort(struct atomic_file *f);
 /* mkdir -p with mode for the created folders. */
 int mkdir_p(const char *path, mode_t mode);
 

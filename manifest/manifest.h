@@ -136,11 +136,17 @@ enum manifest_format { MANIFEST_CROISSANT, MANIFEST_SPDX, MANIFEST_CYCLONEDX };
 
 /* "croissant", "spdx" or "cyclonedx"; PROV_EINVALID for anything else. */
 int manifest_format_parse(enum manifest_format *out, const char *s);
-/* The dataset record (id, payload) and its included-items blob (items, n
- * bytes of JSONL) as a Croissant 1.1, SPDX 3.0.1 or CycloneDX 1.6 document;
- * the caller owns *out. Same input, same document. PROV_EINVALID for a
- * record or item list that lacks what an export needs. */
-int manifest_export(json_t **out, enum manifest_format fmt, const char *id,
+/* Where an export goes: successive pieces of the document. A non-zero
+ * return (a PROV_E* code, its message set) stops the export. */
+typedef int (*manifest_write_fn)(const char *data, size_t n, void *arg);
+/* Writes the dataset record (id, payload) and its included-items blob
+ * (items, n bytes of JSONL) as a Croissant 1.1, SPDX 3.0.1 or CycloneDX 1.6
+ * document, ending in a newline, to write(arg) as it is laid out: memory
+ * grows with the distinct licenses, not with the items. Same input, same
+ * bytes. PROV_EINVALID for a record or item list that lacks what an export
+ * needs, found before anything is written; or write()'s failure. */
+int manifest_export(manifest_write_fn write, void *arg,
+		    enum manifest_format fmt, const char *id,
 		    const json_t *payload, const char *items, size_t n);
 
 /* ---- item lists (docs/manifest.md) ---------------------------------------- */

@@ -93,3 +93,20 @@ cp "$TMP/out" cyclonedx2.json
 expect_exit 0 validate cyclonedx cyclonedx2.json
 expect_exit 0 prov manifest export pics@1 --format croissant
 expect_no_grep '"prov:wasDerivedFrom": \[\s*\{\s*"@id": "urn:prov:dataset' "$TMP/out"
+
+# A failed write says what could not be written and why, exits 2, and
+# leaves no partial -o file: what was there before stays, and no temporary
+# file is left beside it.
+to_full() { "$PROV" "$@" >/dev/full; }
+expect_exit 2 to_full manifest export pics@1 --format spdx
+expect_grep '^prov: could not write the export: standard output: no space left on device$' "$TMP/err"
+small_files() { (trap '' XFSZ && ulimit -f 2 && exec "$PROV" "$@"); }
+echo "before" >kept.json
+for f in croissant spdx cyclonedx; do
+	expect_exit 2 small_files manifest export pics@1 --format $f -o kept.json
+	expect_grep "^prov: could not write the export: 'kept.json': file too large$" "$TMP/err"
+	expect_eq "$(cat kept.json)" before
+	expect_exit 2 small_files manifest export pics@1 --format $f -o new.json
+	[ ! -e new.json ] || fail "a failed export left new.json"
+done
+expect_eq "$(ls | grep -c '\.tmp\.')" 0

@@ -1,5 +1,6 @@
 /* Exports of a dataset manifest: the key fields of each format, exactly,
- * and the same bytes for the same manifest. */
+ * the same bytes for the same manifest, and those bytes pinned by golden
+ * files (tests/unit/golden/export-*.json; UPDATE_GOLDEN=1 rewrites them). */
 #include <stdlib.h>
 
 #include "manifest/manifest.h"
@@ -17,6 +18,20 @@ static const char blob[] =
 	"{\"license\":\"LicenseRef-x OR MIT\",\"path\":\"b.csv\",\"sha256\":\"" H2
 	"\",\"size\":20,\"weight\":1,\"works\":[\"sha256:w2\",\"sha256:w3\"]}\n";
 
+/* What a layout could get wrong: escapes and non-ASCII in a path, a blank
+ * line, no license, an empty one, NOASSERTION, no works, a works list with a
+ * non-string, a size past 32 bits. */
+static const char edge_blob[] =
+	"{\"license\":\"NOASSERTION\",\"path\":\"dir/\u00fc \\\"q\\\" \\\\ /x.PNG\","
+	"\"sha256\":\"" H1 "\",\"size\":0,\"works\":[]}\n"
+	"\n"
+	"{\"path\":\"no-license.bin\",\"sha256\":\"" H2 "\",\"size\":12345678901,"
+	"\"works\":[5,\"sha256:w4\"]}\n"
+	"{\"license\":\"\",\"path\":\"empty-license\",\"sha256\":\"" H1 "\",\"size\":1}\n"
+	"{\"license\":\"MIT\",\"path\":\"tab\\tctl\\u0001.txt\",\"sha256\":\"" H2 "\","
+	"\"size\":3,\"works\":[\"sha256:w1\"]}\n"
+	"{\"license\":\"CC-BY-4.0\",\"path\":\"z.jpg\",\"sha256\":\"" H2 "\",\"size\":7}";
+
 static json_t *payload(void)
 {
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:{s:s}, s:s}", "kind",
@@ -25,13 +40,28 @@ static json_t *payload(void)
 			 ROOT, "created", "2026-11-22T19:00:00Z");
 }
 
+static int to_buf(const char *data, size_t n, void *arg)
+{
+	return buf_put(arg, data, n);
+}
+
+/* The document as written. */
+static int text(struct buf *out, enum manifest_format f, const json_t *p,
+		const char *items, size_t n)
+{
+	return manifest_export(to_buf, out, f, ID, p, items, n);
+}
+
 static json_t *export(enum manifest_format f)
 {
 	json_t *p = payload(), *out = NULL;
-	int rc = manifest_export(&out, f, ID, p, blob, strlen(blob));
+	struct buf b = BUF_INIT;
 
+	if (!text(&b, f, p, blob, strlen(blob)))
+		out = json_loads(b.ptr, 0, NULL);
+	buf_release(&b);
 	json_decref(p);
-	return rc ? NULL : out;
+	return out;
 }
 
 static const char *s(const json_t *o, const char *path)
@@ -152,21 +182,110 @@ static void deterministic(void)
 	}
 }
 
+static int same_as_golden(const struct buf *got, const char *name)
+{
+	struct buf want = BUF_INIT;
+	char path[128];
+	int same;
+
+	snprintf(path, sizeof(path), "tests/unit/golden/%s", name);
+	if (getenv("UPDATE_GOLDEN"))
+		return !write_file_atomic(path, got->ptr, got->len, 0644, 0);
+	same = !buf_read_file(&want, path, 0) && want.len == got->len &&
+	       !memcmp(want.ptr, got->ptr, got->len);
+	if (!same)
+		fprintf(stderr, "%s differs from what was written:\n%s", path,
+			got->ptr);
+	buf_release(&want);
+	return same;
+}
+
+/* Every format, byte for byte as the whole-tree exports wrote them (the
+ * goldens predate streaming): the edge cases with a parent, and an empty
+ * item list without one. */
+static void golden(void)
+{
+	static const char *const names[] = { "croissant", "spdx", "cyclonedx" };
+	json_t *p = payload(), *orphan = payload();
+	struct buf got = BUF_INIT;
+	char name[64];
+
+	json_object_del(orphan, "parent");
+	for (int f = MANIFEST_CROISSANT; f <= MANIFEST_CYCLONEDX; f++) {
+		buf_clear(&got);
+		CHECK(!text(&got, (enum manifest_format)f, p, edge_blob,
+			    strlen(edge_blob)));
+		snprintf(name, sizeof(name), "export-%s.json", names[f]);
+		CHECK(same_as_golden(&got, name));
+		buf_clear(&got);
+		CHECK(!text(&got, (enum manifest_format)f, orphan, "", 0));
+		snprintf(name, sizeof(name), "export-%s-empty.json", names[f]);
+		CHECK(same_as_golden(&got, name));
+	}
+	buf_release(&got);
+	json_decref(p);
+	json_decref(orphan);
+}
+
+/* Bad input is found before a byte is written. */
 static void bad_input(void)
 {
-	json_t *p = payload(), *out = NULL;
+	json_t *p = payload();
+	struct buf out = BUF_INIT;
 	enum manifest_format f;
 
 	CHECK(manifest_format_parse(&f, "rdf") == PROV_EINVALID);
 	CHECK(!manifest_format_parse(&f, "spdx") && f == MANIFEST_SPDX);
-	CHECK(manifest_export(&out, MANIFEST_SPDX, ID, p, "{\"path\":\"x\"}\n", 13) ==
+	CHECK(text(&out, MANIFEST_SPDX, p, "{\"path\":\"x\"}\n", 13) ==
 	      PROV_EINVALID);
-	CHECK(manifest_export(&out, MANIFEST_SPDX, ID, p, "not json\n", 9) ==
+	CHECK(text(&out, MANIFEST_SPDX, p, "not json\n", 9) == PROV_EINVALID);
+	CHECK(strstr(prov_error_last(), "line 1 of the item list"));
+	CHECK(text(&out, MANIFEST_CYCLONEDX, p, blob, strlen(blob) - 2) ==
 	      PROV_EINVALID);
+	CHECK(strstr(prov_error_last(), "line 2 of the item list"));
 	json_object_del(p, "name");
-	CHECK(manifest_export(&out, MANIFEST_SPDX, ID, p, blob, strlen(blob)) ==
-	      PROV_EINVALID);
-	CHECK(!out);
+	CHECK(text(&out, MANIFEST_SPDX, p, blob, strlen(blob)) == PROV_EINVALID);
+	CHECK(out.len == 0);
+	json_decref(p);
+}
+
+struct failing {
+	size_t calls, bytes, fail_at;
+};
+
+static int fail_later(const char *data, size_t n, void *arg)
+{
+	struct failing *f = arg;
+
+	if (++f->calls == f->fail_at)
+		return prov_error_set(PROV_EIO, "'out.json': no space left on device");
+	f->bytes += n;
+	return 0;
+}
+
+/* A large list goes out in pieces, and a failed write stops the export
+ * with the writer's error: the writer is not called again. */
+static void write_failure(void)
+{
+	json_t *p = payload();
+	struct buf items = BUF_INIT;
+	struct failing ok = { 0 }, bad = { .fail_at = 2 };
+
+	for (int i = 0; i < 5000; i++)
+		buf_printf(&items, "{\"license\":\"MIT\",\"path\":\"f%d\",\"sha256\":\""
+			   H1 "\",\"size\":%d}\n", i, i);
+	for (int f = MANIFEST_CROISSANT; f <= MANIFEST_CYCLONEDX; f++) {
+		memset(&ok, 0, sizeof(ok));
+		bad = (struct failing){ .fail_at = 2 };
+		CHECK(!manifest_export(fail_later, &ok, (enum manifest_format)f,
+				       ID, p, items.ptr, items.len));
+		CHECK(ok.calls > 2 && ok.bytes > items.len);
+		CHECK(manifest_export(fail_later, &bad, (enum manifest_format)f,
+				      ID, p, items.ptr, items.len) == PROV_EIO);
+		CHECK(bad.calls == 2);
+		CHECK(strstr(prov_error_last(), "no space left"));
+	}
+	buf_release(&items);
 	json_decref(p);
 }
 
@@ -176,6 +295,8 @@ int main(void)
 	RUN(spdx);
 	RUN(cyclonedx);
 	RUN(deterministic);
+	RUN(golden);
 	RUN(bad_input);
+	RUN(write_failure);
 	return unit_done();
 }
