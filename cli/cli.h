@@ -18,6 +18,7 @@ struct strlist {
 };
 void strlist_push(struct strlist *l, const char *s);
 void strlist_release(struct strlist *l);
+void strlist_sort(struct strlist *l); /* bytewise */
 int strlist_has(const struct strlist *l, const char *s);
 
 enum opt_type { OPT_FLAG, OPT_STRING, OPT_LIST, OPT_END };

@@ -190,20 +190,21 @@ static void progress(size_t done, size_t total, void *payload)
 	cli_progress("hashing", done, total);
 }
 
+/* Stages the item lists (unless reused: they are in the registry) and
+ * the record. */
 static int put_all(struct store *s, const struct manifest_build *b,
 		   const char *envelope, size_t n, const char *id)
 {
-	struct buf path = BUF_INIT;
+	static const char *const fields[2] = { "items", "excluded_items" };
 	const struct buf *blobs[2] = { &b->items, &b->excluded };
-	uint8_t d[32];
-	char hex[65];
+	struct buf path = BUF_INIT;
 	int rc = 0;
 
-	for (int i = 0; i < 2 && !rc; i++) {
-		sha256_buf(d, blobs[i]->ptr, blobs[i]->len);
-		hex_encode(hex, d, 32);
+	for (int i = 0; i < 2 && !rc && !b->reused; i++) {
 		buf_clear(&path);
-		blob_path(&path, hex);
+		blob_path(&path, json_string_value(json_object_get(
+					 json_object_get(b->payload, fields[i]),
+					 "blob")));
 		rc = store_put(s, path.ptr, blobs[i]->ptr, blobs[i]->len) < 0;
 	}
 	buf_clear(&path);
@@ -216,37 +217,26 @@ static int put_all(struct store *s, const struct manifest_build *b,
 static void print_built(const char *id, const struct manifest_build *b, int json)
 {
 	const json_t *p = b->payload;
-	json_t *reasons = json_object();
-	const char *line = b->excluded.ptr;
 
-	/* count exclusions by reason from the blob's lines */
-	while (*line) {
-		const char *r = strstr(line, "\"reason\":\"");
-		const char *end = strchr(line, '\n');
-		if (r && (!end || r < end)) {
-			const char *q = strchr(r + 10, '"');
-			char key[32];
-			snprintf(key, sizeof(key), "%.*s", (int)(q - r - 10), r + 10);
-			json_object_set_new(reasons, key,
-					    json_integer(json_integer_value(json_object_get(
-								 reasons, key)) + 1));
-		}
-		line = end ? end + 1 : line + strlen(line);
-	}
 	if (json) {
-		json_t *o = json_pack("{s:s, s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "id",
-				      id, "name", json_object_get(p, "name"),
+		json_t *o = json_pack("{s:s, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:b}",
+				      "id", id, "name", json_object_get(p, "name"),
 				      "version", json_object_get(p, "version"),
 				      "root",
 				      json_object_get(json_object_get(p, "merkle"), "root"),
 				      "included", json_object_get(p, "included"),
 				      "excluded", json_object_get(p, "excluded"),
-				      "reasons", reasons, "warnings", b->warnings);
+				      "reasons", b->reasons, "warnings", b->warnings,
+				      "reused", b->reused);
 		cli_print_json(o);
 		json_decref(o);
 	} else {
+		struct strlist keys = { 0 };
 		const char *key;
 		json_t *v;
+		json_object_foreach ((json_t *)b->reasons, key, v)
+			strlist_push(&keys, key);
+		strlist_sort(&keys);
 		printf("%s@%s  %s\n", json_string_value(json_object_get(p, "name")),
 		       json_string_value(json_object_get(p, "version")), id);
 		printf("  included  %" JSON_INTEGER_FORMAT " items, %" JSON_INTEGER_FORMAT
@@ -255,14 +245,18 @@ static void print_built(const char *id, const struct manifest_build *b, int json
 		       json_integer_value(json_object_get(p, "bytes")));
 		printf("  excluded  %" JSON_INTEGER_FORMAT "\n",
 		       json_integer_value(json_object_get(p, "excluded")));
-		json_object_foreach (reasons, key, v)
-			printf("    %-12s %" JSON_INTEGER_FORMAT "\n", key,
-			       json_integer_value(v));
+		for (size_t i = 0; i < keys.n; i++)
+			printf("    %-12s %" JSON_INTEGER_FORMAT "\n", keys.v[i],
+			       json_integer_value(json_object_get(b->reasons,
+								  keys.v[i])));
 		printf("  root      %s\n",
 		       json_string_value(json_object_get(json_object_get(p, "merkle"),
 							 "root")));
+		if (b->reused)
+			printf("  (the same files and registry as an earlier build: "
+			       "its decisions reused)\n");
+		strlist_release(&keys);
 	}
-	json_decref(reasons);
 }
 
 static int parse_uses(unsigned *uses, const struct strlist *l)
@@ -294,7 +288,9 @@ static int manifest_build_cmd(int argc, char **argv)
 		"by its license or permissions for the purpose and uses (default "
 		"use: ai_training), with the reason, and commits the record, its "
 		"item lists and the Merkle root of the included items. NAME@V is "
-		"immutable; a new version names the latest as its parent.",
+		"immutable; a new version names the latest as its parent. Files "
+		"and a registry unchanged since an earlier build reuse its "
+		"decisions (docs/manifest.md).",
 		1, 1, 1,
 	};
 	int json = 0, weights_dist = 0, unregistered = 0, skip = 0, rc;
@@ -330,7 +326,8 @@ static int manifest_build_cmd(int argc, char **argv)
 	struct buf env = BUF_INIT, msg = BUF_INIT, text = BUF_INIT, cf = BUF_INIT;
 	json_t *wmap = NULL;
 	char id[RECORD_ID_MAX], commit[41];
-	int progress_on;
+	uint8_t ck[32] = { 0 }, mk[32];
+	int progress_on, cached, memo, reused;
 
 	license_defs_init(&defs);
 	if ((rc = cli_parse(argc, argv, &help, opts, &args)))
@@ -411,9 +408,18 @@ static int manifest_build_cmd(int argc, char **argv)
 		prov_error_clear();
 		rc = 0;
 	}
-	if (rc || load_index(&ix, s) ||
-	    store_walk(s, "records/license", license_defs_walk, &defs) ||
-	    manifest_build(&b, &fs, ix, &defs, &spec, k->did) ||
+	if (rc) {
+		rc = cli_fail(rc);
+		goto done;
+	}
+	/* Files and registry as an earlier build saw them: its outcome. */
+	cached = !cli_cache_key(ck);
+	memo = cached && !manifest_memo_key(mk, s, &fs, &spec);
+	reused = memo && !manifest_memo_get(&b, s, mk, ck, &spec, k->did);
+	prov_error_clear();
+	if ((!reused && (index_load(&ix, s, cached ? ck : NULL) ||
+			 store_walk(s, "records/license", license_defs_walk, &defs) ||
+			 manifest_build(&b, &fs, ix, &defs, &spec, k->did))) ||
 	    record_create(&env, id, b.payload, k)) {
 		rc = cli_fail(prov_error_code());
 		goto done;
@@ -427,6 +433,8 @@ static int manifest_build_cmd(int argc, char **argv)
 		rc = cli_fail(prov_error_code());
 		goto done;
 	}
+	if (memo && !reused)
+		manifest_memo_put(s, mk, ck, &b);
 	fileset_cache_update(&fs, cache);
 	statcache_save(cache);
 	print_built(id, &b, json);
@@ -435,6 +443,7 @@ static int manifest_build_cmd(int argc, char **argv)
 			fprintf(stderr, "prov: warning: %s\n",
 				cli_esc(json_string_value(json_array_get(b.warnings, i))));
 done:
+	sodium_memzero(ck, sizeof(ck));
 	manifest_build_release(&b);
 	found_release(&prev);
 	license_defs_release(&defs);

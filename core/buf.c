@@ -330,3 +330,40 @@ int mkdir_p(const char *path, mode_t mode)
 	free(p);
 	return rc;
 }
+
+/* ---- caches beside the registry ------------------------------------------ */
+
+#define MAC_LEN 32
+
+int cache_read(struct buf *out, const char *path, const uint8_t key[CACHE_KEY_LEN])
+{
+	uint8_t want[MAC_LEN];
+
+	buf_clear(out);
+	if (buf_read_file(out, path, 0) || out->len < MAC_LEN)
+		return prov_error_set(PROV_ENOTFOUND, "no cache at '%s'", path);
+	out->len -= MAC_LEN;
+	crypto_generichash(want, MAC_LEN, (const uint8_t *)out->ptr, out->len,
+			   key, CACHE_KEY_LEN);
+	if (sodium_memcmp(want, out->ptr + out->len, MAC_LEN))
+		return prov_error_set(PROV_ENOTFOUND,
+				      "'%s' was not written with this key", path);
+	out->ptr[out->len] = '\0';
+	return 0;
+}
+
+int cache_write(const char *path, const void *data, size_t n,
+		const uint8_t key[CACHE_KEY_LEN])
+{
+	struct atomic_file f;
+	uint8_t mac[MAC_LEN];
+	int rc;
+
+	crypto_generichash(mac, MAC_LEN, data, n, key, CACHE_KEY_LEN);
+	if (!(rc = atomic_file_open(&f, path, 0644)) &&
+	    !(rc = atomic_file_write(&f, data, n)) &&
+	    !(rc = atomic_file_write(&f, mac, MAC_LEN)))
+		rc = atomic_file_commit(&f, 0);
+	atomic_file_abort(&f);
+	return rc;
+}

@@ -118,6 +118,16 @@ void atomic_file_abort(struct atomic_file *f);
 /* mkdir -p with mode for the created folders. */
 int mkdir_p(const char *path, mode_t mode);
 
+/* Caches kept beside a registry (the claim index, the build cache): the
+ * bytes, then a 32-byte BLAKE2b MAC of them under a secret key kept outside
+ * the registry, so a cache that was copied or edited is not believed.
+ * cache_read gives the bytes without the MAC; PROV_ENOTFOUND for a missing
+ * file or a bad MAC. cache_write replaces the file atomically. */
+#define CACHE_KEY_LEN 32
+int cache_read(struct buf *out, const char *path, const uint8_t key[CACHE_KEY_LEN]);
+int cache_write(const char *path, const void *data, size_t n,
+		const uint8_t key[CACHE_KEY_LEN]);
+
 /* ---- encodings ---------------------------------------------------------- */
 
 /* out must hold 2n+1 bytes; lowercase, NUL-terminated. */
@@ -401,6 +411,9 @@ int store_has_commits(struct store *s);
 /* The commit the reads see (hex, in id[41]); 1 and "" for an empty
  * registry. */
 int store_tip(struct store *s, char id[41]);
+/* The git object id (hex) of the file or folder at path in the tip; 1 and
+ * "" when there is none. Equal ids, equal contents. */
+int store_entry_id(struct store *s, const char *path, char id[41]);
 
 /* History, oldest first: for each commit, fn gets the commit and the paths it
  * added, changed and deleted (relative to its first parent). */

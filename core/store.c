@@ -335,6 +335,24 @@ int store_tip(struct store *s, char id[41])
 	return rc;
 }
 
+int store_entry_id(struct store *s, const char *path, char id[41])
+{
+	git_tree *tree;
+	git_tree_entry *e = NULL;
+	int rc = tip_tree(&tree, s);
+
+	id[0] = '\0';
+	if (rc)
+		return rc;
+	if (git_tree_entry_bypath(&e, tree, path)) {
+		git_error_clear();
+		return 1;
+	}
+	git_oid_tostr(id, 41, git_tree_entry_id(e));
+	git_tree_entry_free(e);
+	return 0;
+}
+
 int store_has_commits(struct store *s)
 {
 	git_oid oid;

@@ -335,10 +335,19 @@ done:
 	return 0;
 }
 
+static void count(json_t *counts, const char *key)
+{
+	json_object_set_new(counts, key,
+			    json_integer(json_integer_value(
+						 json_object_get(counts, key)) +
+					 1));
+}
+
 /* Decides one file; returns 1 if it is included. */
 static int decide(struct manifest_judge *vs, const struct index *ix,
 		  const struct file_entry *f, const char *path,
-		  struct lines *in, struct lines *out, json_t *licenses)
+		  struct lines *in, struct lines *out, json_t *licenses,
+		  json_t *reasons)
 {
 	const struct manifest_spec *spec = vs->spec;
 	struct manifest_decision d;
@@ -348,12 +357,15 @@ static int decide(struct manifest_judge *vs, const struct index *ix,
 	if (f->err) {
 		/* Only reached with skip_unreadable: the caller fails otherwise.
 		 * There is no digest to name it by. */
+		count(reasons, "unreadable");
 		lines_add(out, f->sha256, path,
 			  exclusion("", path, "unreadable", NULL, f->errmsg));
 		return 0;
 	}
 	manifest_decide(&d, vs, ix, f->sha256, path);
 	if (!d.included) {
+		count(reasons, json_string_value(
+				       json_object_get(d.exclusion, "reason")));
 		lines_add(out, f->sha256, path, d.exclusion);
 		d.exclusion = NULL;
 		manifest_decision_release(&d);
@@ -365,10 +377,7 @@ static int decide(struct manifest_judge *vs, const struct index *ix,
 	lines_add_text(in, f->sha256, path,
 		       item_line(hex, path, d.license.ptr,
 				 (json_int_t)f->st.st_size, weight, d.works));
-	json_object_set_new(licenses, d.license.ptr,
-			    json_integer(json_integer_value(json_object_get(
-						 licenses, d.license.ptr)) +
-					 1));
+	count(licenses, d.license.ptr);
 	manifest_decision_release(&d);
 	return 1;
 }
@@ -385,6 +394,41 @@ static void leaf_of(size_t i, void *payload)
 	merkle_leaf_bytes32(j->leaves[i], j->in->v[i].sha256);
 }
 
+/* The record's payload: what the spec says, and what the build found. */
+static json_t *dataset_payload(const struct manifest_spec *spec,
+			       const char *curator, json_t *outcome)
+{
+	char when[32];
+	json_t *p;
+
+	time_rfc3339(when, spec->created);
+	p = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:b, s:b, s:s}", "kind",
+		      "dataset", "name", spec->name, "version", spec->version,
+		      "curator", curator, "purpose",
+		      license_purpose_name(spec->purpose), "uses",
+		      uses_json(spec->uses), "distribute_weights",
+		      spec->distribute_weights, "include_unregistered",
+		      spec->include_unregistered, "created", when);
+	json_object_update(p, outcome);
+	if (spec->parent)
+		json_object_set_new(p, "parent", json_string(spec->parent));
+	return p;
+}
+
+void manifest_build_reuse(struct manifest_build *b, json_t *outcome,
+			  json_t *warnings, json_t *reasons,
+			  const struct manifest_spec *spec, const char *curator)
+{
+	memset(b, 0, sizeof(*b));
+	buf_init(&b->items, 0);
+	buf_init(&b->excluded, 0);
+	b->reused = 1;
+	b->outcome = json_incref(outcome);
+	b->warnings = json_incref(warnings);
+	b->reasons = json_incref(reasons);
+	b->payload = dataset_payload(spec, curator, outcome);
+}
+
 int manifest_build(struct manifest_build *b, const struct fileset *fs,
 		   const struct index *ix, struct license_defs *defs,
 		   const struct manifest_spec *spec, const char *curator)
@@ -394,7 +438,7 @@ int manifest_build(struct manifest_build *b, const struct fileset *fs,
 	json_t *licenses = json_object();
 	uint8_t (*leaves)[32] = NULL;
 	struct merkle *tree = NULL;
-	char root[67], items_hex[65], excl_hex[65], when[32];
+	char root[67], items_hex[65], excl_hex[65];
 	uint8_t digest[32];
 	uint64_t bytes = 0;
 	int rc = 0;
@@ -402,10 +446,12 @@ int manifest_build(struct manifest_build *b, const struct fileset *fs,
 	memset(b, 0, sizeof(*b));
 	buf_init(&b->items, 0);
 	buf_init(&b->excluded, 0);
+	b->reasons = json_object();
 	manifest_judge_init(&vs, spec, defs);
 	for (size_t i = 0; i < fs->n; i++) {
 		const char *path = item_path(spec, fs->v[i].path);
-		if (decide(&vs, ix, &fs->v[i], path, &in, &out, licenses))
+		if (decide(&vs, ix, &fs->v[i], path, &in, &out, licenses,
+			   b->reasons))
 			bytes += (uint64_t)fs->v[i].st.st_size;
 	}
 	if (!in.n) {
@@ -427,22 +473,16 @@ int manifest_build(struct manifest_build *b, const struct fileset *fs,
 	hex_encode(items_hex, digest, 32);
 	sha256_buf(digest, b->excluded.ptr, b->excluded.len);
 	hex_encode(excl_hex, digest, 32);
-	time_rfc3339(when, spec->created);
-	b->payload = json_pack(
-		"{s:s, s:s, s:s, s:s, s:s, s:o, s:b, s:b, s:I, s:I, s:I, s:I,"
-		" s:{s:s, s:s, s:s}, s:{s:s, s:I}, s:{s:s, s:I}, s:O, s:s}",
-		"kind", "dataset", "name", spec->name, "version", spec->version,
-		"curator", curator, "purpose", license_purpose_name(spec->purpose),
-		"uses", uses_json(spec->uses), "distribute_weights",
-		spec->distribute_weights, "include_unregistered",
-		spec->include_unregistered, "files", (json_int_t)fs->n, "included",
-		(json_int_t)in.n, "excluded", (json_int_t)out.n, "bytes",
-		(json_int_t)bytes, "merkle", "root", root, "leaf", "bytes32",
-		"construction", "openzeppelin-standard", "items", "blob", items_hex,
-		"count", (json_int_t)in.n, "excluded_items", "blob", excl_hex,
-		"count", (json_int_t)out.n, "licenses", licenses, "created", when);
-	if (spec->parent)
-		json_object_set_new(b->payload, "parent", json_string(spec->parent));
+	b->outcome = json_pack(
+		"{s:I, s:I, s:I, s:I, s:{s:s, s:s, s:s}, s:{s:s, s:I}, s:{s:s, s:I},"
+		" s:O}",
+		"files", (json_int_t)fs->n, "included", (json_int_t)in.n,
+		"excluded", (json_int_t)out.n, "bytes", (json_int_t)bytes,
+		"merkle", "root", root, "leaf", "bytes32", "construction",
+		"openzeppelin-standard", "items", "blob", items_hex, "count",
+		(json_int_t)in.n, "excluded_items", "blob", excl_hex, "count",
+		(json_int_t)out.n, "licenses", licenses);
+	b->payload = dataset_payload(spec, curator, b->outcome);
 done:
 	merkle_free(tree);
 	free(leaves);
@@ -459,6 +499,8 @@ done:
 void manifest_build_release(struct manifest_build *b)
 {
 	json_decref(b->payload);
+	json_decref(b->outcome);
+	json_decref(b->reasons);
 	json_decref(b->warnings);
 	buf_release(&b->items);
 	buf_release(&b->excluded);

@@ -19,7 +19,6 @@
  * Strings are a u32 length (0xffffffff for none), the bytes and a NUL;
  * u32s are little-endian. The index's strings point into these bytes.
  */
-#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,7 +27,6 @@
 #define MAGIC "prov-claimindex 1\n"
 #define HEADER_LEN (sizeof(MAGIC) - 1 + 41)
 #define NONE 0xffffffffu
-#define MAC_LEN 32
 
 struct index {
 	struct buf file; /* header, entries, MAC: the strings point in here */
@@ -456,58 +454,41 @@ static int changes_since(struct raws *l, struct store *s, const char *from)
 
 /* ---- the cache file ---------------------------------------------------------- */
 
-/* The MAC: BLAKE2b-256 keyed (libsodium's generic hash), which runs at
- * twice the speed of HMAC-SHA-512 over a cache of tens of megabytes. */
-static void keyed_hash(uint8_t out[MAC_LEN], const void *data, size_t n,
-		       const uint8_t key[32])
-{
-	crypto_generichash(out, MAC_LEN, data, n, key, 32);
-}
-
-static void cache_path(struct buf *out, struct store *s)
+static void claimindex_path(struct buf *out, struct store *s)
 {
 	buf_printf(out, "%s/claimindex", store_path(s));
 }
 
 /* The cached entries (*p, *n, inside file) and their commit, or 0 when
  * there is no usable cache. */
-static int cache_read(struct buf *file, char commit[41], const uint8_t **p,
-		      size_t *n, struct store *s, const uint8_t key[32])
+static int cached(struct buf *file, char commit[41], const uint8_t **p,
+		  size_t *n, struct store *s, const uint8_t key[32])
 {
 	struct buf path = BUF_INIT;
-	const uint8_t *mac;
-	uint8_t want[MAC_LEN];
 	int ok;
 
-	cache_path(&path, s);
-	ok = !buf_read_file(file, path.ptr, 0) &&
-	     file->len >= HEADER_LEN + MAC_LEN;
+	claimindex_path(&path, s);
+	ok = !cache_read(file, path.ptr, key) && file->len >= HEADER_LEN &&
+	     !memcmp(file->ptr, MAGIC, sizeof(MAGIC) - 1) &&
+	     file->ptr[HEADER_LEN - 1] == '\n';
 	prov_error_clear();
 	buf_release(&path);
 	if (!ok)
 		return 0;
-	mac = (const uint8_t *)file->ptr + file->len - MAC_LEN;
-	keyed_hash(want, file->ptr, file->len - MAC_LEN, key);
-	if (sodium_memcmp(mac, want, MAC_LEN) || memcmp(file->ptr, MAGIC, sizeof(MAGIC) - 1) ||
-	    file->ptr[HEADER_LEN - 1] != '\n')
-		return 0;
 	memcpy(commit, file->ptr + sizeof(MAGIC) - 1, 40);
 	commit[40] = '\0';
 	*p = (const uint8_t *)file->ptr + HEADER_LEN;
-	*n = file->len - HEADER_LEN - MAC_LEN;
+	*n = file->len - HEADER_LEN;
 	return 1;
 }
 
-/* Writes the file; a cache that cannot be written is only slower later. */
-static void cache_write(struct buf *file, struct store *s, const uint8_t key[32])
+/* A cache that cannot be written only makes the next load slower. */
+static void save(const struct buf *file, struct store *s, const uint8_t key[32])
 {
 	struct buf path = BUF_INIT;
-	uint8_t mac[MAC_LEN];
 
-	keyed_hash(mac, file->ptr, file->len, key);
-	buf_put(file, mac, sizeof(mac));
-	cache_path(&path, s);
-	write_file_atomic(path.ptr, file->ptr, file->len, 0644, 0);
+	claimindex_path(&path, s);
+	cache_write(path.ptr, file->ptr, file->len, key);
 	prov_error_clear();
 	buf_release(&path);
 }
@@ -524,7 +505,7 @@ int index_load(struct index **out, struct store *s, const uint8_t *key)
 	struct index *ix = xcalloc(1, sizeof(*ix));
 	struct raws l = { 0 };
 	struct buf old = BUF_INIT;
-	char tip[41], cached[41];
+	char tip[41], from[41];
 	const uint8_t *p = NULL;
 	size_t n = 0;
 	int rc, have;
@@ -536,8 +517,8 @@ int index_load(struct index **out, struct store *s, const uint8_t *key)
 		*out = ix;
 		return fill(ix, NULL, 0);
 	}
-	have = key && cache_read(&old, cached, &p, &n, s, key) &&
-	       (!strcmp(cached, tip) || !changes_since(&l, s, cached));
+	have = key && cached(&old, from, &p, &n, s, key) &&
+	       (!strcmp(from, tip) || !changes_since(&l, s, from));
 	prov_error_clear();
 	/* Nothing indexed changed since the cache's commit: use it as it is
 	 * (it will be compared with that commit again next time). */
@@ -562,7 +543,7 @@ int index_load(struct index **out, struct store *s, const uint8_t *key)
 	}
 	n = ix->file.len - HEADER_LEN;
 	if (key)
-		cache_write(&ix->file, s, key);
+		save(&ix->file, s, key);
 	if ((rc = fill(ix, (const uint8_t *)ix->file.ptr + HEADER_LEN, n)))
 		goto fail;
 done:

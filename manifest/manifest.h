@@ -82,9 +82,15 @@ struct manifest_spec {
 
 struct manifest_build {
 	json_t *payload;    /* the dataset record's payload, to be signed */
+	json_t *outcome;    /* the payload's fields the files and registry
+			     * decided: counts, bytes, Merkle root, blobs,
+			     * licenses */
 	struct buf items;   /* the included-items blob */
 	struct buf excluded; /* the excluded-items blob */
 	json_t *warnings;   /* strings for the curator */
+	json_t *reasons;    /* exclusion reason -> number of items */
+	int reused;         /* from the build cache: the blobs are in the
+			     * registry already, items and excluded empty */
 };
 
 /* Decides every (hashed) file of fs against the registry index and the
@@ -94,6 +100,32 @@ int manifest_build(struct manifest_build *out, const struct fileset *fs,
 		   const struct index *ix, struct license_defs *defs,
 		   const struct manifest_spec *spec, const char *curator);
 void manifest_build_release(struct manifest_build *b);
+/* A build with an earlier build's outcome, warnings and reasons
+ * (borrowed). */
+void manifest_build_reuse(struct manifest_build *b, json_t *outcome,
+			  json_t *warnings, json_t *reasons,
+			  const struct manifest_spec *spec, const char *curator);
+
+/* ---- the build cache (manifest/memo.c, docs/manifest.md) ---------------- */
+
+/* The key of a build's outcome: a SHA-256 over everything it is decided
+ * from: the running prov binary, the spec's purpose, uses, flags, base
+ * folder and weights, the registry's works/, records/optout/ and
+ * records/license/ trees, and every file's path, hash and size.
+ * PROV_EINVALID when a file could not be read (such builds are not
+ * cached). */
+int manifest_memo_key(uint8_t out[32], struct store *s,
+		      const struct fileset *fs, const struct manifest_spec *spec);
+/* The earlier build with this key, as manifest_build_reuse makes it, if the
+ * registry's build cache (under mac_key) has it and its blobs are in the
+ * registry; PROV_ENOTFOUND otherwise. */
+int manifest_memo_get(struct manifest_build *b, struct store *s,
+		      const uint8_t key[32], const uint8_t mac_key[32],
+		      const struct manifest_spec *spec, const char *curator);
+/* Remembers b's outcome under key (the newest MEMO_MAX builds are kept).
+ * A cache that cannot be written is only slower next time. */
+void manifest_memo_put(struct store *s, const uint8_t key[32],
+		       const uint8_t mac_key[32], const struct manifest_build *b);
 
 /* ---- deciding one item ---------------------------------------------------- */
 
