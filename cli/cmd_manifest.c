@@ -412,6 +412,12 @@ static int manifest_build_cmd(int argc, char **argv)
 		rc = cli_fail(rc);
 		goto done;
 	}
+	/* The hashes are good whatever the build decides; saved now, the
+	 * cache's memory is free for a million items' lines. */
+	fileset_cache_update(&fs, cache);
+	statcache_save(cache);
+	statcache_free(cache);
+	cache = NULL;
 	/* Files and registry as an earlier build saw them: its outcome. */
 	cached = !cli_cache_key(ck);
 	memo = cached && !manifest_memo_key(mk, s, &fs, &spec);
@@ -428,15 +434,20 @@ static int manifest_build_cmd(int argc, char **argv)
 		   json_string_value(json_object_get(
 			   json_object_get(b.payload, "merkle"), "root")),
 		   k->did);
-	if (store_begin(s) || put_all(s, &b, env.ptr, env.len, id) ||
-	    store_commit(s, k, msg.ptr, commit)) {
+	if (store_begin(s) || put_all(s, &b, env.ptr, env.len, id)) {
+		rc = cli_fail(prov_error_code());
+		goto done;
+	}
+	/* Staged: the store holds the item lists now, so a million items'
+	 * worth is not kept twice while the commit packs them. */
+	buf_release(&b.items);
+	buf_release(&b.excluded);
+	if (store_commit(s, k, msg.ptr, commit)) {
 		rc = cli_fail(prov_error_code());
 		goto done;
 	}
 	if (memo && !reused)
 		manifest_memo_put(s, mk, ck, &b);
-	fileset_cache_update(&fs, cache);
-	statcache_save(cache);
 	print_built(id, &b, json);
 	if (!json)
 		for (size_t i = 0; i < json_array_size(b.warnings); i++)

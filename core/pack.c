@@ -58,6 +58,8 @@ static int out_put(struct out *o, const void *data, size_t n)
 	return o->pending.len >= (1u << 20) ? out_flush(o) : 0;
 }
 
+#define ZCHUNK (1u << 20)
+
 static int oid_cmp(const void *a, const void *b)
 {
 	return git_oid_cmp(&((const struct entry *)a)->oid,
@@ -75,7 +77,8 @@ static int pack_type(git_object_t t)
 	}
 }
 
-/* One object: a size-and-type header, then its zlib-deflated bytes. One
+/* One object: a size-and-type header, then its zlib-deflated bytes,
+ * deflated in pieces so a large item list is not held twice more. One
  * deflate state serves every object (deflateInit costs more than a small
  * object's compression). */
 static int put_object(struct out *o, struct entry *e, git_odb *odb,
@@ -84,8 +87,7 @@ static int put_object(struct out *o, struct entry *e, git_odb *odb,
 	git_odb_object *obj = NULL;
 	uint8_t hdr[16];
 	size_t len, h = 0;
-	uLongf zlen;
-	int type, rc = 0;
+	int type, zrc, rc = 0;
 
 	if (git_odb_read(&obj, odb, &e->oid))
 		return prov_error_set(PROV_EIO, "pack: cannot read a staged object");
@@ -97,23 +99,28 @@ static int put_object(struct out *o, struct entry *e, git_odb *odb,
 		hdr[h] = len & 0x7f;
 	}
 	h++;
-	zlen = deflateBound(zs, git_odb_object_size(obj));
+	e->offset = o->written;
+	e->crc = (uint32_t)crc32(0, hdr, (uInt)h);
+	rc = out_put(o, hdr, h);
 	buf_clear(z);
-	buf_grow(z, zlen);
+	buf_grow(z, ZCHUNK);
 	zs->next_in = (Bytef *)git_odb_object_data(obj);
 	zs->avail_in = (uInt)git_odb_object_size(obj);
-	zs->next_out = (Bytef *)z->ptr;
-	zs->avail_out = (uInt)zlen;
-	if (deflate(zs, Z_FINISH) != Z_STREAM_END || deflateReset(zs) != Z_OK) {
+	do {
+		zs->next_out = (Bytef *)z->ptr;
+		zs->avail_out = ZCHUNK;
+		zrc = deflate(zs, Z_FINISH);
+		if (zrc != Z_OK && zrc != Z_STREAM_END) {
+			rc = prov_error_set(PROV_ERROR, "pack: zlib failed");
+			break;
+		}
+		e->crc = (uint32_t)crc32(e->crc, (Bytef *)z->ptr,
+					 ZCHUNK - zs->avail_out);
+		if (!rc)
+			rc = out_put(o, z->ptr, ZCHUNK - zs->avail_out);
+	} while (zrc != Z_STREAM_END && !rc);
+	if (deflateReset(zs) != Z_OK && !rc)
 		rc = prov_error_set(PROV_ERROR, "pack: zlib failed");
-		goto done;
-	}
-	zlen -= zs->avail_out;
-	e->offset = o->written;
-	e->crc = (uint32_t)crc32(crc32(0, hdr, (uInt)h), (Bytef *)z->ptr, (uInt)zlen);
-	if (!(rc = out_put(o, hdr, h)))
-		rc = out_put(o, z->ptr, zlen);
-done:
 	git_odb_object_free(obj);
 	return rc;
 }
