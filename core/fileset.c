@@ -1,5 +1,5 @@
 /* Sets of files: collected from the command line and folders, hashed on
- * every core through the stat cache. */
+ * many threads through the stat cache. */
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -145,7 +145,8 @@ int fileset_hash(struct fileset *fs, struct statcache *cache, progress_fn progre
 	if (!getcwd(j.cwd, sizeof(j.cwd)))
 		return prov_error_set(PROV_EIO, "cannot read the current folder");
 	j.main = pthread_self();
-	parallel_for(fs->n, hash_one, &j);
+	/* Small files are I/O bound: many reads in flight (parallel_for_io). */
+	parallel_for_io(fs->n, hash_one, &j);
 	if (progress)
 		progress(fs->n, fs->n, payload);
 	for (size_t i = 0; i < fs->n; i++)

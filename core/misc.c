@@ -2,6 +2,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 #include <string.h>
 #include <strings.h>
@@ -92,22 +93,55 @@ static void *pool_worker(void *arg)
 	return NULL;
 }
 
-void parallel_for(size_t n, void (*fn)(size_t i, void *payload), void *payload)
+/* Runs fn over [0, n) on nthreads threads, the calling one among them. */
+static void pool_run(size_t n, size_t nthreads, void (*fn)(size_t, void *),
+		     void *payload)
 {
 	struct pool p = { .n = n, .fn = fn, .payload = payload };
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t nthreads = cores > 1 ? (size_t)(cores > 16 ? 16 : cores) : 1;
-	pthread_t threads[16];
+	pthread_t *threads;
 
 	atomic_init(&p.next, 0);
 	/* jansson seeds its hash function on first use: do it before threads. */
 	json_object_seed(0);
 	if (nthreads > n)
 		nthreads = n ? n : 1;
+	threads = xcalloc(nthreads, sizeof(*threads));
 	for (size_t t = 1; t < nthreads; t++)
 		if (pthread_create(&threads[t], NULL, pool_worker, &p))
 			nthreads = t; /* fewer threads; the work still gets done */
 	pool_worker(&p);
 	for (size_t t = 1; t < nthreads; t++)
 		pthread_join(threads[t], NULL);
+	free(threads);
+}
+
+static size_t cores(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n > 1 ? (size_t)n : 1;
+}
+
+void parallel_for(size_t n, void (*fn)(size_t i, void *payload), void *payload)
+{
+	size_t c = cores();
+
+	pool_run(n, c > 16 ? 16 : c, fn, payload);
+}
+
+/* A thread blocked in read() costs no CPU, and a virtio or NVMe disk
+ * serves small random reads several times faster with ~16 in flight than
+ * with one per core (find | xargs -P sha256sum over 200,000 files of 1 KiB,
+ * cold: 16.7 s with 1 process, 6.4 s with 4, 3.0 s with 16 or 64). Beyond
+ * the cores the extra threads only share them, so CPU-bound work (large
+ * cached files) runs as fast as with one thread per core. */
+#define IO_THREADS 16
+#define IO_THREADS_MAX 64
+
+void parallel_for_io(size_t n, void (*fn)(size_t i, void *payload), void *payload)
+{
+	size_t c = cores();
+
+	pool_run(n, c < IO_THREADS ? IO_THREADS : c > IO_THREADS_MAX ? IO_THREADS_MAX : c,
+		 fn, payload);
 }
