@@ -500,7 +500,8 @@ const char *media_type_guess(const char *name);
  * to run concurrently for different i. */
 void parallel_for(size_t n, void (*fn)(size_t i, void *payload), void *payload);
 /* The same for work that mostly waits on reads (hashing many files): at
- * least 16 threads, at most 64, so the disk sees many reads at once. */
+ * least 16 threads, at most 64, so the disk sees many reads at once, and
+ * taking i from as many far-apart parts of [0, n) (no order is promised). */
 void parallel_for_io(size_t n, void (*fn)(size_t i, void *payload), void *payload);
 /* Library setup; call once before anything else. */
 int core_init(void);
