@@ -434,8 +434,16 @@ int statcache_get(struct statcache *c, const char *path,
 		  const struct stat *st, uint8_t digest[32]);
 void statcache_set(struct statcache *c, const char *path,
 		   const struct stat *st, const uint8_t digest[32]);
+/* Writes the cache back when an entry was set (atomically; PROV_EIO). */
 int statcache_save(struct statcache *c);
 void statcache_free(struct statcache *c);
+/* A cache (never saved) from the bytes of a cache file, which are
+ * untrusted: bytes that do not parse give an empty cache and
+ * PROV_EINVALID. *out is set either way; free it with statcache_free(). */
+int statcache_parse(struct statcache **out, const void *data, size_t n);
+/* Appends the bytes of c's cache file, with written (ns) as its time. */
+void statcache_format(struct buf *out, const struct statcache *c,
+		      uint64_t written);
 
 /* ---- Keccak and accounts ------------------------------------------------ */
 
