@@ -330,10 +330,16 @@ struct hash_job {
  * against a different file under the same name. */
 static void cache_key(char out[PATH_MAX], const char *cwd, const char *path)
 {
-	int n = path[0] == '/' ? snprintf(out, PATH_MAX, "%s", path) :
-				 snprintf(out, PATH_MAX, "%s/%s", cwd, path);
-	if (n < 0 || n >= PATH_MAX)
+	size_t c = path[0] == '/' ? 0 : strlen(cwd), p = strlen(path);
+
+	if (c + 1 + p >= PATH_MAX) {
 		out[0] = '\0'; /* too long to cache: an empty key never matches */
+		return;
+	}
+	memcpy(out, cwd, c);
+	if (c)
+		out[c++] = '/';
+	memcpy(out + c, path, p + 1);
 }
 
 static void hash_one(size_t i, void *payload)
@@ -385,8 +391,10 @@ void fileset_cache_update(struct fileset *fs, struct statcache *cache)
 		return;
 	for (size_t i = 0; i < fs->n; i++) {
 		struct file_entry *e = &fs->v[i];
+		if (e->cached || e->err)
+			continue;
 		cache_key(key, cwd, e->path);
-		if (!e->cached && !e->err && key[0])
+		if (key[0])
 			statcache_set(cache, key, &e->st, e->sha256);
 	}
 }
