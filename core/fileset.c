@@ -146,6 +146,20 @@ static int stat_pending(struct walk *w)
 	return rc;
 }
 
+/* After a call failed for want of file descriptors (a low RLIMIT_NOFILE):
+ * 1 when the folders held open were given back (stat_pending(); *rc says
+ * how that went), so the call is worth one more try. Keeps errno. */
+static int out_of_fds(struct walk *w, int *rc)
+{
+	int e = errno;
+
+	if ((e != EMFILE && e != ENFILE) || !w->nfds)
+		return 0;
+	*rc = stat_pending(w);
+	errno = e;
+	return 1;
+}
+
 /* Lists the folder open as fd (which it closes) into w; path holds its
  * name. Names and types come from readdir() (d_type): only entries of
  * unknown type are stat()ed here, regular files wait for stat_pending().
@@ -211,7 +225,12 @@ static int walk_dir(struct walk *w, int fd, struct buf *path)
 				/* this folder's files are stat()ed later */
 				if (w->nfds == WALK_OPEN_MAX && (rc = stat_pending(w)))
 					break;
-				if ((held = fcntl(dirfd(dp), F_DUPFD_CLOEXEC, 0)) < 0) {
+				held = fcntl(dirfd(dp), F_DUPFD_CLOEXEC, 0);
+				if (held < 0 && out_of_fds(w, &rc))
+					held = fcntl(dirfd(dp), F_DUPFD_CLOEXEC, 0);
+				if (rc)
+					break;
+				if (held < 0) {
 					rc = prov_error_set(PROV_EIO, "'%s': %s",
 							    path->ptr, errstr(errno));
 					break;
@@ -223,6 +242,16 @@ static int walk_dir(struct walk *w, int fd, struct buf *path)
 		}
 		sub = openat(dirfd(dp), name,
 			     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (sub < 0 && out_of_fds(w, &rc)) {
+			held = -1;
+			sub = openat(dirfd(dp), name,
+				     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		}
+		if (rc) {
+			if (sub >= 0)
+				close(sub);
+			break;
+		}
 		if (sub >= 0) {
 			rc = walk_dir(w, sub, path);
 			held = -1; /* may have been closed by stat_pending() */
@@ -232,15 +261,16 @@ static int walk_dir(struct walk *w, int fd, struct buf *path)
 		} else if (!(rc = entry_kind(&kind, &st, dirfd(dp), name,
 					     path->ptr))) {
 			/* no longer a folder since it was listed: as if it
-			 * had been listed after the change */
-			if (kind == 0 && (rc = stat_pending(w)))
-				break;
-			if (kind == 0)
-				add_entry(w->fs, path->ptr, &st, 0);
-			else
+			 * had been listed after the change. A file has its
+			 * stat already, so it goes in after the waiting ones
+			 * have theirs. */
+			if (kind != 0) {
 				w->fs->skipped++;
-			w->first = w->fs->n;
-			held = -1;
+			} else if (!(rc = stat_pending(w))) {
+				add_entry(w->fs, path->ptr, &st, 0);
+				w->first = w->fs->n;
+				held = -1;
+			}
 		}
 	}
 	buf_cut(path, base);

@@ -305,7 +305,8 @@ int statcache_parse(struct statcache **out, const void *data, size_t n)
 	struct statcache *c = cache_new("");
 
 	*out = c;
-	buf_put(&c->text, data, n);
+	if (n)
+		buf_put(&c->text, data, n);
 	return load(c);
 }
 

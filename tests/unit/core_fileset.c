@@ -2,6 +2,7 @@
  * that vanish or change, without following symlinks into loops. */
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -188,7 +189,8 @@ static void walk_order_and_skips(void)
 }
 
 /* More folders than the walk holds open at once (their files are stat()ed
- * in batches), each file with its own stat. */
+ * in batches), each file with its own stat; also when file descriptors
+ * run out before that many are open. */
 static void walk_many_folders(void)
 {
 	struct fileset fs = { 0 };
@@ -208,18 +210,29 @@ static void walk_many_folders(void)
 			free(f);
 		}
 	}
-	CHECK(fileset_add(&fs, args, 1, 1) == 0);
-	CHECK(fs.n == 699);
-	CHECK(fs.skipped == 0);
-	for (size_t i = 0; i < fs.n; i++) {
-		struct stat st;
-		CHECK(i == 0 || strcmp(fs.v[i - 1].path, fs.v[i].path) < 0);
-		CHECK(lstat(fs.v[i].path, &st) == 0);
-		CHECK(st.st_ino == fs.v[i].st.st_ino &&
-		      st.st_size == fs.v[i].st.st_size &&
-		      st.st_mtim.tv_nsec == fs.v[i].st.st_mtim.tv_nsec);
+	/* the second time with few file descriptors: the folders held open
+	 * are given back early */
+	for (int pass = 0; pass < 2; pass++) {
+		struct rlimit was, low;
+		CHECK(getrlimit(RLIMIT_NOFILE, &was) == 0);
+		low = was;
+		low.rlim_cur = 40;
+		CHECK(pass == 0 || setrlimit(RLIMIT_NOFILE, &low) == 0);
+		int rc = fileset_add(&fs, args, 1, 1);
+		CHECK(setrlimit(RLIMIT_NOFILE, &was) == 0);
+		CHECK(rc == 0);
+		CHECK(fs.n == 699);
+		CHECK(fs.skipped == 0);
+		for (size_t i = 0; i < fs.n; i++) {
+			struct stat st;
+			CHECK(i == 0 || strcmp(fs.v[i - 1].path, fs.v[i].path) < 0);
+			CHECK(lstat(fs.v[i].path, &st) == 0);
+			CHECK(st.st_ino == fs.v[i].st.st_ino &&
+			      st.st_size == fs.v[i].st.st_size &&
+			      st.st_mtim.tv_nsec == fs.v[i].st.st_mtim.tv_nsec);
+		}
+		fileset_release(&fs);
 	}
-	fileset_release(&fs);
 	free(root);
 }
 
