@@ -483,13 +483,15 @@ struct fileset {
 };
 
 /* Adds paths: files, and with recursive the regular files under folders
- * (not following symlinks, skipping .git and .prov). A missing path, a
- * folder without recursive or a special file is an error naming it. The
- * set ends up sorted by path. */
+ * (not following symlinks, skipping .git and .prov), each with its
+ * lstat(). A missing path, a folder without recursive or a special file is
+ * an error naming it, as is a folder or file under one that cannot be
+ * read. The set ends up sorted by path (strcmp). */
 int fileset_add(struct fileset *fs, char *const *paths, size_t n, int recursive);
-/* Hashes every entry on every core, unchanged files from the cache (which
- * may be NULL). progress (optional) is called from one thread. Returns the
- * first failure (every entry's err says its own). */
+/* Hashes every entry, many at once (parallel_for_io: small files are
+ * bound by reads, not CPU), unchanged files from the cache (which may be
+ * NULL). progress (optional) is called from the calling thread only.
+ * Returns the first failure (every entry's err says its own). */
 typedef void (*progress_fn)(size_t done, size_t total, void *payload);
 int fileset_hash(struct fileset *fs, struct statcache *cache, progress_fn progress,
 		 void *payload);

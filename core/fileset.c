@@ -76,6 +76,7 @@ static int entry_kind(int *kind, struct stat *st, int dirfd, const char *name,
  * dirfd[], and those folders stay open (fds[]) until stat_pending() has
  * stat()ed them all at once. */
 #define WALK_OPEN_MAX 256 /* folders held open at once */
+#define DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
 
 struct walk {
 	struct fileset *fs;
@@ -223,7 +224,8 @@ static int walk_dir(struct walk *w, int fd, struct buf *path)
 		if (!v[i].dir) {
 			if (held < 0) {
 				/* this folder's files are stat()ed later */
-				if (w->nfds == WALK_OPEN_MAX && (rc = stat_pending(w)))
+				if (w->nfds == WALK_OPEN_MAX &&
+				    (rc = stat_pending(w)))
 					break;
 				held = fcntl(dirfd(dp), F_DUPFD_CLOEXEC, 0);
 				if (held < 0 && out_of_fds(w, &rc))
@@ -231,8 +233,9 @@ static int walk_dir(struct walk *w, int fd, struct buf *path)
 				if (rc)
 					break;
 				if (held < 0) {
-					rc = prov_error_set(PROV_EIO, "'%s': %s",
-							    path->ptr, errstr(errno));
+					rc = prov_error_set(
+						PROV_EIO, "'%s': %s", path->ptr,
+						errstr(errno));
 					break;
 				}
 				w->fds[w->nfds++] = held;
@@ -240,12 +243,10 @@ static int walk_dir(struct walk *w, int fd, struct buf *path)
 			add_pending(w, path->ptr, held);
 			continue;
 		}
-		sub = openat(dirfd(dp), name,
-			     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		sub = openat(dirfd(dp), name, DIR_FLAGS);
 		if (sub < 0 && out_of_fds(w, &rc)) {
 			held = -1;
-			sub = openat(dirfd(dp), name,
-				     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			sub = openat(dirfd(dp), name, DIR_FLAGS);
 		}
 		if (rc) {
 			if (sub >= 0)

@@ -112,7 +112,8 @@ static void *pool_worker(void *arg)
 static void pool_run(size_t n, size_t nthreads, size_t regions,
 		     void (*fn)(size_t, void *), void *payload)
 {
-	struct pool p = { .n = n, .regions = regions, .fn = fn, .payload = payload };
+	struct pool p = { .n = n, .regions = regions, .fn = fn,
+			  .payload = payload };
 	pthread_t *threads;
 
 	/* Claims are an atomic add on one cache line: batches keep the line
@@ -170,7 +171,9 @@ void parallel_for(size_t n, void (*fn)(size_t i, void *payload), void *payload)
 void parallel_for_io(size_t n, void (*fn)(size_t i, void *payload), void *payload)
 {
 	size_t c = cores();
-	size_t t = c < IO_THREADS ? IO_THREADS : c > IO_THREADS_MAX ? IO_THREADS_MAX : c;
+	size_t t = c < IO_THREADS ? IO_THREADS : c;
 
+	if (t > IO_THREADS_MAX)
+		t = IO_THREADS_MAX;
 	pool_run(n, t, t, fn, payload);
 }

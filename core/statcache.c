@@ -116,7 +116,8 @@ static void reserve(struct statcache *c, size_t n)
 	c->cap = cap;
 	c->slots = xcalloc(c->cap, sizeof(*c->slots));
 	for (size_t i = 0; i < c->n; i++)
-		*slot(c, c->v[i].path, c->v[i].hash) = SLOT(c->v[i].hash, i + 1);
+		*slot(c, c->v[i].path, c->v[i].hash) =
+			SLOT(c->v[i].hash, i + 1);
 }
 
 /* Adds e, or replaces the entry with its path. */
@@ -196,8 +197,10 @@ static int parse_line(struct entry *e, const char *p, const char *end)
 	if (bad)
 		return -1;
 	p += 65;
-	if (parse_u64(&e->size, &p, end, ' ') || parse_u64(&e->mtime, &p, end, ' ') ||
-	    parse_u64(&e->ctime, &p, end, ' ') || parse_u64(&e->ino, &p, end, ' '))
+	if (parse_u64(&e->size, &p, end, ' ') ||
+	    parse_u64(&e->mtime, &p, end, ' ') ||
+	    parse_u64(&e->ctime, &p, end, ' ') ||
+	    parse_u64(&e->ino, &p, end, ' '))
 		return -1;
 	e->path = p; /* the rest of the line */
 	return 0;
@@ -259,7 +262,8 @@ static int read_all(struct buf *b, int fd)
 	ssize_t n;
 
 	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size > 0 &&
-	    (uint64_t)st.st_size < SIZE_MAX / 2 && buf_grow(b, (size_t)st.st_size + 1))
+	    (uint64_t)st.st_size < SIZE_MAX / 2 &&
+	    buf_grow(b, (size_t)st.st_size + 1))
 		return -1;
 	do {
 		if (b->cap - b->len < 65536 + 1 && buf_grow(b, 65536))

@@ -27,7 +27,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	statcache_format(&a, c, 1);
 	if (rc) {
 		/* nothing of it trusted: a header and no entry */
-		if (rc != PROV_EINVALID || strcmp(a.ptr, "prov-statcache 1 1\n"))
+		if (rc != PROV_EINVALID ||
+		    strcmp(a.ptr, "prov-statcache 1 1\n"))
 			abort();
 		goto done;
 	}

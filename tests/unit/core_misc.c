@@ -20,14 +20,14 @@ static void mark(size_t i, void *payload)
 static int each_once(void (*pfor)(size_t, void (*)(size_t, void *), void *),
 		     size_t n)
 {
-	struct count c = { .seen = xcalloc(n ? n : 1, sizeof(atomic_uint)) };
+	struct count c = {.seen = xcalloc(n ? n : 1, sizeof(atomic_uint))};
 	int ok = 1;
 
 	pfor(n, mark, &c);
 	for (size_t i = 0; i < n; i++)
 		if (atomic_load(&c.seen[i]) != 1) {
-			fprintf(stderr, "n %zu: index %zu seen %u times\n", n, i,
-				atomic_load(&c.seen[i]));
+			fprintf(stderr, "n %zu: index %zu seen %u times\n", n,
+				i, atomic_load(&c.seen[i]));
 			ok = 0;
 			break;
 		}
@@ -35,8 +35,8 @@ static int each_once(void (*pfor)(size_t, void (*)(size_t, void *), void *),
 	return ok;
 }
 
-static const size_t sizes[] = { 0, 1, 2, 15, 16, 17, 63, 64, 65, 1000,
-				1023, 1024, 1025, 4097, 65537, 200003 };
+static const size_t sizes[] = {0,  1,	 2,    15,   16,   17,	 63,	64,
+			       65, 1000, 1023, 1024, 1025, 4097, 65537, 200003};
 
 static void every_index_once(void)
 {

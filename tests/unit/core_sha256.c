@@ -7,8 +7,9 @@
 
 static void sizes_around_the_buffers(void)
 {
-	static const size_t sizes[] = { 0, 1, 1024, 65535, 65536, 65537,
-					131072, (1u << 20) + 3, (3u << 20) + 17 };
+	static const size_t sizes[] = {
+		0,     1,      1024,	       65535,	       65536,
+		65537, 131072, (1u << 20) + 3, (3u << 20) + 17};
 	char *file = xasprintf("%s/f", unit_tmpdir());
 	uint8_t *data = xmalloc((3u << 20) + 17);
 
@@ -19,7 +20,8 @@ static void sizes_around_the_buffers(void)
 		uint64_t size = 0;
 		struct stat st;
 		FILE *f = fopen(file, "wb");
-		CHECK(f && fwrite(data, 1, sizes[k], f) == sizes[k] && !fclose(f));
+		CHECK(f && fwrite(data, 1, sizes[k], f) == sizes[k] &&
+		      !fclose(f));
 		CHECK(sha256_buf(want, data, sizes[k]) == 0);
 		CHECK(sha256_file(got, &size, file) == 0);
 		CHECK(size == sizes[k] && !memcmp(got, want, 32));
