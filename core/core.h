@@ -477,8 +477,16 @@ int statcache_get(struct statcache *c, const char *path,
 		  const struct stat *st, uint8_t digest[32]);
 void statcache_set(struct statcache *c, const char *path,
 		   const struct stat *st, const uint8_t digest[32]);
+/* Writes the cache back when an entry was set (atomically; PROV_EIO). */
 int statcache_save(struct statcache *c);
 void statcache_free(struct statcache *c);
+/* A cache (never saved) from the bytes of a cache file, which are
+ * untrusted: bytes that do not parse give an empty cache and
+ * PROV_EINVALID. *out is set either way; free it with statcache_free(). */
+int statcache_parse(struct statcache **out, const void *data, size_t n);
+/* Appends the bytes of c's cache file, with written (ns) as its time. */
+void statcache_format(struct buf *out, const struct statcache *c,
+		      uint64_t written);
 
 /* ---- Keccak and accounts ------------------------------------------------ */
 
@@ -518,13 +526,15 @@ struct fileset {
 };
 
 /* Adds paths: files, and with recursive the regular files under folders
- * (not following symlinks, skipping .git and .prov). A missing path, a
- * folder without recursive or a special file is an error naming it. The
- * set ends up sorted by path. */
+ * (not following symlinks, skipping .git and .prov), each with its
+ * lstat(). A missing path, a folder without recursive or a special file is
+ * an error naming it, as is a folder or file under one that cannot be
+ * read. The set ends up sorted by path (strcmp). */
 int fileset_add(struct fileset *fs, char *const *paths, size_t n, int recursive);
-/* Hashes every entry on every core, unchanged files from the cache (which
- * may be NULL). progress (optional) is called from one thread. Returns the
- * first failure (every entry's err says its own). */
+/* Hashes every entry, many at once (parallel_for_io: small files are
+ * bound by reads, not CPU), unchanged files from the cache (which may be
+ * NULL). progress (optional) is called from the calling thread only.
+ * Returns the first failure (every entry's err says its own). */
 typedef void (*progress_fn)(size_t done, size_t total, void *payload);
 int fileset_hash(struct fileset *fs, struct statcache *cache, progress_fn progress,
 		 void *payload);
@@ -542,6 +552,10 @@ const char *media_type_guess(const char *name);
  * cores (at most 16 threads, the calling one among them). fn must be safe
  * to run concurrently for different i. */
 void parallel_for(size_t n, void (*fn)(size_t i, void *payload), void *payload);
+/* The same for work that mostly waits on reads (hashing many files): at
+ * least 16 threads, at most 64, so the disk sees many reads at once, and
+ * taking i from as many far-apart parts of [0, n) (no order is promised). */
+void parallel_for_io(size_t n, void (*fn)(size_t i, void *payload), void *payload);
 /* Library setup; call once before anything else. */
 int core_init(void);
 

@@ -2,6 +2,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 #include <string.h>
 #include <strings.h>
@@ -77,37 +78,102 @@ const char *media_type_guess(const char *name)
 
 struct pool {
 	size_t n;
-	atomic_size_t next;
+	/* Threads claim `batch` indices at a time, and with several regions
+	 * each claim comes from the next of `regions` equal parts of [0, n)
+	 * in turn, so the threads work on different parts at once. per
+	 * (items in a part) is a multiple of batch; m = regions * per. */
+	size_t regions, batch, per, m;
 	void (*fn)(size_t, void *);
 	void *payload;
+	/* Every claim writes it: on a cache line of its own, so the fields
+	 * above are not fetched again after each claim by another thread. */
+	_Alignas(64) atomic_size_t next;
+	char pad[64 - sizeof(atomic_size_t)];
 };
 
 static void *pool_worker(void *arg)
 {
 	struct pool *p = arg;
-	size_t i;
+	const size_t n = p->n, regions = p->regions, batch = p->batch,
+		     per = p->per, m = p->m;
+	size_t k, c, start;
 
-	while ((i = atomic_fetch_add(&p->next, 1)) < p->n)
-		p->fn(i, p->payload);
+	while ((k = atomic_fetch_add_explicit(&p->next, batch,
+					      memory_order_relaxed)) < m) {
+		c = k / batch;
+		start = (c % regions) * per + (c / regions) * batch;
+		for (size_t i = start; i < start + batch && i < n; i++)
+			p->fn(i, p->payload);
+	}
 	return NULL;
 }
 
-void parallel_for(size_t n, void (*fn)(size_t i, void *payload), void *payload)
+/* Runs fn over [0, n) on nthreads threads, the calling one among them. */
+static void pool_run(size_t n, size_t nthreads, size_t regions,
+		     void (*fn)(size_t, void *), void *payload)
 {
-	struct pool p = { .n = n, .fn = fn, .payload = payload };
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t nthreads = cores > 1 ? (size_t)(cores > 16 ? 16 : cores) : 1;
-	pthread_t threads[16];
+	struct pool p = { .n = n, .regions = regions, .fn = fn,
+			  .payload = payload };
+	pthread_t *threads;
 
+	/* Claims are an atomic add on one cache line: batches keep the line
+	 * from bouncing between cores once per item, yet stay small enough
+	 * (at least 64 claims a thread) that no thread is left with a long
+	 * tail when items are slow (large files). */
+	p.batch = n / (nthreads * 64);
+	p.batch = p.batch < 1 ? 1 : p.batch > 16 ? 16 : p.batch;
+	p.per = n / regions + (n % regions != 0);
+	p.per = (p.per + p.batch - 1) / p.batch * p.batch;
+	p.m = regions * p.per;
 	atomic_init(&p.next, 0);
 	/* jansson seeds its hash function on first use: do it before threads. */
 	json_object_seed(0);
 	if (nthreads > n)
 		nthreads = n ? n : 1;
+	threads = xcalloc(nthreads, sizeof(*threads));
 	for (size_t t = 1; t < nthreads; t++)
 		if (pthread_create(&threads[t], NULL, pool_worker, &p))
 			nthreads = t; /* fewer threads; the work still gets done */
 	pool_worker(&p);
 	for (size_t t = 1; t < nthreads; t++)
 		pthread_join(threads[t], NULL);
+	free(threads);
+}
+
+static size_t cores(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n > 1 ? (size_t)n : 1;
+}
+
+void parallel_for(size_t n, void (*fn)(size_t i, void *payload), void *payload)
+{
+	size_t c = cores();
+
+	pool_run(n, c > 16 ? 16 : c, 1, fn, payload);
+}
+
+/* A thread blocked in read() costs no CPU, and a virtio or NVMe disk
+ * serves small random reads several times faster with ~16 in flight than
+ * with one per core (find | xargs -P sha256sum over 200,000 files of 1 KiB,
+ * cold: 16.7 s with 1 process, 6.4 s with 4, 3.0 s with 16 or 64). Beyond
+ * the cores the extra threads only share them, so CPU-bound work (large
+ * cached files) runs as fast as with one thread per core.
+ * The threads take indices from as many parts of [0, n) as there are
+ * threads: callers list files by path, so they then read from different
+ * folders (different places on the disk) instead of all from the same
+ * one. Cold, that is 5-20% faster still (stat: 0.58 s -> 0.48 s, hashing:
+ * 2.7 s -> 2.5 s, 200,000 files of 1 KiB in 1,000 folders). */
+#define IO_THREADS 16
+#define IO_THREADS_MAX 64
+
+void parallel_for_io(size_t n, void (*fn)(size_t i, void *payload), void *payload)
+{
+	size_t c = cores();
+	size_t t = c < IO_THREADS ? IO_THREADS : c;
+
+	if (t > IO_THREADS_MAX)
+		t = IO_THREADS_MAX;
+	pool_run(n, t, t, fn, payload);
 }

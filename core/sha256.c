@@ -58,19 +58,27 @@ int sha256_buf(uint8_t out[32], const void *data, size_t n)
 	return 0;
 }
 
-static int hash_fd(uint8_t out[32], uint64_t *size, int fd, const char *path)
+/* Files up to this size are read into a buffer on the stack: hashing many
+ * small files then costs no allocation per file. */
+#define SMALL_SIZE (64u << 10)
+
+/* expect: the size the file should have, or UINT64_MAX when unknown. */
+static int hash_fd(uint8_t out[32], uint64_t *size, int fd, const char *path,
+		   uint64_t expect)
 {
 	struct sha256 h = { 0 };
 	uint64_t total = 0;
-	uint8_t *chunk = NULL;
+	uint8_t small[SMALL_SIZE];
+	uint8_t *chunk = small, *big = NULL;
+	size_t cap = sizeof(small);
 	ssize_t n;
 	int rc;
 
-	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	if (expect > SMALL_SIZE)
+		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	if ((rc = sha256_init(&h)))
 		return rc;
-	chunk = xmalloc(READ_SIZE);
-	while ((n = read(fd, chunk, READ_SIZE)) != 0) {
+	while ((n = read(fd, chunk, cap)) != 0) {
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -80,6 +88,11 @@ static int hash_fd(uint8_t out[32], uint64_t *size, int fd, const char *path)
 		if ((rc = sha256_update(&h, chunk, (size_t)n)))
 			goto done;
 		total += (uint64_t)n;
+		/* Larger than the stack buffer: stream it in large reads. */
+		if (!big && (size_t)n == cap) {
+			chunk = big = xmalloc(READ_SIZE);
+			cap = READ_SIZE;
+		}
 	}
 	rc = sha256_final(&h, out);
 	if (size)
@@ -87,7 +100,7 @@ static int hash_fd(uint8_t out[32], uint64_t *size, int fd, const char *path)
 done:
 	if (h.ctx)
 		sha256_release(&h);
-	free(chunk);
+	free(big);
 	return rc;
 }
 
@@ -104,7 +117,7 @@ int sha256_file(uint8_t out[32], uint64_t *size, const char *path)
 
 	if (fd < 0)
 		return open_failed(path);
-	rc = hash_fd(out, size, fd, path);
+	rc = hash_fd(out, size, fd, path, UINT64_MAX);
 	close(fd);
 	return rc;
 }
@@ -136,7 +149,7 @@ int sha256_file_checked(uint8_t out[32], const char *path,
 				    path);
 		goto done;
 	}
-	if ((rc = hash_fd(out, &size, fd, path)))
+	if ((rc = hash_fd(out, &size, fd, path, (uint64_t)expect->st_size)))
 		goto done;
 	/* A write during the read leaves a digest of no version of the file. */
 	if (fstat(fd, &after) || !same_file(&after, expect) ||

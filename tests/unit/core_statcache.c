@@ -323,7 +323,8 @@ static void corrupt(void)
 	struct stat a = fake_stat(10, T2020, T2020, 1);
 	struct stat b = fake_stat(20, T2020, T2020, 2);
 	struct buf la = BUF_INIT, lb = BUF_INIT, text = BUF_INIT,
-		   header = BUF_INIT, badhex = BUF_INIT;
+		   header = BUF_INIT, badhex = BUF_INIT, bigsize = BUF_INIT,
+		   twospaces = BUF_INIT, signed_ = BUF_INIT;
 	struct statcache *c = NULL;
 	uint8_t d[32];
 
@@ -332,10 +333,16 @@ static void corrupt(void)
 	cache_line(&lb, 2, &b, "b");
 	buf_puts(&badhex, lb.ptr);
 	badhex.ptr[5] = 'g';
+	buf_put(&bigsize, la.ptr, 65);
+	buf_puts(&bigsize, "18446744073709551616 1 1 1 big\n");
+	buf_put(&twospaces, la.ptr, 65);
+	buf_puts(&twospaces, " 1 1 1 1 two\n");
+	buf_put(&signed_, la.ptr, 65);
+	buf_puts(&signed_, "+1 1 1 1 signed\n");
 	/* parts of each file; NUL stands for a NUL byte */
 	struct {
 		const char *what;
-		const char *parts[6];
+		const char *parts[7];
 	} cases[] = {
 		{"well-formed", {header.ptr, la.ptr, lb.ptr, NULL}},
 		{"another version",
@@ -352,6 +359,17 @@ static void corrupt(void)
 		{"a cut last line",
 		 {header.ptr, la.ptr, lb.ptr, "0123abc", NULL}},
 		{"a NUL", {header.ptr, la.ptr, lb.ptr, NUL, "junk\n", NULL}},
+		{"a NUL in a path", {header.ptr, la.ptr, lb.ptr, "x", NUL, "y\n", NULL}},
+		{"junk after the time",
+		 {"prov-statcache 1 1600000000000001000 x\n", la.ptr, lb.ptr, NULL}},
+		{"a time past 64 bits",
+		 {"prov-statcache 1 18446744073709551616\n", la.ptr, lb.ptr, NULL}},
+		{"a size past 64 bits",
+		 {header.ptr, la.ptr, bigsize.ptr, lb.ptr, NULL}},
+		{"two spaces", {header.ptr, la.ptr, twospaces.ptr, lb.ptr, NULL}},
+		{"a signed number", {header.ptr, la.ptr, signed_.ptr, lb.ptr, NULL}},
+		{"only newlines", {header.ptr, "\n\n\n\n\n\n\n\n", NULL}},
+		{"a short digest", {header.ptr, la.ptr, la.ptr + 1, lb.ptr, NULL}},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
@@ -401,6 +419,9 @@ static void corrupt(void)
 	buf_release(&text);
 	buf_release(&header);
 	buf_release(&badhex);
+	buf_release(&bigsize);
+	buf_release(&twospaces);
+	buf_release(&signed_);
 	free(file);
 }
 
@@ -465,6 +486,94 @@ static void missing(void)
 	free(nodir);
 }
 
+
+/* statcache_parse and statcache_format, the bytes of the file in memory:
+ * the boundaries of each field, a path being the rest of its line, the
+ * last of two entries for one path winning, and the format a fixed point
+ * of parsing. */
+static void parse_and_format(void)
+{
+	struct stat a = fake_stat(10, T2020, T2020 + 1, 7);
+	struct stat max = fake_stat(0, T2020, T2020, UINT64_MAX);
+	struct statcache *c = NULL, *again = NULL;
+	struct buf text = BUF_INIT, out = BUF_INIT, again_out = BUF_INIT;
+	char hex[65];
+	uint8_t d[32];
+
+	buf_printf(&text, "prov-statcache 1 %" PRIu64 "\n", (uint64_t)(T2020 + 1000));
+	cache_line(&text, 1, &a, " lead and trail ");
+	cache_line(&text, 2, &a, "dup");
+	cache_line(&text, 3, &a, "dup");
+	cache_line(&text, 4, &max, "max");
+	cache_line(&text, 5, &a, "");
+	/* upper-case hex is read, written back lower-case */
+	digest_of(d, 6);
+	hex_encode(hex, d, 32);
+	for (char *h = hex; *h; h++)
+		if (*h >= 'a' && *h <= 'f')
+			*h = (char)(*h - 'a' + 'A');
+	buf_printf(&text, "%s 10 %" PRIu64 " %" PRIu64 " 7 upper\n", hex,
+		   (uint64_t)T2020, (uint64_t)(T2020 + 1));
+	CHECK(statcache_parse(&c, text.ptr, text.len) == 0);
+	CHECK(hit(c, " lead and trail ", &a, 1));
+	CHECK(miss(c, "lead and trail", &a));
+	CHECK(hit(c, "dup", &a, 3));
+	CHECK(hit(c, "max", &max, 4));
+	CHECK(hit(c, "", &a, 5));
+	CHECK(hit(c, "upper", &a, 6));
+	statcache_format(&out, c, T2020 + 1000);
+	/* one line less (the first "dup"), the digest in lower case */
+	CHECK(!strstr(out.ptr, hex) && strstr(out.ptr, " 7 upper\n"));
+	CHECK(statcache_parse(&again, out.ptr, out.len) == 0);
+	statcache_format(&again_out, again, T2020 + 1000);
+	CHECK_STR(again_out.ptr, out.ptr);
+	CHECK(hit(again, "dup", &a, 3));
+	statcache_free(c);
+	statcache_free(again);
+	c = again = NULL;
+
+	/* many entries: the table is sized from the lines, then grows with
+	 * statcache_set */
+	buf_clear(&text);
+	buf_printf(&text, "prov-statcache 1 %" PRIu64 "\n", (uint64_t)(T2020 + 100000000));
+	for (unsigned i = 0; i < 20000; i++) {
+		char name[40];
+		struct stat st = fake_stat(i, T2020 + i, T2020, i);
+		snprintf(name, sizeof(name), "/data/d%04u/f%07u", i % 1000, i);
+		cache_line(&text, i, &st, name);
+	}
+	CHECK(statcache_parse(&c, text.ptr, text.len) == 0);
+	for (unsigned i = 0; i < 30000; i++) {
+		char name[40];
+		struct stat st = fake_stat(i, T2020 + i, T2020, i);
+		snprintf(name, sizeof(name), "/data/d%04u/f%07u", i % 1000, i);
+		if (i >= 20000) {
+			digest_of(d, i);
+			statcache_set(c, name, &st, d);
+		}
+		if (i < 20000 && !hit(c, name, &st, i)) {
+			fprintf(stderr, "lost '%s'\n", name);
+			CHECK(0);
+		}
+	}
+	buf_clear(&out);
+	statcache_format(&out, c, T2020 + 100000000);
+	CHECK(out.len > text.len && !memcmp(out.ptr, text.ptr, text.len));
+	statcache_free(c);
+	c = NULL;
+
+	/* rejected bytes give an empty cache, and say so */
+	CHECK(statcache_parse(&c, "prov-statcache 1 5\nxyz\n", 23) == PROV_EINVALID);
+	CHECK(c != NULL && miss(c, "xyz", &a));
+	buf_clear(&out);
+	statcache_format(&out, c, 9);
+	CHECK_STR(out.ptr, "prov-statcache 1 9\n");
+	statcache_free(c);
+	buf_release(&text);
+	buf_release(&out);
+	buf_release(&again_out);
+}
+
 int main(void)
 {
 	RUN(round_trip);
@@ -472,6 +581,7 @@ int main(void)
 	RUN(racy_real_files);
 	RUN(changes_miss);
 	RUN(corrupt);
+	RUN(parse_and_format);
 	RUN(unwritable_path);
 	RUN(missing);
 	return unit_done();
