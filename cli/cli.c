@@ -216,36 +216,52 @@ int cli_key_path(struct buf *out, const char *name)
 	return buf_printf(out, "%s/keys/%s.key", cli_home(), name);
 }
 
+/* 0 and the key; 1 when there is no key file; -1 for one that is not
+ * exactly 32 bytes, or that others could read or write. */
 static int read_cache_key(uint8_t key[32], const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), ok;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	struct stat st;
+	uint8_t extra;
+	int ok;
 
 	if (fd < 0)
 		return errno == ENOENT ? 1 : -1;
-	ok = read(fd, key, 32) == 32 && read(fd, key, 1) == 0;
+	ok = !fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
+	     !(st.st_mode & 077) && read(fd, key, 32) == 32 &&
+	     read(fd, &extra, 1) == 0;
 	close(fd);
 	return ok ? 0 : -1;
 }
 
-int cli_cache_key(uint8_t key[32])
+uint8_t *cli_cache_key(void)
 {
+	uint8_t *key = sodium_malloc(CACHE_KEY_LEN);
 	struct buf path = BUF_INIT;
 	int rc;
 
+	if (!key)
+		return NULL;
 	buf_printf(&path, "%s/cache.key", cli_home());
 	if ((rc = read_cache_key(key, path.ptr)) > 0) {
-		randombytes_buf(key, 32);
+		randombytes_buf(key, CACHE_KEY_LEN);
 		rc = mkdir_p(cli_home(), 0700) ||
-		     write_file_atomic(path.ptr, key, 32, 0600, 1);
+		     write_file_atomic(path.ptr, key, CACHE_KEY_LEN, 0600, 1);
 		/* Another prov made it first: use theirs. */
 		if (rc && prov_error_code() == PROV_EEXISTS)
 			rc = read_cache_key(key, path.ptr);
 	}
 	prov_error_clear();
-	if (rc)
-		sodium_memzero(key, 32);
+	if (rc < 0)
+		fprintf(stderr, "prov: warning: '%s' is not a 32-byte file only "
+				"you can read: caches are not used\n",
+			cli_esc(path.ptr));
 	buf_release(&path);
-	return rc ? -1 : 0;
+	if (rc) {
+		sodium_free(key);
+		return NULL;
+	}
+	return key;
 }
 
 int cli_open_store(struct store **out)

@@ -67,9 +67,11 @@ int cli_lock_wait_ms(void);
 const char *cli_home(void);
 int cli_key_path(struct buf *out, const char *name);
 /* The secret key of this user's caches of registry data ($PROV_HOME/
- * cache.key, 32 random bytes, made on first use). -1 when there is none
- * to be had: the caches are then not used. Wipe it after use. */
-int cli_cache_key(uint8_t key[32]);
+ * cache.key, 32 random bytes, mode 0600, made on first use), in
+ * sodium_malloc memory: free it with sodium_free. NULL when there is none
+ * to be had (the caches are then not used; a key file others can read is
+ * refused with a warning). */
+uint8_t *cli_cache_key(void);
 
 /* The signing identity: name, else $PROV_IDENTITY, else the only key. */
 int cli_load_identity(struct key **out, const char *name);

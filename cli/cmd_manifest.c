@@ -177,11 +177,44 @@ static int weights_check(const json_t *map, const char *file)
 /* The registry index, through this user's claim index cache. */
 static int load_index(struct index **out, struct store *s)
 {
-	uint8_t key[32];
-	int have = !cli_cache_key(key), rc;
+	uint8_t *key = cli_cache_key();
+	int rc = index_load(out, s, key);
 
-	rc = index_load(out, s, have ? key : NULL);
-	sodium_memzero(key, sizeof(key));
+	sodium_free(key);
+	return rc;
+}
+
+/* What a build's decisions came from, to remember them after the commit. */
+struct decided {
+	uint8_t *cache_key; /* NULL: no caches */
+	uint8_t inputs[32]; /* the key of the build's inputs */
+	int keyed;          /* inputs is set */
+	int reused;         /* an earlier build's outcome was used */
+};
+
+/* Decides every item against the registry, or reuses the outcome of an
+ * earlier build of the same files and registry (docs/manifest.md). */
+static int decide(struct manifest_build *b, struct decided *d, struct store *s,
+		  const struct fileset *fs, const struct manifest_spec *spec,
+		  const char *curator)
+{
+	struct license_defs defs;
+	struct index *ix = NULL;
+	int rc;
+
+	d->cache_key = cli_cache_key();
+	d->keyed = d->cache_key && !manifest_memo_key(d->inputs, s, fs, spec);
+	d->reused = d->keyed && !manifest_memo_get(b, s, d->inputs,
+						   d->cache_key, spec, curator);
+	prov_error_clear();
+	if (d->reused)
+		return 0;
+	license_defs_init(&defs);
+	if (!(rc = index_load(&ix, s, d->cache_key)) &&
+	    !(rc = store_walk(s, "records/license", license_defs_walk, &defs)))
+		rc = manifest_build(b, fs, ix, &defs, spec, curator);
+	index_free(ix);
+	license_defs_release(&defs);
 	return rc;
 }
 
@@ -317,8 +350,7 @@ static int manifest_build_cmd(int argc, char **argv)
 	struct manifest_spec spec = { 0 };
 	struct manifest_build b = { 0 };
 	struct fileset fs = { 0 };
-	struct license_defs defs;
-	struct index *ix = NULL;
+	struct decided d = { 0 };
 	struct store *s = NULL;
 	struct statcache *cache = NULL;
 	struct key *k = NULL;
@@ -326,10 +358,8 @@ static int manifest_build_cmd(int argc, char **argv)
 	struct buf env = BUF_INIT, msg = BUF_INIT, text = BUF_INIT, cf = BUF_INIT;
 	json_t *wmap = NULL;
 	char id[RECORD_ID_MAX], commit[41];
-	uint8_t ck[32] = { 0 }, mk[32];
-	int progress_on, cached, memo, reused;
+	int progress_on;
 
-	license_defs_init(&defs);
 	if ((rc = cli_parse(argc, argv, &help, opts, &args)))
 		goto done;
 	if (!version || !purpose || !!from == !!list) {
@@ -418,14 +448,7 @@ static int manifest_build_cmd(int argc, char **argv)
 	statcache_save(cache);
 	statcache_free(cache);
 	cache = NULL;
-	/* Files and registry as an earlier build saw them: its outcome. */
-	cached = !cli_cache_key(ck);
-	memo = cached && !manifest_memo_key(mk, s, &fs, &spec);
-	reused = memo && !manifest_memo_get(&b, s, mk, ck, &spec, k->did);
-	prov_error_clear();
-	if ((!reused && (index_load(&ix, s, cached ? ck : NULL) ||
-			 store_walk(s, "records/license", license_defs_walk, &defs) ||
-			 manifest_build(&b, &fs, ix, &defs, &spec, k->did))) ||
+	if (decide(&b, &d, s, &fs, &spec, k->did) ||
 	    record_create(&env, id, b.payload, k)) {
 		rc = cli_fail(prov_error_code());
 		goto done;
@@ -446,19 +469,17 @@ static int manifest_build_cmd(int argc, char **argv)
 		rc = cli_fail(prov_error_code());
 		goto done;
 	}
-	if (memo && !reused)
-		manifest_memo_put(s, mk, ck, &b);
+	if (d.keyed && !d.reused)
+		manifest_memo_put(s, d.inputs, d.cache_key, &b);
 	print_built(id, &b, json);
 	if (!json)
 		for (size_t i = 0; i < json_array_size(b.warnings); i++)
 			fprintf(stderr, "prov: warning: %s\n",
 				cli_esc(json_string_value(json_array_get(b.warnings, i))));
 done:
-	sodium_memzero(ck, sizeof(ck));
+	sodium_free(d.cache_key);
 	manifest_build_release(&b);
 	found_release(&prev);
-	license_defs_release(&defs);
-	index_free(ix);
 	fileset_release(&fs);
 	statcache_free(cache);
 	key_free(k);

@@ -334,32 +334,86 @@ int mkdir_p(const char *path, mode_t mode)
 /* ---- caches beside the registry ------------------------------------------ */
 
 #define MAC_LEN 32
+#define CACHE_MAX (2ul << 30)
 
-int cache_read(struct buf *out, const char *path, const uint8_t key[CACHE_KEY_LEN])
+/* The MAC of tag (which kind of cache) and data: a cache of one kind never
+ * passes for another. */
+static void cache_mac(uint8_t out[MAC_LEN], const char *tag, const void *data,
+		      size_t n, const uint8_t key[CACHE_KEY_LEN])
 {
-	uint8_t want[MAC_LEN];
+	crypto_generichash_state st;
 
-	buf_clear(out);
-	if (buf_read_file(out, path, 0) || out->len < MAC_LEN)
-		return prov_error_set(PROV_ENOTFOUND, "no cache at '%s'", path);
-	out->len -= MAC_LEN;
-	crypto_generichash(want, MAC_LEN, (const uint8_t *)out->ptr, out->len,
-			   key, CACHE_KEY_LEN);
-	if (sodium_memcmp(want, out->ptr + out->len, MAC_LEN))
-		return prov_error_set(PROV_ENOTFOUND,
-				      "'%s' was not written with this key", path);
-	out->ptr[out->len] = '\0';
-	return 0;
+	crypto_generichash_init(&st, key, CACHE_KEY_LEN, MAC_LEN);
+	crypto_generichash_update(&st, (const uint8_t *)tag, strlen(tag) + 1);
+	crypto_generichash_update(&st, data, n);
+	crypto_generichash_final(&st, out, MAC_LEN);
 }
 
-int cache_write(const char *path, const void *data, size_t n,
+/* A regular file, not through a symlink, of at most CACHE_MAX bytes: a
+ * FIFO or a link to /dev/zero put in .prov/ cannot hang or exhaust us. */
+static int read_regular(struct buf *out, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	struct stat st;
+	size_t got = 0;
+	int rc = 0;
+
+	if (fd < 0)
+		return prov_error_set(PROV_ENOTFOUND, "no cache at '%s'", path);
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) ||
+	    (uint64_t)st.st_size > CACHE_MAX) {
+		close(fd);
+		return prov_error_set(PROV_ENOTFOUND, "'%s' is not a cache", path);
+	}
+	buf_grow(out, (size_t)st.st_size);
+	while (!rc && got < (size_t)st.st_size) {
+		ssize_t n = read(fd, out->ptr + got, (size_t)st.st_size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			rc = prov_error_set(PROV_ENOTFOUND, "'%s' could not be read",
+					    path);
+		else
+			got += (size_t)n;
+	}
+	close(fd);
+	out->len = got;
+	out->ptr[got] = '\0';
+	return rc;
+}
+
+int cache_read(struct buf *out, const char *tag, const char *path,
+	       const uint8_t key[CACHE_KEY_LEN])
+{
+	uint8_t want[MAC_LEN];
+	int rc;
+
+	buf_clear(out);
+	if (!(rc = read_regular(out, path)) && out->len < MAC_LEN)
+		rc = prov_error_set(PROV_ENOTFOUND, "'%s' is not a cache", path);
+	if (!rc) {
+		out->len -= MAC_LEN;
+		cache_mac(want, tag, out->ptr, out->len, key);
+		if (sodium_memcmp(want, out->ptr + out->len, MAC_LEN))
+			rc = prov_error_set(PROV_ENOTFOUND,
+					    "'%s' was not written with this key",
+					    path);
+	}
+	if (rc)
+		buf_clear(out); /* nothing unauthenticated is left behind */
+	else
+		out->ptr[out->len] = '\0';
+	return rc;
+}
+
+int cache_write(const char *tag, const char *path, const void *data, size_t n,
 		const uint8_t key[CACHE_KEY_LEN])
 {
 	struct atomic_file f;
 	uint8_t mac[MAC_LEN];
 	int rc;
 
-	crypto_generichash(mac, MAC_LEN, data, n, key, CACHE_KEY_LEN);
+	cache_mac(mac, tag, data, n, key);
 	if (!(rc = atomic_file_open(&f, path, 0644)) &&
 	    !(rc = atomic_file_write(&f, data, n)) &&
 	    !(rc = atomic_file_write(&f, mac, MAC_LEN)))

@@ -119,13 +119,16 @@ void atomic_file_abort(struct atomic_file *f);
 int mkdir_p(const char *path, mode_t mode);
 
 /* Caches kept beside a registry (the claim index, the build cache): the
- * bytes, then a 32-byte BLAKE2b MAC of them under a secret key kept outside
- * the registry, so a cache that was copied or edited is not believed.
- * cache_read gives the bytes without the MAC; PROV_ENOTFOUND for a missing
- * file or a bad MAC. cache_write replaces the file atomically. */
+ * bytes, then a 32-byte keyed BLAKE2b of a tag naming the kind of cache
+ * and the bytes, under a secret key kept outside the registry: a cache
+ * written by someone without the key, or edited, is not believed.
+ * cache_read gives the bytes without the MAC, reading only a regular file
+ * (no symlink, at most 2 GiB); PROV_ENOTFOUND, and out empty, for anything
+ * else. cache_write replaces the file atomically. */
 #define CACHE_KEY_LEN 32
-int cache_read(struct buf *out, const char *path, const uint8_t key[CACHE_KEY_LEN]);
-int cache_write(const char *path, const void *data, size_t n,
+int cache_read(struct buf *out, const char *tag, const char *path,
+	       const uint8_t key[CACHE_KEY_LEN]);
+int cache_write(const char *tag, const char *path, const void *data, size_t n,
 		const uint8_t key[CACHE_KEY_LEN]);
 
 /* ---- encodings ---------------------------------------------------------- */
@@ -144,6 +147,9 @@ int base58_encode(struct buf *out, const uint8_t *in, size_t n);
 int base58_decode(uint8_t *out, size_t cap, size_t *outlen, const char *in,
 		  size_t inlen);
 
+/* 1 if s is valid UTF-8 (no overlong forms, surrogates or code points
+ * past U+10FFFF). */
+int utf8_valid(const char *s);
 /* A malloc'd copy of s that is valid UTF-8: each byte that is not part of
  * a valid sequence becomes U+FFFD. */
 char *utf8_sanitize(const char *s);
@@ -166,6 +172,11 @@ int sha256_file(uint8_t out[32], uint64_t *size, const char *path);
  * was read". */
 int sha256_file_checked(uint8_t out[32], const char *path,
 			const struct stat *expect, int follow);
+/* What caches of this program's verdicts are keyed by, so another build
+ * never trusts them: a SHA-256 of the running binary (Linux:
+ * /proc/self/exe) and of the versions of libsodium, OpenSSL, jansson and
+ * libgit2 it loaded. Computed once; call it before starting threads. */
+int prov_build_id(uint8_t out[32]);
 /* "sha256:<64 hex>" into out[72]. */
 void sha256_id(char out[72], const uint8_t digest[32]);
 /* Accepts "sha256:<hex>" or bare 64 hex digits. */

@@ -178,6 +178,17 @@ static size_t utf8_len(const unsigned char *s)
 	return n;
 }
 
+int utf8_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n;
+
+	for (; *p; p += n)
+		if (!(n = utf8_len(p)))
+			return 0;
+	return 1;
+}
+
 char *utf8_sanitize(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;

@@ -85,8 +85,9 @@ static int put_object(struct out *o, struct entry *e, git_odb *odb,
 		      z_stream *zs, struct buf *z)
 {
 	git_odb_object *obj = NULL;
+	const uint8_t *in;
 	uint8_t hdr[16];
-	size_t len, h = 0;
+	size_t len, left, h = 0;
 	int type, zrc, rc = 0;
 
 	if (git_odb_read(&obj, odb, &e->oid))
@@ -101,24 +102,32 @@ static int put_object(struct out *o, struct entry *e, git_odb *odb,
 	h++;
 	e->offset = o->written;
 	e->crc = (uint32_t)crc32(0, hdr, (uInt)h);
-	rc = out_put(o, hdr, h);
+	if ((rc = out_put(o, hdr, h)))
+		goto done;
 	buf_clear(z);
 	buf_grow(z, ZCHUNK);
-	zs->next_in = (Bytef *)git_odb_object_data(obj);
-	zs->avail_in = (uInt)git_odb_object_size(obj);
+	in = git_odb_object_data(obj);
+	left = git_odb_object_size(obj);
 	do {
+		/* zlib counts in uInt: the input goes in pieces too */
+		if (!zs->avail_in) {
+			zs->next_in = (Bytef *)in;
+			zs->avail_in = (uInt)(left < ZCHUNK ? left : ZCHUNK);
+			in += zs->avail_in;
+			left -= zs->avail_in;
+		}
 		zs->next_out = (Bytef *)z->ptr;
 		zs->avail_out = ZCHUNK;
-		zrc = deflate(zs, Z_FINISH);
-		if (zrc != Z_OK && zrc != Z_STREAM_END) {
+		zrc = deflate(zs, left ? Z_NO_FLUSH : Z_FINISH);
+		if (zrc != Z_OK && zrc != Z_STREAM_END && zrc != Z_BUF_ERROR) {
 			rc = prov_error_set(PROV_ERROR, "pack: zlib failed");
-			break;
+			goto done;
 		}
 		e->crc = (uint32_t)crc32(e->crc, (Bytef *)z->ptr,
 					 ZCHUNK - zs->avail_out);
-		if (!rc)
-			rc = out_put(o, z->ptr, ZCHUNK - zs->avail_out);
+		rc = out_put(o, z->ptr, ZCHUNK - zs->avail_out);
 	} while (zrc != Z_STREAM_END && !rc);
+done:
 	if (deflateReset(zs) != Z_OK && !rc)
 		rc = prov_error_set(PROV_ERROR, "pack: zlib failed");
 	git_odb_object_free(obj);

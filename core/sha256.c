@@ -2,12 +2,16 @@
  * extensions where present (several times libsodium's portable code). */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <git2.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <sodium.h>
 
 #include "core.h"
 
@@ -174,5 +178,43 @@ int sha256_id_parse(uint8_t out[32], const char *s)
 	if (strlen(s) != 64 || hex_decode(out, 32, s, 64))
 		return prov_error_set(PROV_EINVALID,
 				      "'%s' is not a sha256 digest", s);
+	return 0;
+}
+
+/* The libraries' own version strings: a different libsodium may verify
+ * signatures differently, a different jansson parse differently. */
+static void put_versions(struct sha256 *h)
+{
+	const char *v[] = { sodium_version_string(), OpenSSL_version(OPENSSL_VERSION),
+			    jansson_version_str(), NULL };
+	int major, minor, rev;
+	char git[64];
+
+	git_libgit2_version(&major, &minor, &rev);
+	snprintf(git, sizeof(git), "libgit2 %d.%d.%d", major, minor, rev);
+	v[3] = git;
+	for (size_t i = 0; i < sizeof(v) / sizeof(*v); i++)
+		sha256_update(h, v[i], strlen(v[i]) + 1);
+}
+
+int prov_build_id(uint8_t out[32])
+{
+	static uint8_t id[32];
+	static int known;
+	struct sha256 h = { 0 };
+	uint8_t self[32];
+	int rc;
+
+	if (!known) {
+		if ((rc = sha256_file(self, NULL, "/proc/self/exe")) ||
+		    (rc = sha256_init(&h)))
+			return rc;
+		sha256_update(&h, self, sizeof(self));
+		put_versions(&h);
+		if ((rc = sha256_final(&h, id)))
+			return rc;
+		known = 1;
+	}
+	memcpy(out, id, 32);
 	return 0;
 }

@@ -795,23 +795,33 @@ int store_list(struct store *s, const char *prefix, store_list_fn fn,
 
 /* ---- changes since a commit ----------------------------------------------- */
 
+/* A file (not a folder or submodule) under prefix, as store_walk sees
+ * them: a file named like the prefix itself is not under it. */
+static int diff_file(const git_diff_file *f, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return (f->mode == GIT_FILEMODE_BLOB ||
+		f->mode == GIT_FILEMODE_BLOB_EXECUTABLE) &&
+	       !strncmp(f->path, prefix, n) && f->path[n] == '/';
+}
+
+/* A changed file is reported as its old version gone and the new one
+ * added, so callers that key on paths need one rule. */
 static int diff_one(struct store *s, const git_diff_delta *d,
-		    store_diff_fn fn, void *payload)
+		    const char *prefix, store_diff_fn fn, void *payload)
 {
 	git_blob *blob = NULL;
-	int rc;
+	int rc = 0;
 
-	if (d->status == GIT_DELTA_DELETED)
-		return fn(STORE_DELETED, d->old_file.path, NULL, 0, payload);
+	if (diff_file(&d->old_file, prefix))
+		rc = fn(STORE_DELETED, d->old_file.path, NULL, 0, payload);
+	if (rc || !diff_file(&d->new_file, prefix))
+		return rc;
 	if (git_blob_lookup(&blob, s->repo, &d->new_file.id))
 		return git_fail(PROV_EIO, d->new_file.path);
-	/* A changed file is reported as its old version gone and the new one
-	 * added, so callers that key on paths need one rule. */
-	rc = d->status == GIT_DELTA_ADDED ? 0 :
-		fn(STORE_DELETED, d->old_file.path, NULL, 0, payload);
-	if (!rc)
-		rc = fn(STORE_ADDED, d->new_file.path, git_blob_rawcontent(blob),
-			(size_t)git_blob_rawsize(blob), payload);
+	rc = fn(STORE_ADDED, d->new_file.path, git_blob_rawcontent(blob),
+		(size_t)git_blob_rawsize(blob), payload);
 	git_blob_free(blob);
 	return rc;
 }
@@ -866,7 +876,7 @@ int store_diff(struct store *s, const char *from, const char *prefix,
 		goto done;
 	}
 	for (size_t i = 0, n = git_diff_num_deltas(diff); i < n && !rc; i++)
-		rc = diff_one(s, git_diff_get_delta(diff, i), fn, payload);
+		rc = diff_one(s, git_diff_get_delta(diff, i), prefix, fn, payload);
 done:
 	git_diff_free(diff);
 	git_tree_free(old);

@@ -117,8 +117,10 @@ static json_t *evaluate(struct manifest_judge *vs, const struct claim *c)
 	json_t *j;
 	const char *kind = "license";
 
+	/* "-" for none, "=" before a value: no license is not "" */
+	buf_puts(&key, c->license ? "=" : "-");
 	buf_puts(&key, c->license ? c->license : "");
-	buf_putc(&key, '\n');
+	buf_puts(&key, c->training ? "\n=" : "\n-");
 	buf_puts(&key, c->training ? c->training : "");
 	if ((j = json_object_get(vs->cache, key.ptr))) {
 		buf_release(&key);
@@ -133,11 +135,12 @@ static json_t *evaluate(struct manifest_judge *vs, const struct claim *c)
 		goto done;
 	}
 	if (v.allowed) {
-		json_t *training = NULL;
-		/* JCS written by the index: it parses */
-		if (c->training)
-			json_parse(&training, c->training, strlen(c->training),
-				   "training");
+		/* The work's permissions as the index kept them (JCS of any
+		 * JSON value: one that is not an object excludes the work). */
+		json_t *training = c->training ?
+			json_loads(c->training, JSON_DECODE_ANY, NULL) : NULL;
+		if (c->training && !training)
+			training = json_string(c->training); /* not an object */
 		license_eval_permissions(&v, training, &q);
 		json_decref(training);
 		kind = "permission";
@@ -154,16 +157,20 @@ done:
 	return j;
 }
 
+/* Both NULL, or the same string. */
+static int same(const char *a, const char *b)
+{
+	return a && b ? !strcmp(a, b) : a == b;
+}
+
 static json_t *judge(struct manifest_judge *vs, const struct claim *c)
 {
-	const char *license = c->license ?: "", *training = c->training ?: "";
-
 	/* Most items of a dataset share their terms: the last answer first. */
-	if (!vs->last || strcmp(license, vs->last_license) ||
-	    strcmp(training, vs->last_training)) {
+	if (!vs->last || !same(c->license, vs->last_license) ||
+	    !same(c->training, vs->last_training)) {
 		vs->last = evaluate(vs, c);
-		vs->last_license = license;
-		vs->last_training = training;
+		vs->last_license = c->license;
+		vs->last_training = c->training;
 	}
 	return vs->last;
 }
@@ -382,6 +389,22 @@ static int decide(struct manifest_judge *vs, const struct index *ix,
 	return 1;
 }
 
+/* Item lists are JSON, which holds only UTF-8 names. */
+static int names_check(const struct fileset *fs)
+{
+	for (size_t i = 0; i < fs->n; i++)
+		if (!utf8_valid(fs->v[i].path)) {
+			char *shown = utf8_sanitize(fs->v[i].path);
+			int rc = prov_error_set(PROV_EINVALID,
+						"'%s': the name is not valid UTF-8 "
+						"(rename the file)",
+						shown);
+			free(shown);
+			return rc;
+		}
+	return 0;
+}
+
 struct leaf_job {
 	uint8_t (*leaves)[32];
 	const struct lines *in;
@@ -448,6 +471,8 @@ int manifest_build(struct manifest_build *b, const struct fileset *fs,
 	buf_init(&b->excluded, 0);
 	b->reasons = json_object();
 	manifest_judge_init(&vs, spec, defs);
+	if ((rc = names_check(fs)))
+		goto done;
 	for (size_t i = 0; i < fs->n; i++) {
 		const char *path = item_path(spec, fs->v[i].path);
 		if (decide(&vs, ix, &fs->v[i], path, &in, &out, licenses,

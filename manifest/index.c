@@ -3,14 +3,18 @@
  *
  * Checking 200,000 work records takes seconds, so what the checks found is
  * kept in .prov/claimindex and brought up to date from the registry's
- * changes since the commit it describes. A record's verdict depends on its
- * bytes only, and a path's bytes change only through a commit, so entries
- * are dropped and added by path, never re-checked. The file carries a
- * MAC under a key from $PROV_HOME, outside the registry: a cache that came
- * with a copied registry, or was edited, is rebuilt, not believed.
+ * changes since the commit it describes. For one prov binary, a record's
+ * verdict depends on its bytes only, and a path's bytes change only
+ * through a commit, so entries are dropped and added by path, never
+ * re-checked; another build (an upgrade, with other rules) starts afresh.
+ * The file carries a MAC under a key from $PROV_HOME, outside the
+ * registry: one written by someone else, or edited, is rebuilt, not
+ * believed.
  *
- * The file (docs/store.md): "prov-claimindex 1\n", the commit (40 hex) and
- * "\n", the entries, and a 32-byte keyed BLAKE2b of all that. An entry is
+ * The file (docs/store.md): "prov-claimindex 2\n", the commit (40 hex) and
+ * "\n", the build id of the prov that checked the records (prov_build_id,
+ * 64 hex) and "\n",
+ * the entries, and the cache MAC (core.h, cache_read). An entry is
  * a type byte and the record's path, then
  *   'w' (a work):        32 content bytes, id, creator, license, training
  *   'o' (an opt-out):    id, by, reason, created, u32 scope, u32 n, n x 32
@@ -24,8 +28,9 @@
 
 #include "manifest/manifest.h"
 
-#define MAGIC "prov-claimindex 1\n"
-#define HEADER_LEN (sizeof(MAGIC) - 1 + 41)
+#define MAGIC "prov-claimindex 2\n"
+#define HEADER_LEN (sizeof(MAGIC) - 1 + 41 + 65)
+#define TAG "claimindex"
 #define NONE 0xffffffffu
 
 struct index {
@@ -212,7 +217,10 @@ static int next_entry(struct entry *e, struct cursor *c)
 		e->created = get_str(c);
 		e->scope = get_u32(c);
 		e->n = get_u32(c);
-		e->content = get(c, (size_t)e->n * 32);
+		if (e->n > (size_t)(c->end - c->p) / 32)
+			c->bad = 1; /* and no product to overflow */
+		else
+			e->content = get(c, (size_t)e->n * 32);
 	} else if (e->type != 'x') {
 		c->bad = 1;
 	}
@@ -461,15 +469,32 @@ static void claimindex_path(struct buf *out, struct store *s)
 
 /* The cached entries (*p, *n, inside file) and their commit, or 0 when
  * there is no usable cache. */
+/* This prov's build id in hex (65 bytes), or 0 when unknown. */
+static int self_hex(char out[65])
+{
+	uint8_t d[32];
+
+	if (prov_build_id(d))
+		return 0;
+	hex_encode(out, d, 32);
+	return 1;
+}
+
+/* The cached entries (*p, *n, inside file) and their commit, when the
+ * cache is there, authentic, and made by this very prov build. */
 static int cached(struct buf *file, char commit[41], const uint8_t **p,
 		  size_t *n, struct store *s, const uint8_t key[32])
 {
 	struct buf path = BUF_INIT;
+	char self[65];
 	int ok;
 
 	claimindex_path(&path, s);
-	ok = !cache_read(file, path.ptr, key) && file->len >= HEADER_LEN &&
+	ok = self_hex(self) && !cache_read(file, TAG, path.ptr, key) &&
+	     file->len >= HEADER_LEN &&
 	     !memcmp(file->ptr, MAGIC, sizeof(MAGIC) - 1) &&
+	     file->ptr[sizeof(MAGIC) - 1 + 40] == '\n' &&
+	     !memcmp(file->ptr + sizeof(MAGIC) - 1 + 41, self, 64) &&
 	     file->ptr[HEADER_LEN - 1] == '\n';
 	prov_error_clear();
 	buf_release(&path);
@@ -488,7 +513,7 @@ static void save(const struct buf *file, struct store *s, const uint8_t key[32])
 	struct buf path = BUF_INIT;
 
 	claimindex_path(&path, s);
-	cache_write(path.ptr, file->ptr, file->len, key);
+	cache_write(TAG, path.ptr, file->ptr, file->len, key);
 	prov_error_clear();
 	buf_release(&path);
 }
@@ -496,66 +521,103 @@ static void save(const struct buf *file, struct store *s, const uint8_t key[32])
 /* Starts ix->file afresh: the header for commit tip. */
 static void start(struct index *ix, const char *tip)
 {
+	char self[65] = "0";
+
+	self_hex(self);
 	buf_release(&ix->file);
-	buf_printf(&ix->file, "%s%s\n", MAGIC, tip);
+	buf_printf(&ix->file, "%s%s\n%s\n", MAGIC, tip, self);
+}
+
+static int fill_from_file(struct index *ix)
+{
+	return fill(ix, (const uint8_t *)ix->file.ptr + HEADER_LEN,
+		    ix->file.len - HEADER_LEN);
+}
+
+/* The index from the cache, when it is current or can be brought up to
+ * date; non-zero to build it from the records instead. */
+static int from_cache(struct index *ix, struct store *s, const char *tip,
+		      const uint8_t key[32])
+{
+	struct buf old = BUF_INIT;
+	struct raws l = { 0 };
+	const uint8_t *p;
+	char from[41];
+	size_t n;
+	int rc = -1;
+
+	if (!cached(&old, from, &p, &n, s, key) ||
+	    (strcmp(from, tip) && changes_since(&l, s, from)))
+		goto done;
+	if (!l.n && !l.ngone) {
+		/* Nothing indexed changed: used as it is, and compared with
+		 * that older commit again next time. */
+		ix->file = old;
+		buf_init(&old, 0);
+		rc = fill(ix, p, n);
+		goto done;
+	}
+	start(ix, tip);
+	if (put_kept(&ix->file, p, n, &l))
+		goto done;
+	put_checked(&ix->file, &l);
+	save(&ix->file, s, key);
+	rc = fill_from_file(ix);
+done:
+	raws_release(&l);
+	buf_release(&old);
+	prov_error_clear();
+	return rc;
+}
+
+/* The index from every record at the tip (saved to the cache with key). */
+static int from_records(struct index *ix, struct store *s, const char *tip,
+			const uint8_t *key)
+{
+	int rc;
+
+	start(ix, tip);
+	if ((rc = entries_all(&ix->file, s)))
+		return rc;
+	if (key)
+		save(&ix->file, s, key);
+	return fill_from_file(ix);
+}
+
+static void clear(struct index *ix)
+{
+	for (size_t i = 0; i < ix->cap && ix->slots; i++) {
+		free(ix->slots[i].claims);
+		free(ix->slots[i].optouts);
+	}
+	free(ix->slots);
+	buf_release(&ix->file);
+	memset(ix, 0, sizeof(*ix));
 }
 
 int index_load(struct index **out, struct store *s, const uint8_t *key)
 {
-	struct index *ix = xcalloc(1, sizeof(*ix));
-	struct raws l = { 0 };
-	struct buf old = BUF_INIT;
-	char tip[41], from[41];
-	const uint8_t *p = NULL;
-	size_t n = 0;
-	int rc, have;
+	static const uint8_t none[1];
+	struct index *ix;
+	char tip[41];
+	int rc;
 
 	*out = NULL;
 	if ((rc = store_tip(s, tip)) < 0)
-		goto fail;
+		return rc;
+	ix = xcalloc(1, sizeof(*ix));
 	if (rc > 0) { /* an empty registry */
-		*out = ix;
-		return fill(ix, NULL, 0);
+		rc = fill(ix, none, 0);
+	} else if (!key || from_cache(ix, s, tip, key)) {
+		clear(ix);
+		rc = from_records(ix, s, tip, key);
 	}
-	have = key && cached(&old, from, &p, &n, s, key) &&
-	       (!strcmp(from, tip) || !changes_since(&l, s, from));
-	prov_error_clear();
-	/* Nothing indexed changed since the cache's commit: use it as it is
-	 * (it will be compared with that commit again next time). */
-	if (have && !l.n && !l.ngone) {
-		ix->file = old;
-		buf_init(&old, 0);
-		if (!fill(ix, p, n))
-			goto done;
-		index_free(ix); /* a bad entry under a good MAC: start over */
-		ix = xcalloc(1, sizeof(*ix));
-		have = 0;
+	if (rc) {
+		index_free(ix);
+		return rc;
 	}
-	start(ix, tip);
-	if (have && put_kept(&ix->file, p, n, &l))
-		have = 0;
-	if (have) {
-		put_checked(&ix->file, &l);
-	} else {
-		start(ix, tip);
-		if ((rc = entries_all(&ix->file, s)))
-			goto fail;
-	}
-	n = ix->file.len - HEADER_LEN;
-	if (key)
-		save(&ix->file, s, key);
-	if ((rc = fill(ix, (const uint8_t *)ix->file.ptr + HEADER_LEN, n)))
-		goto fail;
-done:
-	raws_release(&l);
-	buf_release(&old);
 	*out = ix;
 	return 0;
-fail:
-	raws_release(&l);
-	buf_release(&old);
-	index_free(ix);
-	return rc;
 }
 
 int index_parse(struct index **out, const void *entries, size_t n)
@@ -563,8 +625,7 @@ int index_parse(struct index **out, const void *entries, size_t n)
 	struct index *ix = xcalloc(1, sizeof(*ix));
 	int rc;
 
-	buf_put(&ix->file, entries, n);
-	if ((rc = fill(ix, (const uint8_t *)ix->file.ptr, n))) {
+	if ((rc = fill(ix, entries ? entries : "", n))) {
 		index_free(ix);
 		ix = NULL;
 	}
@@ -589,12 +650,7 @@ void index_free(struct index *ix)
 {
 	if (!ix)
 		return;
-	for (size_t i = 0; i < ix->cap && ix->slots; i++) {
-		free(ix->slots[i].claims);
-		free(ix->slots[i].optouts);
-	}
-	free(ix->slots);
-	buf_release(&ix->file);
+	clear(ix);
 	free(ix);
 }
 

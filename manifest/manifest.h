@@ -47,8 +47,9 @@ struct index;
  * claimindex file under a MAC, and later loads check only the records
  * committed since (docs/store.md); with key NULL every record is checked. */
 int index_load(struct index **out, struct store *s, const uint8_t *key);
-/* An index from claimindex entries alone (no header, no MAC): for tests
- * and fuzzing. PROV_EINVALID for bytes that are not entries. */
+/* An index from claimindex entries alone (no header, no MAC), parsed in
+ * place: the bytes must outlive the index. For tests and fuzzing;
+ * PROV_EINVALID for bytes that are not entries. */
 int index_parse(struct index **out, const void *entries, size_t n);
 /* What the registry says about a content hash, or NULL for nothing. */
 const struct content_info *index_get(const struct index *ix,
@@ -109,7 +110,7 @@ void manifest_build_reuse(struct manifest_build *b, json_t *outcome,
 /* ---- the build cache (manifest/memo.c, docs/manifest.md) ---------------- */
 
 /* The key of a build's outcome: a SHA-256 over everything it is decided
- * from: the running prov binary, the spec's purpose, uses, flags, base
+ * from: the prov build (prov_build_id), the spec's purpose, uses, flags, base
  * folder and weights, the registry's works/, records/optout/ and
  * records/license/ trees, and every file's path, hash and size.
  * PROV_EINVALID when a file could not be read (such builds are not

@@ -64,6 +64,22 @@ prov optout d/a.txt --scope ai_training --as alice >/dev/null
 build 7
 expect_grep '"reused": false' "$TMP/out"
 expect_grep '"opted-out": 1' "$TMP/out"
+# a custom license is added (records/license changes): decided again
+cat >acme.json <<'JSON'
+{
+  "id": "LicenseRef-Acme-Data-1.0",
+  "name": "Acme Data License 1.0",
+  "url": "https://acme.example/data-license",
+  "text_sha256": "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae",
+  "attributes": {"commercial": true, "derivatives": true, "share_alike": null,
+                 "attribution": true, "use_restrictions": false}
+}
+JSON
+build 7b
+expect_grep '"reused": true' "$TMP/out"
+prov license add acme.json --as alice >/dev/null
+build 7c
+expect_grep '"reused": false' "$TMP/out"
 # the spec changes: decided again
 PURPOSE=research build 8
 expect_grep '"reused": false' "$TMP/out"

@@ -1,6 +1,7 @@
 /* The registry index: claims and opt-outs by content, verified records
  * only, and which opt-outs count; the claim index cache. */
 #define _GNU_SOURCE /* memmem */
+#include <git2.h>
 #include <sodium.h>
 #include <stdlib.h>
 
@@ -264,8 +265,12 @@ static void cache(void)
 		char *mit = memmem(file.ptr, file.len, "MIT", 4);
 		CHECK(mit != NULL);
 		memcpy(mit, "XYZ", 3);
-		crypto_generichash((uint8_t *)file.ptr + file.len - 32, 32,
-				   (uint8_t *)file.ptr, file.len - 32, other, 32);
+		crypto_generichash_state st;
+		crypto_generichash_init(&st, other, 32, 32);
+		crypto_generichash_update(&st, (const uint8_t *)"claimindex", 11);
+		crypto_generichash_update(&st, (uint8_t *)file.ptr, file.len - 32);
+		crypto_generichash_final(&st, (uint8_t *)file.ptr + file.len - 32,
+					 32);
 	}
 	CHECK(write_cache(s, &file) == 0);
 	CHECK(index_load(&ix, s, key) == 0);
@@ -306,6 +311,61 @@ static void cache(void)
 	store_free(s);
 }
 
+/* Records that go away (the branch moved back, as after a reset or a
+ * rewritten history) leave the cache as they left the registry. */
+static void deletions(void)
+{
+	struct store *s = registry();
+	struct key *alice = NULL;
+	struct index *ix = NULL;
+	uint8_t c[2][32], key[32];
+	struct buf want = BUF_INIT, got = BUF_INIT;
+	git_oid first;
+	git_reference *ref = NULL;
+	char *dir, hex[41];
+	json_t *p;
+
+	CHECK(s != NULL);
+	memset(c[0], 0x21, 32);
+	memset(c[1], 0x22, 32);
+	memset(key, 9, sizeof(key));
+	dir = xstrdup(store_path(s));
+	CHECK(key_generate(&alice, "alice") == 0);
+	CHECK(store_begin(s) == 0);
+	CHECK(put(s, p = work(c[0], alice->did, "MIT"), alice) == 0);
+	json_decref(p);
+	CHECK(store_commit(s, alice, "one", hex) == 0);
+	CHECK(git_oid_fromstr(&first, hex) == 0);
+	CHECK(index_load(&ix, s, NULL) == 0);
+	dump(&want, ix, c, 2);
+	index_free(ix);
+	CHECK(store_begin(s) == 0);
+	CHECK(put(s, p = work(c[1], alice->did, "MIT"), alice) == 0);
+	json_decref(p);
+	CHECK(put(s, p = optout(c[0], alice->did, "ai_training"), alice) == 0);
+	json_decref(p);
+	CHECK(store_commit(s, alice, "two", hex) == 0);
+	CHECK(index_load(&ix, s, key) == 0); /* the cache: at "two" */
+	dump(&got, ix, c, 2);
+	index_free(ix);
+	CHECK(strstr(got.ptr, "1 claim") && strstr(got.ptr, "0 optout"));
+	/* back to "one" */
+	CHECK(git_reference_create(&ref, store_repo(s), "refs/heads/main", &first,
+				   1, "rewind") == 0);
+	git_reference_free(ref);
+	store_free(s);
+	CHECK(store_open(&s, dir) == 0);
+	CHECK(index_load(&ix, s, key) == 0);
+	dump(&got, ix, c, 2);
+	index_free(ix);
+	CHECK_STR(got.ptr, want.ptr);
+	buf_release(&want);
+	buf_release(&got);
+	key_free(alice);
+	store_free(s);
+	free(dir);
+}
+
 /* Entries are parsed with every length checked. */
 static void parse(void)
 {
@@ -337,6 +397,7 @@ int main(void)
 	RUN(claims_and_optouts);
 	RUN(empty_registry);
 	RUN(cache);
+	RUN(deletions);
 	RUN(parse);
 	return unit_done();
 }
