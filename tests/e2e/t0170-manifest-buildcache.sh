@@ -102,4 +102,11 @@ build 14
 expect_grep '"reused": false' "$TMP/out"
 test -s home/cache.key || fail "no new cache key"
 cmp -s home/cache.key cache.key.saved && fail "the same cache key again"
+# a key others can read is refused, with a warning, and no cache is used
+build 15
+expect_grep '"reused": true' "$TMP/out"
+chmod 644 home/cache.key
+build 16
+expect_grep '"reused": false' "$TMP/out"
+expect_grep "cache.key' is not a 32-byte file only you can read: caches are not used" "$TMP/err"
 exit 0
