@@ -264,6 +264,35 @@ uint8_t *cli_cache_key(void)
 	return key;
 }
 
+int cli_read_dids(struct strlist *out, const char *file)
+{
+	struct buf text = BUF_INIT;
+	char *line, *save = NULL;
+	uint8_t pk[32];
+	size_t n = 0;
+	int rc;
+
+	if ((rc = buf_read_file(&text, file, 16u << 20)))
+		return rc;
+	for (line = strtok_r(text.ptr, "\n", &save); line && !rc;
+	     line = strtok_r(NULL, "\n", &save)) {
+		n++;
+		line[strcspn(line, "\r")] = '\0';
+		line += strspn(line, " \t");
+		if (!*line || *line == '#')
+			continue;
+		line[strcspn(line, " \t")] = '\0';
+		if (did_to_pk(pk, line))
+			rc = prov_error_set(PROV_EINVALID,
+					    "'%s', line %zu: '%s' is not a did:key",
+					    file, n, cli_esc(line));
+		else
+			strlist_push(out, line);
+	}
+	buf_release(&text);
+	return rc;
+}
+
 int cli_open_store(struct store **out)
 {
 	const char *env = getenv("PROV_REGISTRY");

@@ -72,6 +72,9 @@ int cli_key_path(struct buf *out, const char *name);
  * to be had (the caches are then not used; a key file others can read is
  * refused with a warning). */
 uint8_t *cli_cache_key(void);
+/* A file of did:keys, one per line (blank lines and # comments skipped),
+ * appended to out; PROV_EINVALID names the first line that is not one. */
+int cli_read_dids(struct strlist *out, const char *file);
 
 /* The signing identity: name, else $PROV_IDENTITY, else the only key. */
 int cli_load_identity(struct key **out, const char *name);

@@ -1108,31 +1108,6 @@ done:
 }
 
 /* The spec a dataset record was built for. */
-static int spec_of(struct manifest_spec *spec, const json_t *p)
-{
-	const json_t *e;
-	size_t i;
-
-	memset(spec, 0, sizeof(*spec));
-	spec->name = field(p, "name");
-	spec->version = field(p, "version");
-	spec->distribute_weights = json_is_true(json_object_get(p, "distribute_weights"));
-	spec->include_unregistered =
-		json_is_true(json_object_get(p, "include_unregistered"));
-	if (license_purpose_parse(&spec->purpose, field(p, "purpose")))
-		return prov_error_code();
-	json_array_foreach (json_object_get(p, "uses"), i, e) {
-		int u = training_use_index(json_string_value(e) ?: "");
-		if (u < 0)
-			return prov_error_set(PROV_EINVALID,
-					      "the record declares an unknown use '%s'",
-					      json_string_value(e) ?: "?");
-		spec->uses |= USE_BIT(u);
-	}
-	if (!spec->uses)
-		return prov_error_set(PROV_EINVALID, "the record declares no uses");
-	return 0;
-}
 
 /* What check and attribution read: a version, its items, the spec it was
  * built for, and today's registry (index and custom licenses). */
@@ -1153,7 +1128,7 @@ static int today_open(struct today *t, const char *version)
 	license_defs_init(&t->defs);
 	if ((rc = cli_open_store(&t->s)) ||
 	    (rc = open_version(&t->f, &t->it, t->s, version)) ||
-	    (rc = spec_of(&t->spec, t->f.best->payload)) ||
+	    (rc = manifest_spec_of(&t->spec, t->f.best->payload)) ||
 	    (rc = load_index(&t->ix, t->s)))
 		return rc;
 	return store_walk(t->s, "records/license", license_defs_walk, &t->defs);

@@ -169,7 +169,12 @@ int record_store_path(struct buf *out, const char *kind, const char *id,
 		      const json_t *payload)
 {
 	const char *hex = id + 7;
+	uint8_t d[32];
 
+	/* ids can come from other records' fields: untrusted */
+	if (sha256_id_parse(d, id) || strncmp(id, "sha256:", 7))
+		return prov_error_set(PROV_EINVALID, "'%.80s' is not a record id",
+				      id);
 	if (!strcmp(kind, "work")) {
 		const char *h = work_content_hash(payload);
 		if (!h)

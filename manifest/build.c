@@ -531,3 +531,34 @@ void manifest_build_release(struct manifest_build *b)
 	buf_release(&b->excluded);
 	memset(b, 0, sizeof(*b));
 }
+
+static const char *str_of(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+int manifest_spec_of(struct manifest_spec *spec, const json_t *p)
+{
+	const json_t *e;
+	size_t i;
+
+	memset(spec, 0, sizeof(*spec));
+	spec->name = str_of(p, "name");
+	spec->version = str_of(p, "version");
+	spec->distribute_weights = json_is_true(json_object_get(p, "distribute_weights"));
+	spec->include_unregistered =
+		json_is_true(json_object_get(p, "include_unregistered"));
+	if (license_purpose_parse(&spec->purpose, str_of(p, "purpose")))
+		return prov_error_code();
+	json_array_foreach (json_object_get(p, "uses"), i, e) {
+		int u = training_use_index(json_string_value(e) ?: "");
+		if (u < 0)
+			return prov_error_set(PROV_EINVALID,
+					      "the record declares an unknown use '%s'",
+					      json_string_value(e) ?: "?");
+		spec->uses |= USE_BIT(u);
+	}
+	if (!spec->uses)
+		return prov_error_set(PROV_EINVALID, "the record declares no uses");
+	return 0;
+}

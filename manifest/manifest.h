@@ -128,6 +128,11 @@ int manifest_memo_get(struct manifest_build *b, struct store *s,
 void manifest_memo_put(struct store *s, const uint8_t key[32],
 		       const uint8_t mac_key[32], const struct manifest_build *b);
 
+/* The spec a dataset record was built for (name, version, purpose, uses,
+ * flags; strings borrowed from p). PROV_EINVALID for an unknown purpose or
+ * use, or none declared. */
+int manifest_spec_of(struct manifest_spec *spec, const json_t *p);
+
 /* ---- deciding one item ---------------------------------------------------- */
 
 /* What deciding items needs across items: verdicts cached per distinct
@@ -162,6 +167,22 @@ int manifest_decide(struct manifest_decision *out, struct manifest_judge *j,
 		    const struct index *ix, const uint8_t sha256[32],
 		    const char *path);
 void manifest_decision_release(struct manifest_decision *d);
+
+/* ---- the auditor's trace (manifest/trace.c, docs/trace.md) ---------------- */
+
+struct trace_options {
+	const char *const *trust; /* did:keys trusted as providers, curators and
+				   * resolvers; NULL: trust is not checked */
+	size_t ntrust;
+	const uint8_t *cache_key; /* the claim index cache's key, or NULL */
+};
+
+/* The lineage of a model (a model record id) as a JSON report: the
+ * models, runs, datasets, creators and credits met, and every check made,
+ * each {check, subject, ok, detail} (docs/trace.md). Returns 0 when the
+ * report could be made, whatever the checks found. */
+int trace_model(json_t **out, struct store *s, const char *model_id,
+		const struct trace_options *o);
 
 /* ---- exports (docs/manifest.md, "Exports") ----------------------------- */
 

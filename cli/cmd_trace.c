@@ -1,0 +1,343 @@
+/* prov trace: a model's lineage, every link checked (docs/trace.md). The
+ * report comes from manifest/trace.c; this file finds the model and prints
+ * the report as a tree, JSON or Graphviz. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <sodium.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "manifest/manifest.h"
+
+static const char *str(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+/* ---- finding the model -------------------------------------------------------- */
+
+struct find {
+	const char *name;   /* a model name, or NULL */
+	const char *sha256; /* a weight file's digest (hex), or NULL */
+	const char *id;     /* a model record id, or NULL */
+	json_t *best;       /* {id, created} of the latest match */
+	size_t runs;        /* runs naming sha256 as a checkpoint */
+};
+
+static int has_weight(const json_t *model, const char *hex)
+{
+	const json_t *w;
+	size_t i;
+
+	json_array_foreach (json_object_get(model, "weights"), i, w)
+		if (!strcmp(str(w, "sha256") ?: "", hex))
+			return 1;
+	return 0;
+}
+
+static int find_model(const char *path, const void *data, size_t n, void *p)
+{
+	struct find *f = p;
+	struct record *r = NULL;
+	const json_t *m;
+
+	if (record_parse(&r, data, n) || strcmp(r->kind, "model")) {
+		prov_error_clear(); /* prov verify names it */
+		record_free(r);
+		return 0;
+	}
+	m = r->payload;
+	if ((f->id && !strcmp(r->id, f->id)) ||
+	    (f->name && !strcmp(str(m, "name") ?: "", f->name)) ||
+	    (f->sha256 && has_weight(m, f->sha256))) {
+		if (!f->best || strcmp(str(m, "created") ?: "",
+				       str(f->best, "created") ?: "") > 0) {
+			json_decref(f->best);
+			f->best = json_pack("{s:s, s:s}", "id", r->id, "created",
+					    str(m, "created") ?: "");
+		}
+	}
+	record_free(r);
+	return 0;
+}
+
+static int count_runs(const char *path, const void *data, size_t n, void *p)
+{
+	struct find *f = p;
+	struct record *r = NULL;
+	const json_t *s;
+	size_t i;
+
+	if (!record_parse(&r, data, n) && !strcmp(r->kind, "run"))
+		json_array_foreach (json_object_get(r->payload, "subject"), i, s)
+			if (!strcmp(str(json_object_get(s, "digest"), "sha256") ?: "",
+				    f->sha256))
+				f->runs++;
+	prov_error_clear();
+	record_free(r);
+	return 0;
+}
+
+/* The model a MODEL|WEIGHTS-FILE|SHA256 argument names: a record id, a
+ * weight file or its digest, or a name (the latest model by that name). */
+static int resolve(char id[RECORD_ID_MAX], struct store *s, const char *arg)
+{
+	struct find f = { 0 };
+	uint8_t d[32];
+	char hex[65];
+	struct stat st;
+	int rc;
+
+	if (!stat(arg, &st) && S_ISREG(st.st_mode)) {
+		if ((rc = sha256_file(d, NULL, arg)))
+			return rc;
+		hex_encode(hex, d, 32);
+		f.sha256 = hex;
+	} else if (!strncmp(arg, "sha256:", 7) && !sha256_id_parse(d, arg)) {
+		f.id = arg;
+	} else if (strlen(arg) == 64 && !sha256_id_parse(d, arg)) {
+		hex_encode(hex, d, 32);
+		f.sha256 = hex;
+	} else {
+		f.name = arg;
+	}
+	prov_error_clear();
+	if ((rc = store_walk(s, "records/model", find_model, &f)))
+		return rc;
+	if (f.best) {
+		snprintf(id, RECORD_ID_MAX, "%s", str(f.best, "id"));
+		json_decref(f.best);
+		return 0;
+	}
+	if (!f.sha256)
+		return prov_error_set(PROV_ENOTFOUND, "no model '%s'", cli_esc(arg));
+	if ((rc = store_walk(s, "records/run", count_runs, &f)))
+		return rc;
+	return prov_error_set(PROV_ENOTFOUND,
+			      f.runs ? "%s is a checkpoint of %zu run(s), but no "
+				       "model names it (prov model register)" :
+				       "%s is not a checkpoint named by any run",
+			      f.sha256, f.runs);
+}
+
+/* ---- printing ------------------------------------------------------------------ */
+
+static int failed(const json_t *report)
+{
+	return json_integer_value(
+		json_object_get(json_object_get(report, "summary"), "failed")) > 0;
+}
+
+static void print_failures_of(const json_t *report, const char *id,
+			      const char *indent)
+{
+	const json_t *c;
+	size_t i;
+
+	json_array_foreach (json_object_get(report, "checks"), i, c)
+		if (!json_is_true(json_object_get(c, "ok")) &&
+		    !strcmp(str(c, "subject"), id))
+			printf("%s! %s: %s\n", indent, str(c, "check"),
+			       cli_esc(str(c, "detail")));
+}
+
+static const json_t *by_id(const json_t *list, const char *id)
+{
+	const json_t *e;
+	size_t i;
+
+	json_array_foreach (list, i, e)
+		if (!strcmp(str(e, "id") ?: "", id ?: "-"))
+			return e;
+	return NULL;
+}
+
+static void print_dataset(const json_t *report, const json_t *named)
+{
+	const json_t *d = by_id(json_object_get(report, "datasets"), str(named, "id"));
+	const json_t *f;
+	size_t i;
+
+	if (!d) {
+		printf("   dataset %s  (not found)\n", cli_esc(str(named, "id")));
+		print_failures_of(report, str(named, "id") ?: "", "     ");
+		return;
+	}
+	printf("   dataset %s@%s  %s\n", cli_esc(str(d, "name")),
+	       cli_esc(str(d, "version")), str(d, "id"));
+	printf("     curator %s, purpose %s, %" JSON_INTEGER_FORMAT
+	       " items, built %s\n",
+	       cli_esc(str(d, "curator")), cli_esc(str(d, "purpose")),
+	       json_integer_value(json_object_get(d, "included")),
+	       cli_esc(str(d, "created")));
+	print_failures_of(report, str(d, "id"), "     ");
+	json_array_foreach (json_object_get(d, "failures"), i, f)
+		printf("       %s %s: %s\n", str(f, "sha256"), cli_esc(str(f, "path")),
+		       cli_esc(str(f, "why")));
+}
+
+static void print_model(const json_t *report, const json_t *m, int depth)
+{
+	const json_t *run = by_id(json_object_get(report, "runs"), str(m, "run"));
+	const json_t *d;
+	size_t i;
+
+	printf("%smodel %s  %s\n", depth ? "parent " : "", cli_esc(str(m, "name")),
+	       str(m, "id"));
+	printf("  owner %s, license %s\n", cli_esc(str(m, "owner")),
+	       str(m, "license") ? cli_esc(str(m, "license")) : "(none)");
+	print_failures_of(report, str(m, "id"), "  ");
+	if (!run) {
+		printf("  run %s  (not found)\n", cli_esc(str(m, "run") ?: "(none)"));
+		print_failures_of(report, str(m, "run") ?: "", "    ");
+		return;
+	}
+	printf(" run %s\n", str(run, "id"));
+	printf("   provider %s", cli_esc(str(run, "provider")));
+	if (str(run, "started"))
+		printf(", %s to %s", cli_esc(str(run, "started")),
+		       cli_esc(str(run, "finished")));
+	putchar('\n');
+	print_failures_of(report, str(run, "id"), "   ");
+	json_array_foreach (json_object_get(run, "datasets"), i, d)
+		print_dataset(report, d);
+}
+
+static void print_people(const json_t *report)
+{
+	const json_t *c;
+	size_t i;
+
+	printf("\ncreators: %zu\n", json_array_size(json_object_get(report, "creators")));
+	json_array_foreach (json_object_get(report, "creators"), i, c)
+		printf("  %s  %" JSON_INTEGER_FORMAT " works\n", cli_esc(str(c, "did")),
+		       json_integer_value(json_object_get(c, "works")));
+	if (!json_array_size(json_object_get(report, "credits")))
+		return;
+	printf("credits owed (attribution):\n");
+	json_array_foreach (json_object_get(report, "credits"), i, c)
+		printf("  %s  %s  %" JSON_INTEGER_FORMAT " items\n",
+		       cli_esc(str(c, "creator")), cli_esc(str(c, "license")),
+		       json_integer_value(json_object_get(c, "items")));
+}
+
+static void print_tree(const json_t *report)
+{
+	const json_t *s = json_object_get(report, "summary"), *m, *line;
+	size_t i;
+
+	json_array_foreach (json_object_get(report, "models"), i, m)
+		print_model(report, m, (int)i);
+	if (!json_array_size(json_object_get(report, "models")))
+		print_failures_of(report, str(report, "model"), "");
+	print_people(report);
+	printf("\nchecks: %" JSON_INTEGER_FORMAT " passed, %" JSON_INTEGER_FORMAT
+	       " failed\n",
+	       json_integer_value(json_object_get(s, "passed")),
+	       json_integer_value(json_object_get(s, "failed")));
+	printf("verified:\n");
+	json_array_foreach (json_object_get(report, "verified"), i, line)
+		printf("  - %s\n", json_string_value(line));
+	printf("not verified:\n");
+	json_array_foreach (json_object_get(report, "not_verified"), i, line)
+		printf("  - %s\n", json_string_value(line));
+}
+
+/* Graphviz: models, runs and datasets, and what links them. */
+static void print_dot(const json_t *report)
+{
+	const json_t *e, *d;
+	size_t i, k;
+
+	printf("digraph lineage {\n  rankdir=LR;\n  node [shape=box];\n");
+	json_array_foreach (json_object_get(report, "models"), i, e) {
+		printf("  \"%s\" [label=\"model\\n%s\"];\n", str(e, "id"),
+		       cli_esc(str(e, "name")));
+		if (str(e, "run"))
+			printf("  \"%s\" -> \"%s\" [label=\"trained by\"];\n",
+			       str(e, "id"), str(e, "run"));
+		if (str(e, "parent"))
+			printf("  \"%s\" -> \"%s\" [label=\"parent\"];\n",
+			       str(e, "id"), str(e, "parent"));
+	}
+	json_array_foreach (json_object_get(report, "runs"), i, e) {
+		printf("  \"%s\" [label=\"run\\n%.15s\"];\n", str(e, "id"),
+		       str(e, "id"));
+		json_array_foreach (json_object_get(e, "datasets"), k, d)
+			printf("  \"%s\" -> \"%s\" [label=\"used\"];\n",
+			       str(e, "id"), str(d, "id"));
+	}
+	json_array_foreach (json_object_get(report, "datasets"), i, e)
+		printf("  \"%s\" [label=\"dataset\\n%s@%s\\n%" JSON_INTEGER_FORMAT
+		       " items\"];\n",
+		       str(e, "id"), cli_esc(str(e, "name")),
+		       cli_esc(str(e, "version")),
+		       json_integer_value(json_object_get(e, "included")));
+	printf("}\n");
+}
+
+int cmd_trace(int argc, char **argv)
+{
+	static const struct cmd_help help = {
+		"prov trace MODEL|WEIGHTS-FILE|SHA256 [--trust FILE] [--json] [--dot]",
+		"Walks a model's lineage (its parent models, the runs that trained "
+		"them, their dataset manifests and every item, work, creator, "
+		"license and opt-out behind them) and checks each link: record "
+		"ids, signatures, Merkle roots recomputed from item lists, item "
+		"licenses for each dataset's purpose, work records, opt-outs, "
+		"challenges, and with --trust (a file of did:keys, one per line) "
+		"the providers', curators' and resolvers' keys. Prints the tree and "
+		"every failed check. It verifies who signed what and that nothing "
+		"changed since; not that the claims are true. Exit 0 when every "
+		"check passes, 1 when any fails.",
+		1, 1, 1,
+	};
+	const char *trust = NULL;
+	int json = 0, dot = 0, rc;
+	const struct opt opts[] = {
+		OPT_STR("trust", 0, &trust, "FILE", "did:keys to trust, one per line"),
+		OPT_FLAG_("dot", 0, &dot, "print the lineage for Graphviz"),
+		OPT_JSON(&json), OPT_END_,
+	};
+	struct strlist args = { 0 }, keys = { 0 };
+	struct trace_options o = { 0 };
+	struct store *s = NULL;
+	json_t *report = NULL;
+	char id[RECORD_ID_MAX];
+
+	if ((rc = cli_parse(argc, argv, &help, opts, &args)))
+		goto done;
+	if (json && dot) {
+		rc = cli_usage_error("trace: --json and --dot are alternatives");
+		goto done;
+	}
+	if (trust && (rc = cli_read_dids(&keys, trust))) {
+		rc = cli_fail(rc);
+		goto done;
+	}
+	o.trust = trust ? (const char *const *)keys.v : NULL;
+	o.ntrust = keys.n;
+	o.cache_key = cli_cache_key();
+	if ((rc = cli_open_store(&s)) || (rc = resolve(id, s, args.v[0])) ||
+	    (rc = trace_model(&report, s, id, &o))) {
+		rc = cli_fail(rc);
+		goto done;
+	}
+	if (json)
+		cli_print_json(report);
+	else if (dot)
+		print_dot(report);
+	else
+		print_tree(report);
+	rc = failed(report) ? EXIT_CHECK : EXIT_OK;
+done:
+	sodium_free((void *)o.cache_key);
+	json_decref(report);
+	store_free(s);
+	strlist_release(&keys);
+	strlist_release(&args);
+	return CLI_EXIT(rc);
+}
