@@ -203,15 +203,25 @@ static int gather_challenges(struct trace *t)
 
 /* ---- datasets and their items ------------------------------------------------ */
 
+/* What one worker finds in its part of an item list. Workers share only
+ * read-only things (the index, the challenges, the query); what they find
+ * is merged in list order afterwards. */
 struct items_walk {
-	struct trace *t;
-	const json_t *dataset; /* the record's payload */
-	json_t *entry;         /* the report's dataset entry */
-	struct license_query q;
-	json_t *verdicts;      /* license string -> {allowed, why, attribution} */
+	const struct index *ix;
+	const json_t *challenges;
+	const json_t *dataset;  /* the record's payload */
+	const struct license_query *q;
+	const char *part;       /* this worker's lines */
+	size_t len;
+	int rc;
+	json_t *verdicts;       /* license string -> {allowed, why, attribution} */
 	uint8_t (*leaves)[32];
 	size_t n, cap;
-	size_t bad[4];         /* items failing: license, works, opt-outs, leaf */
+	size_t bad[4];          /* items failing each item check */
+	json_t *failures;       /* the first FAILURES_MAX, in list order */
+	json_t *creators;       /* did -> {works, licenses: {id: n}} */
+	json_t *credits;        /* "creator\nlicense" -> items */
+	json_t *challenged;     /* work ids under challenge -> true */
 };
 
 enum { BAD_LICENSE, BAD_WORKS, BAD_OPTOUT, BAD_CHALLENGE };
@@ -219,14 +229,13 @@ enum { BAD_LICENSE, BAD_WORKS, BAD_OPTOUT, BAD_CHALLENGE };
 static void item_failure(struct items_walk *w, int what, const json_t *item,
 			 const char *check_name, const char *why)
 {
-	json_t *list = json_object_get(w->entry, "failures");
-
 	w->bad[what]++;
-	if (json_array_size(list) < FAILURES_MAX)
-		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s}",
-						      "check", check_name, "sha256",
-						      str(item, "sha256"), "path",
-						      str(item, "path"), "why", why));
+	if (json_array_size(w->failures) < FAILURES_MAX)
+		json_array_append_new(w->failures,
+				      json_pack("{s:s, s:s, s:s, s:s}", "check",
+						check_name, "sha256",
+						str(item, "sha256"), "path",
+						str(item, "path"), "why", why));
 }
 
 /* The verdict on a license string for the dataset's purpose, cached. */
@@ -239,7 +248,7 @@ static const json_t *verdict(struct items_walk *w, const char *license)
 
 	if (v)
 		return v;
-	if (license_eval(&lv, license, &w->q)) {
+	if (license_eval(&lv, license, w->q)) {
 		v = json_pack("{s:b, s:s, s:[]}", "allowed", 0, "why",
 			      prov_error_last(), "attribution");
 		prov_error_clear();
@@ -267,28 +276,28 @@ static const struct claim *claim_of(const struct content_info *ci, const char *i
 	return NULL;
 }
 
-static void credit(struct trace *t, const struct claim *c, const json_t *v)
+static void add_count(json_t *counts, const char *key, json_int_t n)
 {
-	json_t *who = json_object_get(t->creators, c->creator), *ids;
+	json_object_set_new(counts, key,
+			    json_integer(json_integer_value(
+						 json_object_get(counts, key)) + n));
+}
+
+static void credit(struct items_walk *w, const struct claim *c, const json_t *v)
+{
+	json_t *who = json_object_get(w->creators, c->creator);
 	const json_t *a;
 	size_t i;
 
 	if (!who)
-		json_object_set_new(t->creators, c->creator,
+		json_object_set_new(w->creators, c->creator,
 				    who = json_pack("{s:i, s:{}}", "works", 0,
 						    "licenses"));
-	json_object_set_new(who, "works",
-			    json_integer(json_integer_value(
-						 json_object_get(who, "works")) + 1));
-	ids = json_object_get(who, "licenses");
-	json_object_set_new(ids, c->license ?: "",
-			    json_integer(json_integer_value(json_object_get(
-						 ids, c->license ?: "")) + 1));
+	add_count(who, "works", 1);
+	add_count(json_object_get(who, "licenses"), c->license ?: "", 1);
 	json_array_foreach (json_object_get(v, "attribution"), i, a) {
 		char *key = xasprintf("%s\n%s", c->creator, json_string_value(a));
-		json_object_set_new(t->credits, key,
-				    json_integer(json_integer_value(json_object_get(
-							 t->credits, key)) + 1));
+		add_count(w->credits, key, 1);
 		free(key);
 	}
 }
@@ -308,11 +317,11 @@ static void item_works(struct items_walk *w, const json_t *item,
 				     "a work record it relied on no longer verifies");
 			continue;
 		}
-		credit(w->t, c, v);
-		if (json_object_get(w->t->challenges, c->id)) {
+		credit(w, c, v);
+		if (json_object_get(w->challenges, c->id)) {
 			item_failure(w, BAD_CHALLENGE, item, "challenge",
 				     "a work record it relied on is challenged");
-			disputes(w->t, c->id);
+			json_object_set_new(w->challenged, c->id, json_true());
 		}
 	}
 }
@@ -325,23 +334,17 @@ static void item_optouts(struct items_walk *w, const json_t *item,
 {
 	const char *built = str(w->dataset, "created") ?: "";
 	const struct optout *o;
+	struct buf why = BUF_INIT;
 
-	if (!content_optouts(ci, w->q.uses, &o))
+	if (!content_optouts(ci, w->q->uses, &o))
 		return;
-	for (size_t i = 0; ci && i < ci->noptouts; i++) {
-		struct buf why = BUF_INIT;
-		o = &ci->optouts[i];
-		if (!(o->scope & w->q.uses) || !content_claimed_by(ci, o->by))
-			continue;
-		buf_printf(&why, "opt-out %s by %s, %s %s", o->id, o->by,
-			   strcmp(o->created ?: "", built) > 0 ?
-				   "registered after the build, at" :
-				   "registered BEFORE the build, at",
-			   o->created ?: "an unknown time");
-		item_failure(w, BAD_OPTOUT, item, "optout", why.ptr);
-		buf_release(&why);
-		return;
-	}
+	buf_printf(&why, "opt-out %s by %s, %s %s", o->id, o->by,
+		   strcmp(o->created ?: "", built) > 0 ?
+			   "registered after the build, at" :
+			   "registered BEFORE the build, at",
+		   o->created ?: "an unknown time");
+	item_failure(w, BAD_OPTOUT, item, "optout", why.ptr);
+	buf_release(&why);
 }
 
 static int item(const json_t *it, size_t i, void *payload)
@@ -358,7 +361,7 @@ static int item(const json_t *it, size_t i, void *payload)
 		w->leaves = xrealloc(w->leaves, w->cap * sizeof(*w->leaves));
 	}
 	merkle_leaf_bytes32(w->leaves[w->n++], sha);
-	ci = index_get(w->t->ix, sha);
+	ci = index_get(w->ix, sha);
 	v = verdict(w, license ? license : "NOASSERTION");
 	if (!json_is_true(json_object_get(v, "allowed")))
 		item_failure(w, BAD_LICENSE, it, "license", str(v, "why"));
@@ -367,8 +370,98 @@ static int item(const json_t *it, size_t i, void *payload)
 	return 0;
 }
 
+static int skip(const json_t *it, size_t i, void *payload)
+{
+	return 0;
+}
+
+static void walk_part(size_t i, void *payload)
+{
+	struct items_walk *w = &((struct items_walk *)payload)[i];
+
+	w->rc = manifest_lines_each(w->part, w->len, 1, item, w);
+	prov_error_clear(); /* the caller reparses for the message */
+}
+
+#define PARTS 16 /* a part per worker and some to spare, for balance */
+
+/* Cuts the list at line ends into at most PARTS parts. */
+static size_t cut(struct items_walk *w, const struct items_walk *proto,
+		  const char *blob, size_t n)
+{
+	size_t k = 0, at = 0;
+
+	while (at < n && k < PARTS) {
+		size_t end = k == PARTS - 1 ? n : at + (n - at) / (PARTS - k);
+		const char *nl = end < n ? memchr(blob + end, '\n', n - end) : NULL;
+		end = nl ? (size_t)(nl - blob) + 1 : n;
+		w[k] = *proto;
+		w[k].part = blob + at;
+		w[k].len = end - at;
+		w[k].verdicts = json_object();
+		w[k].failures = json_array();
+		w[k].creators = json_object();
+		w[k].credits = json_object();
+		w[k].challenged = json_object();
+		k++;
+		at = end;
+	}
+	return k;
+}
+
+/* The parts' findings, merged into the first in list order. */
+static void merge(struct items_walk *w, size_t k)
+{
+	for (size_t i = 1; i < k; i++) {
+		struct items_walk *p = &w[i];
+		const char *key;
+		json_t *v, *e;
+		size_t j;
+
+		if (w->n + p->n > w->cap) {
+			w->cap = w->n + p->n;
+			w->leaves = xrealloc(w->leaves, w->cap * sizeof(*w->leaves));
+		}
+		if (p->n)
+			memcpy(w->leaves + w->n, p->leaves, p->n * sizeof(*p->leaves));
+		w->n += p->n;
+		for (int b = 0; b < 4; b++)
+			w->bad[b] += p->bad[b];
+		json_array_foreach (p->failures, j, e)
+			if (json_array_size(w->failures) < FAILURES_MAX)
+				json_array_append(w->failures, e);
+		json_object_foreach (p->creators, key, v) {
+			json_t *mine = json_object_get(w->creators, key);
+			if (!mine) {
+				json_object_set(w->creators, key, v);
+				continue;
+			}
+			add_count(mine, "works", json_integer_value(json_object_get(v, "works")));
+			json_object_foreach (json_object_get(v, "licenses"), key, e)
+				add_count(json_object_get(mine, "licenses"), key,
+					  json_integer_value(e));
+		}
+		json_object_foreach (p->credits, key, v)
+			add_count(w->credits, key, json_integer_value(v));
+		json_object_update(w->challenged, p->challenged);
+	}
+}
+
+static void parts_release(struct items_walk *w, size_t k)
+{
+	for (size_t i = 0; i < k; i++) {
+		json_decref(w[i].verdicts);
+		json_decref(w[i].failures);
+		json_decref(w[i].creators);
+		json_decref(w[i].credits);
+		json_decref(w[i].challenged);
+		free(w[i].leaves);
+	}
+}
+
 /* The Merkle root recomputed from the items, against the record's. */
-static void root_check(struct items_walk *w, const char *id)
+static void root_check(struct trace *t, const struct items_walk *w,
+		       const char *id)
 {
 	const json_t *m = json_object_get(w->dataset, "merkle");
 	struct merkle *tree = NULL;
@@ -379,12 +472,13 @@ static void root_check(struct items_walk *w, const char *id)
 		hex_encode(root + 2, tree->nodes[0], 32);
 	}
 	merkle_free(tree);
-	check(w->t, "merkle-root", id, !strcmp(root, str(m, "root") ?: ""),
+	check(t, "merkle-root", id, !strcmp(root, str(m, "root") ?: ""),
 	      "%zu items give root %s; the record says %s", w->n, root,
 	      str(m, "root") ?: "(none)");
 }
 
-static void item_checks(struct items_walk *w, const char *id)
+static void item_checks(struct trace *t, const struct items_walk *w,
+			const char *id)
 {
 	static const char *const names[] = { "item-licenses", "item-works",
 					     "item-optouts", "item-challenges" };
@@ -396,61 +490,102 @@ static void item_checks(struct items_walk *w, const char *id)
 	};
 
 	for (int k = 0; k < 4; k++)
-		check(w->t, names[k], id, !w->bad[k], "%zu of %zu items %s%s",
+		check(t, names[k], id, !w->bad[k], "%zu of %zu items %s%s",
 		      w->n - w->bad[k], w->n, what[k],
 		      w->bad[k] ? " (the dataset's failures list them)" : "");
 }
 
-static int dataset_items(struct items_walk *w, struct buf *blob, const char *id)
+/* Folds what the items showed into the report. */
+static void report_items(struct trace *t, struct items_walk *w, json_t *entry,
+			 const char *id)
 {
 	const json_t *items = json_object_get(w->dataset, "items");
-	char got[65];
-	uint8_t d[32];
-	int rc;
+	const char *key;
+	json_t *v, *e;
 
-	sha256_buf(d, blob->ptr, blob->len);
-	hex_encode(got, d, 32);
-	if (!check(w->t, "items-blob", id, !strcmp(got, str(items, "blob") ?: ""),
-		   "the item list's sha256 is %s; the record names %s", got,
-		   str(items, "blob") ?: "none"))
-		return 0;
-	if ((rc = manifest_lines_each(blob->ptr, blob->len, 1, item, w))) {
-		check(w->t, "items-blob", id, 0, "%s", prov_error_last());
-		prov_error_clear();
-		return 0;
-	}
-	root_check(w, id);
-	check(w->t, "item-count", id,
+	root_check(t, w, id);
+	check(t, "item-count", id,
 	      (json_int_t)w->n == json_integer_value(json_object_get(items, "count")),
 	      "%zu items listed; the record counts %" JSON_INTEGER_FORMAT, w->n,
 	      json_integer_value(json_object_get(items, "count")));
-	item_checks(w, id);
-	return 0;
+	item_checks(t, w, id);
+	json_object_set(entry, "failures", w->failures);
+	json_object_foreach (w->creators, key, v) {
+		json_t *mine = json_object_get(t->creators, key);
+		if (!mine) {
+			json_object_set(t->creators, key, v);
+			continue;
+		}
+		add_count(mine, "works", json_integer_value(json_object_get(v, "works")));
+		json_object_foreach (json_object_get(v, "licenses"), key, e)
+			add_count(json_object_get(mine, "licenses"), key,
+				  json_integer_value(e));
+	}
+	json_object_foreach (w->credits, key, v)
+		add_count(t->credits, key, json_integer_value(v));
+	json_object_foreach (w->challenged, key, v)
+		disputes(t, key);
+}
+
+/* The item list: its hash, then every line checked, on every core. */
+static void dataset_items(struct trace *t, const struct buf *blob,
+			  const struct items_walk *proto, json_t *entry,
+			  const char *id)
+{
+	const json_t *items = json_object_get(proto->dataset, "items");
+	struct items_walk w[PARTS];
+	size_t k;
+	char got[65];
+	uint8_t d[32];
+
+	sha256_buf(d, blob->ptr, blob->len);
+	hex_encode(got, d, 32);
+	if (!check(t, "items-blob", id, !strcmp(got, str(items, "blob") ?: ""),
+		   "the item list's sha256 is %s; the record names %s", got,
+		   str(items, "blob") ?: "none"))
+		return;
+	k = cut(w, proto, blob->ptr, blob->len);
+	parallel_for(k, walk_part, w);
+	for (size_t i = 0; i < k; i++)
+		if (w[i].rc) {
+			manifest_lines_each(blob->ptr, blob->len, 1, skip, NULL);
+			check(t, "items-blob", id, 0, "%s", prov_error_last());
+			prov_error_clear();
+			goto done;
+		}
+	if (!k) /* an empty list */
+		k = cut(w, proto, "\n", 1);
+	merge(w, k);
+	report_items(t, w, entry, id);
+done:
+	parts_release(w, k);
 }
 
 /* One dataset a run names (entry: {id, name, version, root}). */
 static void walk_dataset(struct trace *t, const json_t *named, json_t *list)
 {
 	const char *id = str(named, "id");
-	struct items_walk w = { .t = t };
+	struct items_walk proto = { .ix = t->ix, .challenges = t->challenges };
+	struct license_query q;
 	struct manifest_spec spec;
 	struct buf blob = BUF_INIT, path = BUF_INIT;
 	struct record *r;
+	json_t *entry;
 	const char *hex;
 
 	if (!id || !first_visit(t, id) || !(r = load(t, "dataset", id)))
 		return;
-	w.dataset = r->payload;
-	w.entry = json_pack("{s:s, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:[]}", "id",
-			    id, "name", json_object_get(r->payload, "name"),
-			    "version", json_object_get(r->payload, "version"),
-			    "curator", json_object_get(r->payload, "curator"),
-			    "purpose", json_object_get(r->payload, "purpose"),
-			    "uses", json_object_get(r->payload, "uses"),
-			    "created", json_object_get(r->payload, "created"),
-			    "included", json_object_get(r->payload, "included"),
-			    "failures");
-	json_array_append_new(list, w.entry);
+	proto.dataset = r->payload;
+	entry = json_pack("{s:s, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:[]}", "id",
+			  id, "name", json_object_get(r->payload, "name"),
+			  "version", json_object_get(r->payload, "version"),
+			  "curator", json_object_get(r->payload, "curator"),
+			  "purpose", json_object_get(r->payload, "purpose"),
+			  "uses", json_object_get(r->payload, "uses"),
+			  "created", json_object_get(r->payload, "created"),
+			  "included", json_object_get(r->payload, "included"),
+			  "failures");
+	json_array_append_new(list, entry);
 	check(t, "run-names-dataset", id,
 	      !strcmp(str(named, "root") ?: "",
 		      str(json_object_get(r->payload, "merkle"), "root") ?: "") &&
@@ -464,16 +599,16 @@ static void walk_dataset(struct trace *t, const json_t *named, json_t *list)
 	      str(json_object_get(r->payload, "merkle"), "root") ?: "?");
 	trusted(t, "curator", id, str(r->payload, "curator"));
 	disputes(t, id);
-	w.verdicts = json_object();
 	if (manifest_spec_of(&spec, r->payload)) {
 		check(t, "dataset-spec", id, 0, "%s", prov_error_last());
 		prov_error_clear();
 		goto done;
 	}
-	w.q = (struct license_query){ .purpose = spec.purpose, .uses = spec.uses,
-				      .distribute_weights = spec.distribute_weights,
-				      .resolve = license_defs_resolve,
-				      .resolve_payload = &t->defs };
+	q = (struct license_query){ .purpose = spec.purpose, .uses = spec.uses,
+				    .distribute_weights = spec.distribute_weights,
+				    .resolve = license_defs_resolve,
+				    .resolve_payload = &t->defs };
+	proto.q = &q;
 	hex = str(json_object_get(r->payload, "items"), "blob");
 	if (!hex || strlen(hex) != 64) {
 		check(t, "items-blob", id, 0, "the record names no item list");
@@ -485,10 +620,8 @@ static void walk_dataset(struct trace *t, const json_t *named, json_t *list)
 		prov_error_clear();
 		goto done;
 	}
-	dataset_items(&w, &blob, id);
+	dataset_items(t, &blob, &proto, entry, id);
 done:
-	json_decref(w.verdicts);
-	free(w.leaves);
 	buf_release(&blob);
 	buf_release(&path);
 	record_free(r);
