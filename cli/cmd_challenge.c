@@ -30,10 +30,10 @@ static void print_result(const char *id, const char *target, const char *kind,
 			 const json_t *payload, const char *commit, int json)
 {
 	if (json) {
-		json_t *o = json_pack("{s:s, s:s, s:s, s:O, s:s}", "id", id,
-				      "target", target, "target_kind", kind,
-				      "evidence", json_object_get(payload, "evidence"),
-				      "commit", commit);
+		json_t *o = json_pack(
+			"{s:s, s:s, s:s, s:O, s:s}", "id", id, "target", target,
+			"target_kind", kind, "evidence",
+			json_object_get(payload, "evidence"), "commit", commit);
 		cli_print_json(o);
 		json_decref(o);
 	} else {
@@ -46,25 +46,35 @@ int cmd_challenge(int argc, char **argv)
 	static const struct cmd_help help = {
 		"prov challenge RECORD-ID --reason TEXT [--evidence FILE]... "
 		"[--as NAME] [--json]",
-		"Signs a challenge record disputing a record of any kind in the "
-		"registry (a work, a dataset, a run, a model, ...). Evidence files "
-		"are hashed, not stored: their names, sizes and SHA-256 digests go "
-		"in the record, and the files stay with you. 'prov resolve' records "
-		"a verdict; 'prov show RECORD-ID' lists challenges and verdicts.",
-		1, 1, 1,
+		"Signs a challenge record disputing a record of any kind in "
+		"the "
+		"registry (a work, a dataset, a run, a model, ...). Evidence "
+		"files "
+		"are hashed, not stored: their names, sizes and SHA-256 "
+		"digests go "
+		"in the record, and the files stay with you. 'prov resolve' "
+		"records "
+		"a verdict; 'prov show RECORD-ID' lists challenges and "
+		"verdicts.",
+		1,
+		1,
+		1,
 	};
 	int json = 0, rc;
 	const char *reason = NULL, *as = NULL;
-	struct strlist args = { 0 }, evidence = { 0 };
+	struct strlist args = {0}, evidence = {0};
 	const struct opt opts[] = {
-		OPT_STR("reason", 0, &reason, "TEXT", "what is wrong with the record"),
+		OPT_STR("reason", 0, &reason, "TEXT",
+			"what is wrong with the record"),
 		OPT_LIST_("evidence", 0, &evidence, "FILE",
 			  "a file backing the claim, hashed"),
-		OPT_AS(&as), OPT_JSON(&json), OPT_END_,
+		OPT_AS(&as),
+		OPT_JSON(&json),
+		OPT_END_,
 	};
 	struct store *s = NULL;
 	struct key *k = NULL;
-	struct fileset fs = { 0 };
+	struct fileset fs = {0};
 	struct file_digest *ev = NULL;
 	struct buf env = BUF_INIT, path = BUF_INIT, msg = BUF_INIT;
 	char target[RECORD_ID_MAX], kind[32], id[RECORD_ID_MAX], commit[41];
@@ -84,8 +94,8 @@ int cmd_challenge(int argc, char **argv)
 				    (int64_t)time(NULL));
 	buf_printf(&msg, "challenge %s %s\n\nby %s\n", kind, target, k->did);
 	if (record_create(&env, id, payload, k) ||
-	    record_store_path(&path, "challenge", id, payload) || store_begin(s) ||
-	    store_put(s, path.ptr, env.ptr, env.len) < 0 ||
+	    record_store_path(&path, "challenge", id, payload) ||
+	    store_begin(s) || store_put(s, path.ptr, env.ptr, env.len) < 0 ||
 	    store_commit(s, k, msg.ptr, commit)) {
 		rc = cli_fail(prov_error_code());
 		goto done;

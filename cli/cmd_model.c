@@ -10,7 +10,7 @@
 #include "license/license.h"
 #include "manifest/manifest.h"
 
-#define RUN_PAYLOAD_TYPE "application/vnd.in-toto+json"
+#define RUN_PAYLOAD_TYPE   "application/vnd.in-toto+json"
 #define RUN_STATEMENT_TYPE "https://in-toto.io/Statement/v1"
 #define RUN_PREDICATE_TYPE "urn:prov:training-run:v1"
 
@@ -37,24 +37,30 @@ static int run_statement(json_t **out, const struct dsse *env, const char *id)
 		return prov_error_set(PROV_EINVALID, "payloadType is not '%s'",
 				      RUN_PAYLOAD_TYPE);
 	if ((rc = dsse_verify(env)) ||
-	    (rc = json_parse(&st, env->payload.ptr, env->payload.len, "statement")) ||
+	    (rc = json_parse(&st, env->payload.ptr, env->payload.len,
+			     "statement")) ||
 	    (rc = jcs_encode(&canon, st)))
 		goto done;
 	sha256_buf(digest, canon.ptr, canon.len);
 	sha256_id(got, digest);
 	if (canon.len != env->payload.len ||
 	    memcmp(canon.ptr, env->payload.ptr, canon.len) || strcmp(got, id))
-		rc = prov_error_set(PROV_EVERIFY, "statement is not in canonical "
-						  "form, or not what its id names");
+		rc = prov_error_set(PROV_EVERIFY,
+				    "statement is not in canonical "
+				    "form, or not what its id names");
 	else if (strcmp(json_string_value(json_object_get(st, "_type")) ?: "",
 			RUN_STATEMENT_TYPE) ||
-		 strcmp(json_string_value(json_object_get(st, "predicateType")) ?: "",
+		 strcmp(json_string_value(json_object_get(st, "predicateType"))
+				?: "",
 			RUN_PREDICATE_TYPE))
-		rc = prov_error_set(PROV_EINVALID, "not an in-toto Statement of "
-						   "type " RUN_PREDICATE_TYPE);
+		rc = prov_error_set(PROV_EINVALID,
+				    "not an in-toto Statement of "
+				    "type " RUN_PREDICATE_TYPE);
 	else if (!signed_by(env, json_string_value(json_object_get(
-					 json_object_get(st, "predicate"), "provider"))))
-		rc = prov_error_set(PROV_EVERIFY, "its provider did not sign it");
+					 json_object_get(st, "predicate"),
+					 "provider"))))
+		rc = prov_error_set(PROV_EVERIFY,
+				    "its provider did not sign it");
 done:
 	buf_release(&canon);
 	if (rc)
@@ -75,7 +81,7 @@ static int load_run(json_t **out, char id[RECORD_ID_MAX], struct store *s,
 		    const char *arg)
 {
 	struct buf data = BUF_INIT;
-	struct dsse env = { 0 };
+	struct dsse env = {0};
 	char *path = NULL, kind[32];
 	int rc;
 
@@ -87,8 +93,9 @@ static int load_run(json_t **out, char id[RECORD_ID_MAX], struct store *s,
 		goto done;
 	}
 	if (!cli_path_kind(path, kind) || strcmp(kind, "run")) {
-		rc = prov_error_set(PROV_EINVALID, "'%s' is a %s record, not a run",
-				    arg, cli_path_kind(path, kind) ? kind : "non-");
+		rc = prov_error_set(PROV_EINVALID,
+				    "'%s' is a %s record, not a run", arg,
+				    cli_path_kind(path, kind) ? kind : "non-");
 		goto done;
 	}
 	if ((rc = store_read(&data, s, path)) ||
@@ -113,15 +120,17 @@ static int check_weights(const json_t *statement, const struct fileset *fs,
 	for (size_t i = 0; i < fs->n; i++) {
 		int found = 0;
 		hex_encode(hex, fs->v[i].sha256, 32);
-		json_array_foreach (json_object_get(statement, "subject"), j, subj) {
+		json_array_foreach(json_object_get(statement, "subject"), j,
+				   subj) {
 			const char *d = json_string_value(json_object_get(
 				json_object_get(subj, "digest"), "sha256"));
 			found |= d && !strcmp(d, hex);
 		}
 		if (!found)
-			return prov_error_set(PROV_EINVALID,
-					      "'%s' is not a checkpoint of run %s",
-					      fs->v[i].path, run);
+			return prov_error_set(
+				PROV_EINVALID,
+				"'%s' is not a checkpoint of run %s",
+				fs->v[i].path, run);
 	}
 	return 0;
 }
@@ -140,8 +149,10 @@ static int has_weight(const json_t *p, const char *hex)
 	const json_t *w;
 	size_t i;
 
-	json_array_foreach (json_object_get(p, "weights"), i, w)
-		if (!strcmp(json_string_value(json_object_get(w, "sha256")) ?: "", hex))
+	json_array_foreach(json_object_get(p, "weights"), i, w)
+		if (!strcmp(json_string_value(json_object_get(w, "sha256"))
+				    ?: "",
+			    hex))
 			return 1;
 	return 0;
 }
@@ -180,7 +191,7 @@ done:
 static int latest_model(char id[RECORD_ID_MAX], struct store *s,
 			const char *name, const char *weight)
 {
-	struct pick pk = { name, weight, "", "" };
+	struct pick pk = {name, weight, "", ""};
 	int rc = store_walk(s, "records/model", pick_cb, &pk);
 
 	if (rc)
@@ -204,13 +215,15 @@ static int find_model(char id[RECORD_ID_MAX], struct store *s, const char *arg,
 	if (!model_name_check(arg) && !latest_model(id, s, arg, NULL))
 		return 0;
 	prov_error_clear();
-	if (strspn(arg + (strncmp(arg, "sha256:", 7) ? 0 : 7), "0123456789abcdef") <
-	    8)
-		return prov_error_set(PROV_ENOTFOUND, "no model named '%s'", arg);
+	if (strspn(arg + (strncmp(arg, "sha256:", 7) ? 0 : 7),
+		   "0123456789abcdef") < 8)
+		return prov_error_set(PROV_ENOTFOUND, "no model named '%s'",
+				      arg);
 	rc = cli_find_path(&path, id, s, arg);
 	if (!rc && (!cli_path_kind(path, kind) || strcmp(kind, "model")))
-		rc = prov_error_set(PROV_EINVALID, "'%s' is a %s record, not a model",
-				    arg, cli_path_kind(path, kind) ? kind : "non-");
+		rc = prov_error_set(PROV_EINVALID,
+				    "'%s' is a %s record, not a model", arg,
+				    cli_path_kind(path, kind) ? kind : "non-");
 	free(path);
 	if (rc != PROV_ENOTFOUND || !by_weight || (n != 64 && n != 71) ||
 	    sha256_id_parse(d, arg))
@@ -218,10 +231,11 @@ static int find_model(char id[RECORD_ID_MAX], struct store *s, const char *arg,
 	hex_encode(hex, d, 32);
 	if (!latest_model(id, s, NULL, hex))
 		return 0;
-	return prov_error_set(PROV_ENOTFOUND,
-			      "no model named '%s', with that id or with a weight "
-			      "file of that sha256",
-			      arg);
+	return prov_error_set(
+		PROV_ENOTFOUND,
+		"no model named '%s', with that id or with a weight "
+		"file of that sha256",
+		arg);
 }
 
 /* model_lineage's lookup: a verified model record, by its full id. */
@@ -234,7 +248,8 @@ static int model_get(json_t **payload, const char *id, void *arg)
 	buf_printf(&path, "records/model/%.2s/%s.json", id + 7, id + 7);
 	if ((rc = store_read(&data, arg, path.ptr))) {
 		if (rc == PROV_ENOTFOUND)
-			prov_error_set(rc, "no model record %s in the registry", id);
+			prov_error_set(rc, "no model record %s in the registry",
+				       id);
 	} else if (!(rc = record_parse(&r, data.ptr, data.len)) &&
 		   !(rc = record_path_check(r, path.ptr)) &&
 		   !(rc = record_verify(r))) {
@@ -254,19 +269,21 @@ struct reg {
 	int json;
 };
 
-static void print_registered(const char *id, const json_t *p, const char *commit,
-			     int json)
+static void print_registered(const char *id, const json_t *p,
+			     const char *commit, int json)
 {
 	const char *name = json_string_value(json_object_get(p, "name"));
 	size_t n = json_array_size(json_object_get(p, "weights"));
 
 	if (json) {
-		json_t *o = json_pack("{s:s, s:s, s:O, s:O, s:s}", "id", id, "name",
-				      name, "weights", json_object_get(p, "weights"),
-				      "run", json_object_get(p, "run"), "commit",
-				      commit);
-		json_object_set(o, "parent", json_object_get(p, "parent") ?: json_null());
-		json_object_set(o, "license", json_object_get(p, "license") ?: json_null());
+		json_t *o = json_pack(
+			"{s:s, s:s, s:O, s:O, s:s}", "id", id, "name", name,
+			"weights", json_object_get(p, "weights"), "run",
+			json_object_get(p, "run"), "commit", commit);
+		json_object_set(o, "parent",
+				json_object_get(p, "parent") ?: json_null());
+		json_object_set(o, "license",
+				json_object_get(p, "license") ?: json_null());
 		cli_print_json(o);
 		json_decref(o);
 	} else {
@@ -280,32 +297,42 @@ static int model_register(int argc, char **argv)
 	static const struct cmd_help help = {
 		"prov model register NAME --weights FILE... --run RUN-ID "
 		"[--parent MODEL] [--license EXPR] [--as NAME] [--json]",
-		"Signs a model record naming weight files (hashed), the run record "
-		"that produced them (each file must be one of its checkpoints), the "
-		"model it was tuned from (--parent: a model name, meaning its latest "
-		"record, or a model record id; its whole lineage must be in the "
+		"Signs a model record naming weight files (hashed), the run "
+		"record "
+		"that produced them (each file must be one of its "
+		"checkpoints), the "
+		"model it was tuned from (--parent: a model name, meaning its "
+		"latest "
+		"record, or a model record id; its whole lineage must be in "
+		"the "
 		"registry), and its license (an SPDX expression).",
-		1, 1, 1,
+		1,
+		1,
+		1,
 	};
-	struct reg g = { 0 };
+	struct reg g = {0};
 	const struct opt opts[] = {
 		OPT_LIST_("weights", 0, &g.weights, "FILE", "a weight file"),
-		OPT_STR("run", 0, &g.run_arg, "RUN-ID", "the run record that made them"),
+		OPT_STR("run", 0, &g.run_arg, "RUN-ID",
+			"the run record that made them"),
 		OPT_STR("parent", 0, &g.parent_arg, "MODEL", "the base model"),
-		OPT_STR("license", 0, &g.license, "EXPR", "the model's license (SPDX)"),
-		OPT_AS(&g.as), OPT_JSON(&g.json), OPT_END_,
+		OPT_STR("license", 0, &g.license, "EXPR",
+			"the model's license (SPDX)"),
+		OPT_AS(&g.as),
+		OPT_JSON(&g.json),
+		OPT_END_,
 	};
-	struct strlist args = { 0 };
+	struct strlist args = {0};
 	struct store *s = NULL;
 	struct key *k = NULL;
-	struct fileset fs = { 0 };
+	struct fileset fs = {0};
 	struct file_digest *w = NULL;
-	struct lineage lin = { 0 };
+	struct lineage lin = {0};
 	struct buf env = BUF_INIT, path = BUF_INIT, msg = BUF_INIT;
 	char run[RECORD_ID_MAX], parent[RECORD_ID_MAX], id[RECORD_ID_MAX];
 	char *norm = NULL, commit[41];
 	json_t *statement = NULL, *payload = NULL;
-	struct model_claim c = { 0 };
+	struct model_claim c = {0};
 	int rc;
 
 	if ((rc = cli_parse(argc, argv, &help, opts, &args)))
@@ -331,14 +358,15 @@ static int model_register(int argc, char **argv)
 		prov_error_wrap("--parent '%s'", g.parent_arg);
 		goto fail;
 	}
-	c = (struct model_claim){ g.name, w, fs.n, run,
-				  g.parent_arg ? parent : NULL, norm };
+	c = (struct model_claim){
+		g.name, w, fs.n, run, g.parent_arg ? parent : NULL, norm};
 	if (model_payload(&payload, &c, k->did, (int64_t)time(NULL)) ||
 	    record_create(&env, id, payload, k))
 		goto fail;
 	/* Unreachable short of a SHA-256 collision, and cheap to rule out. */
 	if (lineage_has(&lin, id)) {
-		prov_error_set(PROV_EINVALID, "model %s would be its own ancestor", id);
+		prov_error_set(PROV_EINVALID,
+			       "model %s would be its own ancestor", id);
 		goto fail;
 	}
 	buf_printf(&msg, "model %s\n\nrun %s\nby %s\n", g.name, run, k->did);
@@ -394,13 +422,17 @@ static void shown_release(struct shown *m)
  * verifies, and that its lineage is whole. */
 static void look_around(struct shown *m, struct store *s)
 {
-	const char *run = json_string_value(json_object_get(m->r->payload, "run"));
+	const char *run =
+		json_string_value(json_object_get(m->r->payload, "run"));
 	char rid[RECORD_ID_MAX];
 	json_t *st = NULL;
 	int rc;
 
-	rc = run ? load_run(&st, rid, s, run) : prov_error_set(PROV_EINVALID, "no run");
-	m->run_status = !rc ? "verified" : rc == PROV_ENOTFOUND ? "missing" : "invalid";
+	rc = run ? load_run(&st, rid, s, run)
+		 : prov_error_set(PROV_EINVALID, "no run");
+	m->run_status = !rc		       ? "verified"
+			: rc == PROV_ENOTFOUND ? "missing"
+					       : "invalid";
 	if (rc)
 		m->run_err = xstrdup(prov_error_last());
 	json_decref(st);
@@ -418,12 +450,15 @@ static json_t *shown_json(const struct shown *m)
 
 	/* v[0] is the model itself */
 	for (size_t i = 1; i < m->lin.n; i++)
-		json_array_append_new(lin, json_pack("{s:s, s:s}", "id", m->lin.v[i].id,
-						     "name", m->lin.v[i].name));
+		json_array_append_new(lin, json_pack("{s:s, s:s}", "id",
+						     m->lin.v[i].id, "name",
+						     m->lin.v[i].name));
 	json_object_set_new(o, "lineage", lin);
-	json_object_set_new(o, "lineage_complete", json_boolean(!m->lineage_rc));
+	json_object_set_new(o, "lineage_complete",
+			    json_boolean(!m->lineage_rc));
 	if (m->lineage_err)
-		json_object_set_new(o, "lineage_error", json_string(m->lineage_err));
+		json_object_set_new(o, "lineage_error",
+				    json_string(m->lineage_err));
 	json_object_set_new(o, "run_status", json_string(m->run_status));
 	json_object_set(o, "challenges", m->challenges);
 	return o;
@@ -436,21 +471,26 @@ static void print_shown(const struct shown *m)
 	size_t i;
 
 	printf("model %s\n", m->r->id);
-	printf("  %-10s %s\n", "name", cli_esc(json_string_value(json_object_get(p, "name"))));
-	printf("  %-10s %s\n", "owner", cli_esc(json_string_value(json_object_get(p, "owner"))));
-	json_array_foreach (json_object_get(p, "weights"), i, w)
-		printf("  %-10s %s  %" JSON_INTEGER_FORMAT " bytes  %s\n", "weights",
+	printf("  %-10s %s\n", "name",
+	       cli_esc(json_string_value(json_object_get(p, "name"))));
+	printf("  %-10s %s\n", "owner",
+	       cli_esc(json_string_value(json_object_get(p, "owner"))));
+	json_array_foreach(json_object_get(p, "weights"), i, w)
+		printf("  %-10s %s  %" JSON_INTEGER_FORMAT " bytes  %s\n",
+		       "weights",
 		       cli_esc(json_string_value(json_object_get(w, "sha256"))),
 		       json_integer_value(json_object_get(w, "size")),
 		       cli_esc(json_string_value(json_object_get(w, "name"))));
 	printf("  %-10s %s (%s)\n", "run",
 	       cli_esc(json_string_value(json_object_get(p, "run"))),
-	       !strcmp(m->run_status, "verified") ? "verified" :
-	       !strcmp(m->run_status, "missing") ? "not in this registry" :
-						   "DOES NOT VERIFY");
+	       !strcmp(m->run_status, "verified")  ? "verified"
+	       : !strcmp(m->run_status, "missing") ? "not in this registry"
+						   : "DOES NOT VERIFY");
 	printf("  %-10s %s\n", "license",
-	       cli_esc(json_string_value(json_object_get(p, "license")) ?: "(not stated)"));
-	printf("  %-10s %s\n", "created", cli_esc(json_string_value(json_object_get(p, "created"))));
+	       cli_esc(json_string_value(json_object_get(p, "license"))
+			       ?: "(not stated)"));
+	printf("  %-10s %s\n", "created",
+	       cli_esc(json_string_value(json_object_get(p, "created"))));
 	if (m->lin.n < 2 && !m->lineage_rc)
 		printf("  %-10s %s\n", "lineage", "(no parent)");
 	for (i = 1; i < m->lin.n; i++)
@@ -459,11 +499,13 @@ static void print_shown(const struct shown *m)
 	if (m->lineage_rc)
 		printf("  %-10s BROKEN: %s\n", m->lin.n < 2 ? "lineage" : "",
 		       cli_esc(m->lineage_err));
-	json_array_foreach (json_object_get(j, "signatures"), i, sig)
+	json_array_foreach(json_object_get(j, "signatures"), i, sig)
 		printf("  %-10s %s (%s)\n", "signed by",
-		       cli_esc(json_string_value(json_object_get(sig, "keyid"))),
-		       json_is_true(json_object_get(sig, "valid")) ? "signature valid" :
-								     "SIGNATURE INVALID");
+		       cli_esc(json_string_value(
+			       json_object_get(sig, "keyid"))),
+		       json_is_true(json_object_get(sig, "valid"))
+			       ? "signature valid"
+			       : "SIGNATURE INVALID");
 	printf("  %-10s %s\n", "stored at", cli_esc(m->path));
 	cli_print_challenges(m->challenges);
 	json_decref(j);
@@ -473,18 +515,24 @@ static int model_show(int argc, char **argv)
 {
 	static const struct cmd_help help = {
 		"prov model show NAME|SHA256|ID [--json]",
-		"Shows a model: by name (its latest record), by record id, or by "
-		"the sha256 of one of its weight files. Lists its weights, its run "
-		"(checked), its lineage of parent models (to a depth of 1000), its "
-		"license, signatures and challenges. Exit 1 if its signature, its "
+		"Shows a model: by name (its latest record), by record id, or "
+		"by "
+		"the sha256 of one of its weight files. Lists its weights, its "
+		"run "
+		"(checked), its lineage of parent models (to a depth of 1000), "
+		"its "
+		"license, signatures and challenges. Exit 1 if its signature, "
+		"its "
 		"run or its lineage does not check.",
-		1, 1, 1,
+		1,
+		1,
+		1,
 	};
 	int json = 0, bad, rc;
-	const struct opt opts[] = { OPT_JSON(&json), OPT_END_ };
-	struct strlist args = { 0 };
+	const struct opt opts[] = {OPT_JSON(&json), OPT_END_};
+	struct strlist args = {0};
 	struct store *s = NULL;
-	struct shown m = { 0 };
+	struct shown m = {0};
 	char id[RECORD_ID_MAX];
 
 	if ((rc = cli_parse(argc, argv, &help, opts, &args)))
@@ -527,10 +575,12 @@ int cmd_model(int argc, char **argv)
 	if (!strcmp(sub, "show"))
 		return model_show(argc - 1, argv + 1);
 	if (!strcmp(sub, "-h") || !strcmp(sub, "--help")) {
-		puts("usage: prov model register NAME --weights FILE... --run RUN-ID "
+		puts("usage: prov model register NAME --weights FILE... --run "
+		     "RUN-ID "
 		     "[--parent MODEL] [--license EXPR] [--as NAME] [--json]\n"
 		     "       prov model show NAME|SHA256|ID [--json]\n\n"
-		     "Signed model records: weight files, the run that made them, "
+		     "Signed model records: weight files, the run that made "
+		     "them, "
 		     "the model they were tuned from (docs/records.md).");
 		return EXIT_OK;
 	}

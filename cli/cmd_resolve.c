@@ -20,8 +20,8 @@ static int find_challenge(struct record **out, struct store *s, const char *arg)
 		return rc;
 	if (strcmp((*out)->kind, "challenge"))
 		return prov_error_set(PROV_EINVALID,
-				      "'%s' is a %s record, not a challenge", arg,
-				      (*out)->kind);
+				      "'%s' is a %s record, not a challenge",
+				      arg, (*out)->kind);
 	return record_verify(*out);
 }
 
@@ -30,19 +30,25 @@ int cmd_resolve(int argc, char **argv)
 	static const struct cmd_help help = {
 		"prov resolve CHALLENGE-ID --upheld|--dismissed --reason TEXT "
 		"[--as NAME] [--json]",
-		"Signs a resolution record: a verdict (upheld or dismissed) on a "
-		"challenge, with the reason. Anyone may sign one; which verdicts "
+		"Signs a resolution record: a verdict (upheld or dismissed) on "
+		"a "
+		"challenge, with the reason. Anyone may sign one; which "
+		"verdicts "
 		"count is for the reader to decide.",
-		1, 1, 1,
+		1,
+		1,
+		1,
 	};
 	int json = 0, upheld = 0, dismissed = 0, rc;
 	const char *reason = NULL, *as = NULL;
-	struct strlist args = { 0 };
+	struct strlist args = {0};
 	const struct opt opts[] = {
 		OPT_FLAG_("upheld", 0, &upheld, "the challenge stands"),
 		OPT_FLAG_("dismissed", 0, &dismissed, "the challenge fails"),
 		OPT_STR("reason", 0, &reason, "TEXT", "why"),
-		OPT_AS(&as), OPT_JSON(&json), OPT_END_,
+		OPT_AS(&as),
+		OPT_JSON(&json),
+		OPT_END_,
 	};
 	struct store *s = NULL;
 	struct key *k = NULL;
@@ -54,8 +60,9 @@ int cmd_resolve(int argc, char **argv)
 	if ((rc = cli_parse(argc, argv, &help, opts, &args)))
 		goto done;
 	if (upheld == dismissed) {
-		rc = cli_usage_error("resolve: give exactly one of --upheld and "
-				     "--dismissed");
+		rc = cli_usage_error(
+			"resolve: give exactly one of --upheld and "
+			"--dismissed");
 		goto done;
 	}
 	if ((rc = cli_text_arg("resolve", "reason", reason, REASON_MAX)))
@@ -77,15 +84,15 @@ int cmd_resolve(int argc, char **argv)
 		goto done;
 	}
 	if (json) {
-		json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "id", id, "challenge",
-				      ch->id, "outcome",
+		json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "id", id,
+				      "challenge", ch->id, "outcome",
 				      upheld ? "upheld" : "dismissed", "commit",
 				      commit);
 		cli_print_json(o);
 		json_decref(o);
 	} else {
-		printf("%s  %s challenge %s\n", id, upheld ? "upheld" : "dismissed",
-		       ch->id);
+		printf("%s  %s challenge %s\n", id,
+		       upheld ? "upheld" : "dismissed", ch->id);
 	}
 done:
 	json_decref(payload);

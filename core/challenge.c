@@ -29,10 +29,10 @@ json_t *file_digests_json(const struct file_digest *v, size_t n)
 	qsort(sorted, n, sizeof(*sorted), digest_cmp);
 	for (size_t i = 0; i < n; i++) {
 		hex_encode(hex, sorted[i].sha256, 32);
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:I}", "name",
-						     sorted[i].name, "sha256", hex,
-						     "size",
-						     (json_int_t)sorted[i].size));
+		json_array_append_new(
+			arr, json_pack("{s:s, s:s, s:I}", "name",
+				       sorted[i].name, "sha256", hex, "size",
+				       (json_int_t)sorted[i].size));
 	}
 	free(sorted);
 	return arr;
@@ -43,9 +43,10 @@ int file_digests_unique(const struct file_digest *v, size_t n, const char *what)
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = i + 1; j < n; j++)
 			if (!strcmp(v[i].name, v[j].name))
-				return prov_error_set(PROV_EINVALID,
-						      "two %s files are named '%s'",
-						      what, v[i].name);
+				return prov_error_set(
+					PROV_EINVALID,
+					"two %s files are named '%s'", what,
+					v[i].name);
 	return 0;
 }
 
@@ -54,10 +55,12 @@ int record_id_full(const char *id)
 	uint8_t d[32];
 
 	return strlen(id) == 71 && !strncmp(id, "sha256:", 7) &&
-	       strspn(id + 7, "0123456789abcdef") == 64 && !sha256_id_parse(d, id);
+	       strspn(id + 7, "0123456789abcdef") == 64 &&
+	       !sha256_id_parse(d, id);
 }
 
-json_t *challenge_payload(const char *by, const char *target, const char *reason,
+json_t *challenge_payload(const char *by, const char *target,
+			  const char *reason,
 			  const struct file_digest *evidence, size_t n,
 			  int64_t created)
 {
@@ -65,8 +68,9 @@ json_t *challenge_payload(const char *by, const char *target, const char *reason
 
 	time_rfc3339(when, created);
 	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:s}", "kind", "challenge",
-			 "by", by, "target", target, "reason", reason, "evidence",
-			 file_digests_json(evidence, n), "created", when);
+			 "by", by, "target", target, "reason", reason,
+			 "evidence", file_digests_json(evidence, n), "created",
+			 when);
 }
 
 json_t *resolution_payload(const char *by, const char *challenge, int upheld,

@@ -14,11 +14,12 @@ int model_name_check(const char *name)
 	if (!n || n > MODEL_NAME_MAX || strchr(".-/", name[0]) ||
 	    strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 			 "0123456789._-/+") != n)
-		return prov_error_set(PROV_EINVALID,
-				      "'%.*s' is not a model name (1 to %d of "
-				      "A-Z a-z 0-9 . _ - / +, not starting with "
-				      ". - or /)",
-				      SHOW_MAX, name, MODEL_NAME_MAX);
+		return prov_error_set(
+			PROV_EINVALID,
+			"'%.*s' is not a model name (1 to %d of "
+			"A-Z a-z 0-9 . _ - / +, not starting with "
+			". - or /)",
+			SHOW_MAX, name, MODEL_NAME_MAX);
 	return 0;
 }
 
@@ -33,12 +34,14 @@ int model_payload(json_t **out, const struct model_claim *c, const char *owner,
 	if ((rc = model_name_check(c->name)))
 		return rc;
 	if (!c->nweights)
-		return prov_error_set(PROV_EINVALID, "a model needs weight files");
+		return prov_error_set(PROV_EINVALID,
+				      "a model needs weight files");
 	/* Weights are named by base name, as run subjects are: one name, one
 	 * file. */
 	if ((rc = file_digests_unique(c->weights, c->nweights, "weight")))
 		return rc;
-	if (!record_id_full(c->run) || (c->parent && !record_id_full(c->parent)))
+	if (!record_id_full(c->run) ||
+	    (c->parent && !record_id_full(c->parent)))
 		return prov_error_set(PROV_EINVALID,
 				      "a model's run and parent must be full "
 				      "record ids");
@@ -118,25 +121,29 @@ int model_lineage(struct lineage *out, const char *id, model_get_fn get,
 
 	memset(out, 0, sizeof(*out));
 	if (!record_id_full(id))
-		return prov_error_set(PROV_EINVALID, "'%.*s' is not a record id",
-				      SHOW_MAX, id);
+		return prov_error_set(PROV_EINVALID,
+				      "'%.*s' is not a record id", SHOW_MAX,
+				      id);
 	memcpy(cur, id, strlen(id) + 1);
 	for (;;) {
 		/* Content addressing makes a true cycle impossible to create;
 		 * a repeated id means the lookup is lying, so stop anyway. */
 		if (lineage_has(out, cur)) {
 			rc = prov_error_set(PROV_EINVALID,
-					    "model %s is its own ancestor", cur);
+					    "model %s is its own ancestor",
+					    cur);
 			break;
 		}
 		if (out->n >= max) {
-			rc = prov_error_set(PROV_EINVALID,
-					    "model %s has more than %zu ancestors",
-					    id, max ? max - 1 : 0);
+			rc = prov_error_set(
+				PROV_EINVALID,
+				"model %s has more than %zu ancestors", id,
+				max ? max - 1 : 0);
 			break;
 		}
 		rc = lineage_step(out, &p, &next, cur,
-				  out->n ? out->v[out->n - 1].id : NULL, get, arg);
+				  out->n ? out->v[out->n - 1].id : NULL, get,
+				  arg);
 		if (rc || !next)
 			break;
 		memcpy(cur, next, strlen(next) + 1);

@@ -5,7 +5,8 @@
 #include "unit.h"
 
 #define BY "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
-#define TARGET "sha256:" \
+#define TARGET                                                                 \
+	"sha256:"                                                              \
 	"1111111111111111111111111111111111111111111111111111111111111111"
 
 static void fill(struct file_digest *d, const char *name, int byte,
@@ -24,10 +25,17 @@ static void challenge_bytes(void)
 	static const char want[] =
 		"{\"by\":\"" BY "\",\"created\":\"2026-11-22T10:00:00Z\","
 		"\"evidence\":["
-		"{\"name\":\"a.pdf\",\"sha256\":\"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\",\"size\":2},"
-		"{\"name\":\"a.pdf\",\"sha256\":\"cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc\",\"size\":1},"
-		"{\"name\":\"z.txt\",\"sha256\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"size\":5000}],"
-		"\"kind\":\"challenge\",\"reason\":\"not hers\",\"target\":\"" TARGET "\"}";
+		"{\"name\":\"a.pdf\",\"sha256\":"
+		"\"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+		"bbbb\",\"size\":2},"
+		"{\"name\":\"a.pdf\",\"sha256\":"
+		"\"cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc"
+		"cccc\",\"size\":1},"
+		"{\"name\":\"z.txt\",\"sha256\":"
+		"\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		"aaaa\",\"size\":5000}],"
+		"\"kind\":\"challenge\",\"reason\":\"not "
+		"hers\",\"target\":\"" TARGET "\"}";
 
 	fill(&ev[0], "z.txt", 0xaa, 5000);
 	fill(&ev[1], "a.pdf", 0xcc, 1);
@@ -58,7 +66,8 @@ static void resolution_bytes(void)
 			   "\"reason\":\"fair\"}");
 	json_decref(p);
 	p = resolution_payload(BY, TARGET, 0, "no", 0);
-	CHECK_STR(json_string_value(json_object_get(p, "outcome")), "dismissed");
+	CHECK_STR(json_string_value(json_object_get(p, "outcome")),
+		  "dismissed");
 	json_decref(p);
 	buf_release(&out);
 }
@@ -71,7 +80,8 @@ static void ids_and_names(void)
 	CHECK(!record_id_full(TARGET + 7));
 	CHECK(!record_id_full("sha256:11111111"));
 	CHECK(!record_id_full("sha256:"
-			      "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"));
+			      "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+			      "AAAAAAAAAAAAAAAA"));
 	fill(&d[0], "x", 1, 1);
 	fill(&d[1], "y", 1, 1);
 	CHECK(file_digests_unique(d, 2, "weight") == 0);
@@ -93,8 +103,9 @@ static void by_must_sign(void)
 	CHECK(key_generate(&mallory, "mallory") == 0);
 	for (int kind = 0; kind < 2; kind++) {
 		json_decref(p);
-		p = kind ? resolution_payload(alice->did, TARGET, 0, "r", 0) :
-			   challenge_payload(alice->did, TARGET, "r", NULL, 0, 0);
+		p = kind ? resolution_payload(alice->did, TARGET, 0, "r", 0)
+			 : challenge_payload(alice->did, TARGET, "r", NULL, 0,
+					     0);
 		buf_clear(&env);
 		CHECK(record_create(&env, id, p, alice) == 0);
 		CHECK(record_parse(&r, env.ptr, env.len) == 0);

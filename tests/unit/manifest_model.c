@@ -7,20 +7,20 @@
 #include "manifest/manifest.h"
 #include "unit.h"
 
-#define OWNER "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
-#define HEX32(c) c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c
-#define HEX64(c) HEX32(c) HEX32(c)
-#define RUN_ID "sha256:" HEX64("1")
+#define OWNER	  "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
+#define HEX32(c)  c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c
+#define HEX64(c)  HEX32(c) HEX32(c)
+#define RUN_ID	  "sha256:" HEX64("1")
 #define PARENT_ID "sha256:" HEX64("2")
 
 static void model_bytes(void)
 {
 	struct file_digest w[2] = {
-		{ "model.safetensors", { 0 }, 4294967296ull },
-		{ "config.json", { 0 }, 12 },
+		{"model.safetensors", {0}, 4294967296ull},
+		{"config.json", {0}, 12},
 	};
-	struct model_claim c = { "faces-ft", w, 2, RUN_ID, PARENT_ID,
-				 "Apache-2.0" };
+	struct model_claim c = {"faces-ft", w,	       2,
+				RUN_ID,	    PARENT_ID, "Apache-2.0"};
 	struct buf out = BUF_INIT;
 	json_t *p = NULL;
 
@@ -28,13 +28,16 @@ static void model_bytes(void)
 	memset(w[1].sha256, 0x01, 32);
 	CHECK(model_payload(&p, &c, OWNER, 1795341600) == 0);
 	CHECK(jcs_encode(&out, p) == 0);
-	CHECK_STR(out.ptr,
-		  "{\"created\":\"2026-11-22T10:00:00Z\",\"kind\":\"model\","
-		  "\"license\":\"Apache-2.0\",\"name\":\"faces-ft\",\"owner\":\"" OWNER
-		  "\",\"parent\":\"" PARENT_ID "\",\"run\":\"" RUN_ID "\","
-		  "\"weights\":[{\"name\":\"config.json\",\"sha256\":\"" HEX32("01")
-		  "\",\"size\":12},{\"name\":\"model.safetensors\",\"sha256\":\"" HEX32("ab")
-		  "\",\"size\":4294967296}]}");
+	CHECK_STR(
+		out.ptr,
+		"{\"created\":\"2026-11-22T10:00:00Z\",\"kind\":\"model\","
+		"\"license\":\"Apache-2.0\",\"name\":\"faces-ft\",\"owner\":"
+		"\"" OWNER "\",\"parent\":\"" PARENT_ID "\",\"run\":\"" RUN_ID
+		"\","
+		"\"weights\":[{\"name\":\"config.json\",\"sha256\":\"" HEX32(
+			"01") "\",\"size\":12},{\"name\":\"model.safetensors\","
+			      "\"sha256\":\"" HEX32("ab") "\",\"size\":"
+							  "4294967296}]}");
 	json_decref(p);
 	/* parent and license are absent when not given, not null */
 	c.parent = c.license = NULL;
@@ -46,8 +49,8 @@ static void model_bytes(void)
 
 static void model_refuses(void)
 {
-	struct file_digest w[2] = { { "a", { 0 }, 1 }, { "a", { 1 }, 2 } };
-	struct model_claim c = { "m", w, 2, RUN_ID, NULL, NULL };
+	struct file_digest w[2] = {{"a", {0}, 1}, {"a", {1}, 2}};
+	struct model_claim c = {"m", w, 2, RUN_ID, NULL, NULL};
 	json_t *p = (json_t *)1;
 
 	CHECK(model_payload(&p, &c, OWNER, 0) == PROV_EINVALID && !p);
@@ -83,8 +86,8 @@ static void model_refuses(void)
 static void owner_must_sign(void)
 {
 	struct key *alice = NULL, *mallory = NULL;
-	struct file_digest w = { "m.bin", { 0 }, 1 };
-	struct model_claim c = { "m", &w, 1, RUN_ID, NULL, NULL };
+	struct file_digest w = {"m.bin", {0}, 1};
+	struct model_claim c = {"m", &w, 1, RUN_ID, NULL, NULL};
 	struct buf env = BUF_INIT;
 	struct record *r = NULL;
 	char id[RECORD_ID_MAX];
@@ -140,9 +143,11 @@ static void fake_add(struct fake *f, char c, const char *name, char parent)
 	memcpy(pid, id, sizeof(id));
 	memset(pid + 7, parent, 64);
 	memcpy(f->ids[f->n], id, sizeof(id));
-	f->payloads[f->n] = json_pack("{s:s, s:s}", "kind", "model", "name", name);
+	f->payloads[f->n] =
+		json_pack("{s:s, s:s}", "kind", "model", "name", name);
 	if (parent)
-		json_object_set_new(f->payloads[f->n], "parent", json_string(pid));
+		json_object_set_new(f->payloads[f->n], "parent",
+				    json_string(pid));
 	f->n++;
 }
 
@@ -154,7 +159,7 @@ static void fake_release(struct fake *f)
 
 static void lineage_walks(void)
 {
-	struct fake f = { 0 };
+	struct fake f = {0};
 	struct lineage l;
 
 	fake_add(&f, 'c', "tuned", 'b');
@@ -184,7 +189,7 @@ static void lineage_walks(void)
 
 static void lineage_broken(void)
 {
-	struct fake f = { 0 };
+	struct fake f = {0};
 	struct lineage l;
 
 	/* a parent the registry does not have */
@@ -210,7 +215,8 @@ static void lineage_broken(void)
 	json_object_set_new(f.payloads[0], "parent", json_string("base"));
 	CHECK(model_lineage(&l, "sha256:" HEX64("c"), fake_get, &f, 10) ==
 	      PROV_EINVALID);
-	CHECK(strstr(prov_error_last(), "names a parent that is not a record id"));
+	CHECK(strstr(prov_error_last(),
+		     "names a parent that is not a record id"));
 	lineage_release(&l);
 	json_object_set_new(f.payloads[0], "parent", json_integer(1));
 	CHECK(model_lineage(&l, "sha256:" HEX64("c"), fake_get, &f, 10) ==
@@ -229,6 +235,7 @@ static void lineage_broken(void)
 	CHECK(strstr(prov_error_last(), "is its own ancestor"));
 	CHECK(l.n == 2 && f.gets == 2);
 	lineage_release(&l);
+	fake_release(&f);
 	memset(&f, 0, sizeof(f));
 	fake_add(&f, 'a', "self", 'a');
 	CHECK(model_lineage(&l, "sha256:" HEX64("a"), fake_get, &f, 1000) ==
