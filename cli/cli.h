@@ -99,6 +99,12 @@ void cli_progress_end(void);
 /* The kind a store path holds: "work" under works/, <kind> under
  * records/<kind>/, NULL for anything else. */
 const char *cli_path_kind(const char *path, char kind[32]);
+/* Where the record with this id ("sha256:<hex>" or a unique hex prefix of
+ * 8 or more digits) is stored, of any kind, without reading it: *path
+ * (malloc'd) and its full id (optional). PROV_ENOTFOUND when there is none,
+ * PROV_EINVALID for a malformed or ambiguous id. */
+int cli_find_path(char **path, char id[RECORD_ID_MAX], struct store *s,
+		  const char *arg);
 /* Finds a record by id ("sha256:<hex>" or a unique hex prefix of 8 or more
  * digits); *path (optional, malloc'd) gets where it is stored, set even
  * when the record there does not parse. */
@@ -109,5 +115,22 @@ int cli_find_record(struct record **out, char **path, struct store *s,
 json_t *cli_record_json(const struct record *r, const char *path);
 /* A record as text for people. */
 void cli_print_record(const struct record *r, const char *path);
+
+/* The challenges whose target is the record id, in the registry's tree
+ * order, each with its resolutions: [{"id", "by", "reason", "evidence",
+ * "created", "valid", "resolutions": [{"id", "by", "outcome", "reason",
+ * "created", "valid"}]}]. Records that do not parse are left out (prov
+ * verify names them). */
+json_t *cli_challenges_json(struct store *s, const char *id);
+void cli_print_challenges(const json_t *challenges);
+
+/* A required text option (--reason): 0, or EXIT_USAGE after saying why
+ * (missing, empty, longer than max bytes, not UTF-8). */
+int cli_text_arg(const char *cmd, const char *opt, const char *s, size_t max);
+/* Hashes files named on the command line (not folders) through the
+ * registry's stat cache, as file_digests named by base name into *out
+ * (malloc'd; names borrowed from fs, which the caller releases). */
+int cli_hash_files(struct file_digest **out, struct fileset *fs,
+		   const struct strlist *paths, struct store *s);
 
 #endif

@@ -121,7 +121,9 @@ int cmd_show(int argc, char **argv)
 		"prov show ID|SHA256|PATH [--json]",
 		"Shows a record by id (sha256:<hex>, or 8+ hex digits of it), or "
 		"every record about a content hash or a file: its work claims, in "
-		"the order the registry received them, then the opt-outs naming it. Signatures are checked as shown; exit 1 "
+		"the order the registry received them, then the opt-outs naming it. "
+		"A record shown by id is followed by the challenges against it "
+		"and their resolutions. Signatures are checked as shown; exit 1 "
 		"if any does not verify.",
 		1, 1, 1,
 	};
@@ -130,6 +132,7 @@ int cmd_show(int argc, char **argv)
 	struct strlist args = { 0 };
 	struct store *s = NULL;
 	struct record *r = NULL;
+	json_t *challenges = NULL;
 	char *path = NULL;
 	const char *arg;
 	uint8_t digest[32];
@@ -166,12 +169,15 @@ int cmd_show(int argc, char **argv)
 				       arg);
 		goto fail;
 	}
+	challenges = cli_challenges_json(s, r->id);
 	if (json) {
 		json_t *o = cli_record_json(r, path);
+		json_object_set(o, "challenges", challenges);
 		cli_print_json(o);
 		json_decref(o);
 	} else {
 		cli_print_record(r, path);
+		cli_print_challenges(challenges);
 	}
 	check_shown(r, &bad);
 	goto checked;
@@ -184,6 +190,7 @@ fail:
 checked:
 	rc = bad ? EXIT_CHECK : EXIT_OK;
 done:
+	json_decref(challenges);
 	free(path);
 	record_free(r);
 	store_free(s);

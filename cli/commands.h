@@ -18,5 +18,8 @@ int cmd_status(int argc, char **argv);
 int cmd_remote(int argc, char **argv);
 int cmd_push(int argc, char **argv);
 int cmd_pull(int argc, char **argv);
+int cmd_model(int argc, char **argv);
+int cmd_challenge(int argc, char **argv);
+int cmd_resolve(int argc, char **argv);
 
 #endif

@@ -41,42 +41,60 @@ static int find_cb(const char *path, void *payload)
 	return 0;
 }
 
-int cli_find_record(struct record **out, char **path, struct store *s,
-		    const char *id)
+int cli_find_path(char **path, char id[RECORD_ID_MAX], struct store *s,
+		  const char *arg)
 {
 	struct find f = { 0 };
-	struct buf data = BUF_INIT;
-	int rc;
+	const char *base;
+	int rc = 0;
 
-	*out = NULL;
-	f.hex = strncmp(id, "sha256:", 7) ? id : id + 7;
+	*path = NULL;
+	f.hex = strncmp(arg, "sha256:", 7) ? arg : arg + 7;
 	f.len = strlen(f.hex);
 	if (f.len < 8 || f.len > 64 || strspn(f.hex, "0123456789abcdef") != f.len)
 		return prov_error_set(PROV_EINVALID,
 				      "'%s' is not a record id (sha256:<hex>, or 8+ "
 				      "hex digits of one)",
-				      id);
+				      arg);
 	if ((rc = store_list(s, "", find_cb, &f)))
 		goto done;
-	if (!f.matches) {
-		rc = prov_error_set(PROV_ENOTFOUND, "no record '%s'", id);
-		goto done;
-	}
-	if (f.matches > 1) {
+	if (!f.matches)
+		rc = prov_error_set(PROV_ENOTFOUND, "no record '%s'", arg);
+	else if (f.matches > 1)
 		rc = prov_error_set(PROV_EINVALID,
-				    "'%s' matches %d records; give more digits", id,
+				    "'%s' matches %d records; give more digits", arg,
 				    f.matches);
+	if (rc)
 		goto done;
-	}
+	base = strrchr(f.path, '/');
+	base = base ? base + 1 : f.path;
+	if (id)
+		snprintf(id, RECORD_ID_MAX, "sha256:%.64s", base);
+	*path = f.path;
+	f.path = NULL;
+done:
+	free(f.path);
+	return rc;
+}
+
+int cli_find_record(struct record **out, char **path, struct store *s,
+		    const char *id)
+{
+	struct buf data = BUF_INIT;
+	char *found = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = cli_find_path(&found, NULL, s, id)))
+		return rc;
 	/* The path is returned even when the record does not parse, so
 	 * verify can name the broken file. */
 	if (path)
-		*path = xstrdup(f.path);
-	if ((rc = store_read(&data, s, f.path)) ||
+		*path = xstrdup(found);
+	if ((rc = store_read(&data, s, found)) ||
 	    (rc = record_parse(out, data.ptr, data.len)))
-		prov_error_wrap("'%s'", f.path);
-done:
-	free(f.path);
+		prov_error_wrap("'%s'", found);
+	free(found);
 	buf_release(&data);
 	return rc;
 }
@@ -154,4 +172,154 @@ void cli_print_record(const struct record *r, const char *path)
 			       "SIGNATURE INVALID");
 	print_field("stored at", path);
 	json_decref(j);
+}
+
+/* ---- challenges against a record -------------------------------------- */
+
+struct disputes {
+	const char *id;      /* the record disputed */
+	const char *field;   /* "target" when collecting challenges, else
+			      * "challenge" */
+	json_t *challenges;  /* what cli_challenges_json returns */
+};
+
+static json_t *dispute_json(const struct record *r)
+{
+	json_t *o = json_pack("{s:s}", "id", r->id);
+	static const char *const fields[] = { "by", "outcome", "reason",
+					      "evidence", "created" };
+
+	for (size_t i = 0; i < sizeof(fields) / sizeof(*fields); i++) {
+		json_t *v = json_object_get(r->payload, fields[i]);
+		if (v)
+			json_object_set(o, fields[i], v);
+	}
+	json_object_set_new(o, "valid", json_boolean(!record_verify(r)));
+	prov_error_clear();
+	return o;
+}
+
+static int dispute_cb(const char *path, const void *data, size_t n, void *p)
+{
+	struct disputes *d = p;
+	struct record *r = NULL;
+	const char *want;
+	json_t *c;
+	size_t i;
+
+	if (record_parse(&r, data, n)) {
+		prov_error_clear();
+		return 0; /* prov verify reports it */
+	}
+	want = json_string_value(json_object_get(r->payload, d->field));
+	if (!want)
+		goto done;
+	if (!strcmp(d->field, "target")) {
+		if (!strcmp(want, d->id)) {
+			c = dispute_json(r);
+			json_object_set_new(c, "resolutions", json_array());
+			json_array_append_new(d->challenges, c);
+		}
+		goto done;
+	}
+	json_array_foreach (d->challenges, i, c)
+		if (!strcmp(json_string_value(json_object_get(c, "id")), want))
+			json_array_append_new(json_object_get(c, "resolutions"),
+					      dispute_json(r));
+done:
+	record_free(r);
+	return 0;
+}
+
+json_t *cli_challenges_json(struct store *s, const char *id)
+{
+	struct disputes d = { id, "target", json_array() };
+
+	/* Two walks, not an index: challenges are few, and this runs only
+	 * when one record is shown. */
+	if (!store_walk(s, "records/challenge", dispute_cb, &d) &&
+	    json_array_size(d.challenges)) {
+		d.field = "challenge";
+		store_walk(s, "records/resolution", dispute_cb, &d);
+	}
+	prov_error_clear();
+	return d.challenges;
+}
+
+static const char *jstr(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+static const char *validity(const json_t *o)
+{
+	return json_is_true(json_object_get(o, "valid")) ? "signature valid" :
+							   "SIGNATURE INVALID";
+}
+
+void cli_print_challenges(const json_t *challenges)
+{
+	const json_t *c, *e, *res;
+	size_t i, j;
+
+	json_array_foreach (challenges, i, c) {
+		printf("\nchallenge %s\n", jstr(c, "id"));
+		printf("  %-10s %s (%s)\n", "by", cli_esc(jstr(c, "by")), validity(c));
+		printf("  %-10s %s\n", "created", cli_esc(jstr(c, "created")));
+		printf("  %-10s %s\n", "reason", cli_esc(jstr(c, "reason")));
+		json_array_foreach (json_object_get(c, "evidence"), j, e)
+			printf("  %-10s %s  %s\n", "evidence",
+			       cli_esc(jstr(e, "sha256")), cli_esc(jstr(e, "name")));
+		res = json_object_get(c, "resolutions");
+		if (!json_array_size(res))
+			printf("  %-10s %s\n", "resolved", "not yet");
+		json_array_foreach (res, j, e)
+			printf("  %-10s %s by %s (%s), %s: %s\n", "resolved",
+			       cli_esc(jstr(e, "outcome")), cli_esc(jstr(e, "by")),
+			       validity(e), jstr(e, "id"), cli_esc(jstr(e, "reason")));
+	}
+}
+
+/* ---- arguments shared by the commands that write records -------------- */
+
+int cli_text_arg(const char *cmd, const char *opt, const char *s, size_t max)
+{
+	if (!s)
+		return cli_usage_error("%s: --%s is required", cmd, opt);
+	/* The text is signed as given: refuse what would need rewriting. */
+	if (!*s || strlen(s) > max || !utf8_valid(s))
+		return cli_usage_error("%s: --%s must be 1 to %zu bytes of UTF-8",
+				       cmd, opt, max);
+	return 0;
+}
+
+int cli_hash_files(struct file_digest **out, struct fileset *fs,
+		   const struct strlist *paths, struct store *s)
+{
+	struct statcache *cache = NULL;
+	struct buf cachefile = BUF_INIT;
+	struct file_digest *v;
+	int rc;
+
+	*out = NULL;
+	buf_printf(&cachefile, "%s/statcache", store_path(s));
+	statcache_open(&cache, cachefile.ptr);
+	if ((rc = fileset_add(fs, paths->v, paths->n, 0)) ||
+	    (rc = fileset_hash(fs, cache, NULL, NULL)))
+		goto done;
+	fileset_cache_update(fs, cache);
+	statcache_save(cache);
+	prov_error_clear(); /* a cache that cannot be saved is no failure */
+	v = xcalloc(fs->n ? fs->n : 1, sizeof(*v));
+	for (size_t i = 0; i < fs->n; i++) {
+		const char *base = strrchr(fs->v[i].path, '/');
+		v[i].name = base ? base + 1 : fs->v[i].path;
+		memcpy(v[i].sha256, fs->v[i].sha256, 32);
+		v[i].size = (uint64_t)fs->v[i].st.st_size;
+	}
+	*out = v;
+done:
+	statcache_free(cache);
+	buf_release(&cachefile);
+	return rc;
 }

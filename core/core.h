@@ -377,6 +377,34 @@ json_t *work_payload(const struct work_claim *c, const char *creator,
  * payout and training permissions (the file name and time may differ). */
 int work_same_claim(const json_t *a, const json_t *b);
 
+/* ---- files named in records, challenges --------------------------------- */
+
+/* A file a record names by hash: a model's weights, a challenge's evidence.
+ * name is the base name, borrowed. */
+struct file_digest {
+	const char *name;
+	uint8_t sha256[32];
+	uint64_t size;
+};
+/* [{"name", "sha256", "size"}], sorted by name (then digest, then size) so
+ * the same files always give the same bytes. */
+json_t *file_digests_json(const struct file_digest *v, size_t n);
+/* PROV_EINVALID naming the first base name given twice ("two <what> files
+ * are named ..."). */
+int file_digests_unique(const struct file_digest *v, size_t n, const char *what);
+/* 1 if id is a full record id as payloads hold it: "sha256:" and 64
+ * lowercase hex digits. */
+int record_id_full(const char *id);
+
+/* Payloads of a dispute of any record (target, a full id) and of a verdict
+ * on one (challenge, a full id). reason must be UTF-8; by is the signer's
+ * did. */
+json_t *challenge_payload(const char *by, const char *target, const char *reason,
+			  const struct file_digest *evidence, size_t n,
+			  int64_t created);
+json_t *resolution_payload(const char *by, const char *challenge, int upheld,
+			   const char *reason, int64_t created);
+
 /* ---- the store -------------------------------------------------------------- */
 
 struct store;

@@ -66,6 +66,56 @@ int content_claimed_by(const struct content_info *ci, const char *did);
 unsigned content_optouts(const struct content_info *ci, unsigned uses,
 			 const struct optout **first);
 
+/* ---- models (manifest/model.c) ------------------------------------------ */
+
+/* How many ancestors a lineage walk follows before giving up, so a huge or
+ * crafted chain of parents cannot hold a reader for long. */
+#define MODEL_LINEAGE_MAX 1000
+
+/* 1 to 128 bytes of A-Z a-z 0-9 . _ - / +, not starting with . - or /;
+ * PROV_EINVALID otherwise. */
+int model_name_check(const char *name);
+
+/* What a model's owner claims. run and parent are full record ids; parent
+ * and license (an SPDX expression already checked) may be NULL. */
+struct model_claim {
+	const char *name;
+	const struct file_digest *weights;
+	size_t nweights;
+	const char *run;
+	const char *parent;
+	const char *license;
+};
+/* The model payload (docs/records.md); PROV_EINVALID for no weights, two
+ * with one name, or an id that is not a full record id. */
+int model_payload(json_t **out, const struct model_claim *c, const char *owner,
+		  int64_t created);
+
+/* Fetches the payload of the record with this (full) id: PROV_ENOTFOUND
+ * when the registry has none, any other failure as it is. *payload is the
+ * caller's to decref. */
+typedef int (*model_get_fn)(json_t **payload, const char *id, void *arg);
+
+/* A model's ancestors, nearest first. */
+struct lineage_entry {
+	char id[RECORD_ID_MAX];
+	char *name;
+};
+struct lineage {
+	struct lineage_entry *v;
+	size_t n;
+};
+/* Follows "parent" from the model record id (included as v[0]) through at
+ * most max records. A missing record (PROV_ENOTFOUND), one that is not a
+ * model or names a malformed parent (PROV_EINVALID), an id met twice or a
+ * chain longer than max (PROV_EINVALID) fail, naming where; *out then holds
+ * the part walked. Release it either way. */
+int model_lineage(struct lineage *out, const char *id, model_get_fn get,
+		  void *arg, size_t max);
+/* 1 if id is in the lineage. */
+int lineage_has(const struct lineage *l, const char *id);
+void lineage_release(struct lineage *l);
+
 /* ---- building ------------------------------------------------------------ */
 
 struct manifest_spec {
