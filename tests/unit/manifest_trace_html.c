@@ -344,7 +344,9 @@ static int write_pair(const char *dir, const char *name, json_t *r)
 		buf_printf(&path, "%s/%s.html", dir, name);
 		rc = write_file_atomic(path.ptr, html, strlen(html), 0644, 0);
 	}
-	if (rc)
+	if (!r)
+		fprintf(stderr, "cannot read %s (run from the top folder)\n", REPORT);
+	else if (rc)
 		fprintf(stderr, "cannot write %s: %s\n", path.ptr, prov_error_last());
 	buf_release(&path);
 	free(html);
