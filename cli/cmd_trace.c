@@ -1,6 +1,7 @@
 /* prov trace: a model's lineage, every link checked (docs/trace.md). The
  * report comes from manifest/trace.c; this file finds the model and prints
- * the report as a tree, JSON or Graphviz. */
+ * the report as a tree, JSON or Graphviz, and with --html also writes it as
+ * a page (manifest/trace_html.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -279,10 +280,22 @@ static void print_dot(const json_t *report)
 	printf("}\n");
 }
 
+/* --html FILE: the whole page or, on any failure, no file at all. */
+static int write_html(const char *path, const json_t *report)
+{
+	struct buf page = BUF_INIT;
+	int rc;
+
+	if (!(rc = trace_html(&page, report)))
+		rc = write_file_atomic(path, page.ptr, page.len, 0644, 0);
+	buf_release(&page);
+	return rc;
+}
+
 int cmd_trace(int argc, char **argv)
 {
 	static const struct cmd_help help = {
-		"prov trace MODEL|WEIGHTS-FILE|SHA256 [--trust FILE] [--json] [--dot]",
+		"prov trace MODEL|WEIGHTS-FILE|SHA256 [--trust FILE] [--json|--dot] [--html FILE]",
 		"Walks a model's lineage (its parent models, the runs that trained "
 		"them, their dataset manifests and every item, work, creator, "
 		"license and opt-out behind them) and checks each link: record "
@@ -290,16 +303,20 @@ int cmd_trace(int argc, char **argv)
 		"licenses for each dataset's purpose, work records, opt-outs, "
 		"challenges, and with --trust (a file of did:keys, one per line) "
 		"the providers', curators' and resolvers' keys. Prints the tree and "
-		"every failed check. It verifies who signed what and that nothing "
+		"every failed check (or, with --json or --dot, the report as JSON or "
+		"a Graphviz graph), and with --html also writes the report as one "
+		"self-contained HTML page: the lineage as a graph, the checks and "
+		"the people to credit. It verifies who signed what and that nothing "
 		"changed since; not that the claims are true. Exit 0 when every "
 		"check passes, 1 when any fails.",
 		1, 1, 1,
 	};
-	const char *trust = NULL;
+	const char *trust = NULL, *html = NULL;
 	int json = 0, dot = 0, rc;
 	const struct opt opts[] = {
 		OPT_STR("trust", 0, &trust, "FILE", "did:keys to trust, one per line"),
 		OPT_FLAG_("dot", 0, &dot, "print the lineage for Graphviz"),
+		OPT_STR("html", 0, &html, "FILE", "also write the report as an HTML page"),
 		OPT_JSON(&json), OPT_END_,
 	};
 	struct strlist args = { 0 }, keys = { 0 };
@@ -323,6 +340,10 @@ int cmd_trace(int argc, char **argv)
 	o.cache_key = cli_cache_key();
 	if ((rc = cli_open_store(&s)) || (rc = resolve(id, s, args.v[0])) ||
 	    (rc = trace_model(&report, s, id, &o))) {
+		rc = cli_fail(rc);
+		goto done;
+	}
+	if (html && (rc = write_html(html, report))) {
 		rc = cli_fail(rc);
 		goto done;
 	}

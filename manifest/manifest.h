@@ -234,6 +234,16 @@ struct trace_options {
 int trace_model(json_t **out, struct store *s, const char *model_id,
 		const struct trace_options *o);
 
+/* The report as one self-contained HTML5 page (no script, no external
+ * URL; docs/trace.md, "The HTML report"), appended to out. Same report,
+ * same bytes. PROV_EINVALID when report is not a trace report. */
+int trace_html(struct buf *out, const json_t *report);
+/* Appends s escaped for HTML text and quoted attribute values, in HTML or
+ * inline SVG: & < > " ' as character references; control characters as
+ * \xNN and bidi controls as \uNNNN, visible; bytes that are not UTF-8 as
+ * U+FFFD. NULL is "(none)". */
+int html_escape(struct buf *out, const char *s);
+
 /* ---- exports (docs/manifest.md, "Exports") ----------------------------- */
 
 enum manifest_format { MANIFEST_CROISSANT, MANIFEST_SPDX, MANIFEST_CYCLONEDX };

@@ -5,8 +5,10 @@
 set -eu
 build="build-essential pkg-config libgit2-dev libsodium-dev libssl-dev
        libjansson-dev zlib1g-dev"
-# the reference tools the tests check our formats with
-test="$build git openssh-client minisign util-linux"
+# the reference tools the tests check our formats with; chromium renders
+# prov trace --html headless (tests/oracle/html-check.mjs), with the
+# fonts its pages name
+test="$build git openssh-client minisign util-linux chromium fonts-dejavu-core"
 case "${1:-test}" in
 build) pkgs=$build ;;
 test) pkgs=$test ;;
