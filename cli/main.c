@@ -17,6 +17,7 @@ static const struct command {
 	{ "optout", cmd_optout, "refuse uses of your works (signed)" },
 	{ "manifest", cmd_manifest, "build, show and prove dataset manifests" },
 	{ "trace", cmd_trace, "a model's lineage, every link checked" },
+	{ "export", cmd_export, "a model's lineage as OpenLineage, SPDX, PROV-O" },
 	{ "show", cmd_show, "show a record, or every record about a file" },
 	{ "log", cmd_log, "list records in commit order" },
 	{ "verify", cmd_verify, "re-check ids, signatures and the store" },
