@@ -115,6 +115,10 @@ int cli_find_record(struct record **out, char **path, struct store *s,
 json_t *cli_record_json(const struct record *r, const char *path);
 /* A record as text for people. */
 void cli_print_record(const struct record *r, const char *path);
+/* The model record a MODEL|WEIGHTS-FILE|SHA256 argument names: a record
+ * id, a weight file or its digest, or a name (the latest model by that
+ * name). PROV_ENOTFOUND says why none does (a checkpoint no model names). */
+int cli_model_resolve(char id[RECORD_ID_MAX], struct store *s, const char *arg);
 
 /* The challenges whose target is the record id, in the registry's tree
  * order, each with its resolutions: [{"id", "by", "reason", "evidence",

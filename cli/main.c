@@ -20,6 +20,7 @@ static const struct command {
 	{ "trace", cmd_trace, "a model's lineage, every link checked" },
 	{ "challenge", cmd_challenge, "dispute a record (signed)" },
 	{ "resolve", cmd_resolve, "sign a verdict on a challenge" },
+	{ "export", cmd_export, "a model's lineage as OpenLineage, SPDX, PROV-O" },
 	{ "show", cmd_show, "show a record, or every record about a file" },
 	{ "log", cmd_log, "list records in commit order" },
 	{ "verify", cmd_verify, "re-check ids, signatures and the store" },

@@ -1,7 +1,8 @@
-/* Finding and printing records, for show, log and verify. */
+/* Finding and printing records, for show, log, verify, trace and export. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 
@@ -322,4 +323,113 @@ done:
 	statcache_free(cache);
 	buf_release(&cachefile);
 	return rc;
+}
+
+/* ---- models, by name, id or weights ------------------------------------- */
+
+static const char *str(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+struct model_search {
+	const char *name;   /* a model name, or NULL */
+	const char *sha256; /* a weight file's digest (hex), or NULL */
+	const char *id;     /* a model record id, or NULL */
+	json_t *best;       /* {id, created} of the latest match */
+	size_t runs;        /* runs naming sha256 as a checkpoint */
+};
+
+static int has_weight(const json_t *model, const char *hex)
+{
+	const json_t *w;
+	size_t i;
+
+	json_array_foreach (json_object_get(model, "weights"), i, w)
+		if (!strcmp(str(w, "sha256") ?: "", hex))
+			return 1;
+	return 0;
+}
+
+static int find_model(const char *path, const void *data, size_t n, void *p)
+{
+	struct model_search *f = p;
+	struct record *r = NULL;
+	const json_t *m;
+
+	if (record_parse(&r, data, n) || strcmp(r->kind, "model")) {
+		prov_error_clear(); /* prov verify names it */
+		record_free(r);
+		return 0;
+	}
+	m = r->payload;
+	if ((f->id && !strcmp(r->id, f->id)) ||
+	    (f->name && !strcmp(str(m, "name") ?: "", f->name)) ||
+	    (f->sha256 && has_weight(m, f->sha256))) {
+		if (!f->best || strcmp(str(m, "created") ?: "",
+				       str(f->best, "created") ?: "") > 0) {
+			json_decref(f->best);
+			f->best = json_pack("{s:s, s:s}", "id", r->id, "created",
+					    str(m, "created") ?: "");
+		}
+	}
+	record_free(r);
+	return 0;
+}
+
+static int count_runs(const char *path, const void *data, size_t n, void *p)
+{
+	struct model_search *f = p;
+	struct record *r = NULL;
+	const json_t *s;
+	size_t i;
+
+	if (!record_parse(&r, data, n) && !strcmp(r->kind, "run"))
+		json_array_foreach (json_object_get(r->payload, "subject"), i, s)
+			if (!strcmp(str(json_object_get(s, "digest"), "sha256") ?: "",
+				    f->sha256))
+				f->runs++;
+	prov_error_clear();
+	record_free(r);
+	return 0;
+}
+
+int cli_model_resolve(char id[RECORD_ID_MAX], struct store *s, const char *arg)
+{
+	struct model_search f = { 0 };
+	uint8_t d[32];
+	char hex[65];
+	struct stat st;
+	int rc;
+
+	if (!stat(arg, &st) && S_ISREG(st.st_mode)) {
+		if ((rc = sha256_file(d, NULL, arg)))
+			return rc;
+		hex_encode(hex, d, 32);
+		f.sha256 = hex;
+	} else if (!strncmp(arg, "sha256:", 7) && !sha256_id_parse(d, arg)) {
+		f.id = arg;
+	} else if (strlen(arg) == 64 && !sha256_id_parse(d, arg)) {
+		hex_encode(hex, d, 32);
+		f.sha256 = hex;
+	} else {
+		f.name = arg;
+	}
+	prov_error_clear();
+	if ((rc = store_walk(s, "records/model", find_model, &f)))
+		return rc;
+	if (f.best) {
+		snprintf(id, RECORD_ID_MAX, "%s", str(f.best, "id"));
+		json_decref(f.best);
+		return 0;
+	}
+	if (!f.sha256)
+		return prov_error_set(PROV_ENOTFOUND, "no model '%s'", cli_esc(arg));
+	if ((rc = store_walk(s, "records/run", count_runs, &f)))
+		return rc;
+	return prov_error_set(PROV_ENOTFOUND,
+			      f.runs ? "%s is a checkpoint of %zu run(s), but no "
+				       "model names it (prov model register)" :
+				       "%s is not a checkpoint named by any run",
+			      f.sha256, f.runs);
 }

@@ -263,6 +263,20 @@ int manifest_export(manifest_write_fn write, void *arg,
 		    enum manifest_format fmt, const char *id,
 		    const json_t *payload, const char *items, size_t n);
 
+/* ---- lineage exports (manifest/lineage.c, docs/lineage.md) -------------- */
+
+enum lineage_format { LINEAGE_OPENLINEAGE, LINEAGE_SPDX, LINEAGE_PROV_O };
+
+/* "openlineage", "spdx" or "prov-o"; PROV_EINVALID for anything else. */
+int lineage_format_parse(enum lineage_format *out, const char *s);
+/* Appends to out the lineage in a trace_model report (the traced model
+ * first) as OpenLineage RunEvents (a JSON array), an SPDX 3.0.1 document
+ * or W3C PROV-O JSON-LD, ending in a newline. Same report, same bytes.
+ * PROV_EINVALID, with nothing appended, for a report without a model or
+ * with a field of the wrong shape (ids, times, weight digests). */
+int lineage_export(struct buf *out, enum lineage_format fmt,
+		   const json_t *report);
+
 /* ---- item lists (docs/manifest.md) ---------------------------------------- */
 
 /* Calls fn for each line of an item list (untrusted bytes: pointer and

@@ -576,14 +576,17 @@ static void walk_dataset(struct trace *t, const json_t *named, json_t *list)
 	if (!id || !first_visit(t, id) || !(r = load(t, "dataset", id)))
 		return;
 	proto.dataset = r->payload;
-	entry = json_pack("{s:s, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:[]}", "id",
-			  id, "name", json_object_get(r->payload, "name"),
+	entry = json_pack("{s:s, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:[]}",
+			  "id", id, "name", json_object_get(r->payload, "name"),
 			  "version", json_object_get(r->payload, "version"),
 			  "curator", json_object_get(r->payload, "curator"),
 			  "purpose", json_object_get(r->payload, "purpose"),
 			  "uses", json_object_get(r->payload, "uses"),
 			  "created", json_object_get(r->payload, "created"),
 			  "included", json_object_get(r->payload, "included"),
+			  "root",
+			  json_object_get(json_object_get(r->payload, "merkle"),
+					  "root") ?: json_null(),
 			  "failures");
 	json_array_append_new(list, entry);
 	check(t, "run-names-dataset", id,
@@ -689,8 +692,9 @@ static void walk_model(struct trace *t, const char *id, int depth)
 	if (!(r = load(t, "model", id)))
 		return;
 	json_array_append_new(json_object_get(t->report, "models"),
-			      json_pack("{s:s, s:O, s:O, s:O, s:O, s:O, s:O}", "id",
-					id, "name", json_object_get(r->payload, "name"),
+			      json_pack("{s:s, s:O, s:O, s:O, s:O, s:O, s:O, s:O}",
+					"id", id, "name",
+					json_object_get(r->payload, "name"),
 					"owner", json_object_get(r->payload, "owner"),
 					"run", json_object_get(r->payload, "run"),
 					"parent",
@@ -700,7 +704,10 @@ static void walk_model(struct trace *t, const char *id, int depth)
 					json_object_get(r->payload, "license") ?:
 						json_null(),
 					"weights",
-					json_object_get(r->payload, "weights")));
+					json_object_get(r->payload, "weights"),
+					"created",
+					json_object_get(r->payload, "created") ?:
+						json_null()));
 	disputes(t, id);
 	walk_run(t, str(r->payload, "run"), json_object_get(r->payload, "weights"));
 	parent = str(r->payload, "parent");
