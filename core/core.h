@@ -172,6 +172,10 @@ int sha256_file(uint8_t out[32], uint64_t *size, const char *path);
  * was read". */
 int sha256_file_checked(uint8_t out[32], const char *path,
 			const struct stat *expect, int follow);
+/* The same, adding the bytes read to *count as it goes (atomically, so
+ * another thread can show progress through a large file). */
+int sha256_file_counted(uint8_t out[32], const char *path,
+			const struct stat *expect, int follow, uint64_t *count);
 /* What caches of this program's verdicts are keyed by, so another build
  * never trusts them: a SHA-256 of the running binary (Linux:
  * /proc/self/exe) and of the versions of libsodium, OpenSSL, jansson and
@@ -563,6 +567,10 @@ void fileset_release(struct fileset *fs);
 
 /* RFC 3339 UTC "2026-01-02T03:04:05Z". */
 void time_rfc3339(char out[32], int64_t t);
+/* Seconds since the epoch of an RFC 3339 time ("2026-01-02T03:04:05Z", or
+ * with a fraction and a +hh:mm offset; the fraction is dropped).
+ * PROV_EINVALID quoting s otherwise. */
+int time_parse_rfc3339(int64_t *out, const char *s);
 /* Guesses a media type from a file name's extension. */
 const char *media_type_guess(const char *name);
 /* Calls fn(i, payload) for every i in [0, n), spread over the machine's
