@@ -8,6 +8,7 @@ int cmd_register(int argc, char **argv);
 int cmd_license(int argc, char **argv);
 int cmd_optout(int argc, char **argv);
 int cmd_manifest(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_log(int argc, char **argv);
 int cmd_verify(int argc, char **argv);

@@ -16,6 +16,7 @@ static const struct command {
 	{ "license", cmd_license, "license table, checks, custom licenses" },
 	{ "optout", cmd_optout, "refuse uses of your works (signed)" },
 	{ "manifest", cmd_manifest, "build, show and prove dataset manifests" },
+	{ "run", cmd_run, "record and show training runs (in-toto)" },
 	{ "show", cmd_show, "show a record, or every record about a file" },
 	{ "log", cmd_log, "list records in commit order" },
 	{ "verify", cmd_verify, "re-check ids, signatures and the store" },
