@@ -269,6 +269,15 @@ done:
 	return rc;
 }
 
+/* Printable UTF-8 without control characters: a URL shown to people. */
+static int text_ok(const char *s)
+{
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+		if (*c < 0x20 || *c == 0x7f)
+			return 0;
+	return *s && utf8_valid(s);
+}
+
 /* --code URL@COMMIT: the last '@' splits, since URLs may hold one. */
 static int code_json(json_t **out, const char *spec)
 {
@@ -285,18 +294,19 @@ static int code_json(json_t **out, const char *spec)
 				      spec);
 	uri = xstrndup(spec, (size_t)(at - spec));
 	commit = xstrdup(at + 1);
+	/* One commit, one spelling. */
 	for (char *c = commit; *c; c++)
-		*c = (char)(*c >= 'A' && *c <= 'F' ? *c - 'A' + 'a' : *c);
-	for (const unsigned char *c = (const unsigned char *)uri; *c; c++)
-		if (*c < 0x20 || *c == 0x7f)
-			n = 0;
-	if (n && utf8_valid(uri))
+		if (*c >= 'A' && *c <= 'F')
+			*c = (char)(*c - 'A' + 'a');
+	if (text_ok(uri))
 		*out = json_pack("{s:s, s:s}", "uri", uri, "commit", commit);
 	free(uri);
 	free(commit);
-	return *out ? 0 :
-		      prov_error_set(PROV_EINVALID,
-				     "--code: the URL must be UTF-8 text");
+	if (!*out)
+		return prov_error_set(PROV_EINVALID,
+				      "--code: the URL must be UTF-8 text without "
+				      "control characters");
+	return 0;
 }
 
 /* --started and --finished: both or neither, in order, as UTC. */

@@ -34,9 +34,17 @@ void time_rfc3339(char out[32], int64_t t)
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
+	char tmp[80];
+	size_t n;
 
 	gmtime_r(&tt, &tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	/* Four-digit years always: glibc's %Y writes the year 999 as "999". */
+	snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02dZ",
+		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		 tm.tm_min, tm.tm_sec);
+	n = strlen(tmp) < 31 ? strlen(tmp) : 31;
+	memcpy(out, tmp, n);
+	out[n] = '\0';
 }
 
 /* n decimal digits at s, or -1. */

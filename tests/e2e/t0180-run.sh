@@ -173,6 +173,7 @@ bad "--started and --finished go together" --dataset faces@1 --checkpoint optim.
 bad "--code 'https://git.example/x': expected URL@COMMIT" --dataset faces@1 --checkpoint optim.bin --code https://git.example/x --as lab
 bad "expected URL@COMMIT" --dataset faces@1 --checkpoint optim.bin --code https://git.example/x@xyz1234 --as lab
 bad "expected URL@COMMIT" --dataset faces@1 --checkpoint optim.bin --code https://git.example/x@abc12 --as lab
+bad "the URL must be UTF-8 text" --dataset faces@1 --checkpoint optim.bin --code "$(printf 'https://x/\033[2Jy')@abcdef0" --as lab
 bad "no identity 'nobody'|nobody" --dataset faces@1 --checkpoint optim.bin --as nobody
 expect_exit 2 prov run record extra --dataset faces@1 --checkpoint optim.bin --as lab
 expect_eq "$(commits)" "$before" "a refused run wrote something"

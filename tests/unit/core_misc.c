@@ -74,6 +74,11 @@ static void rfc3339(void)
 	CHECK(t == 1795161600);
 	CHECK(time_parse_rfc3339(&t, "2000-02-29T00:00:00Z") == 0);
 	CHECK(t == 951782400);
+	/* before the epoch, and a year of fewer than four digits */
+	CHECK(time_parse_rfc3339(&t, "0999-12-31T23:59:59Z") == 0);
+	CHECK(t == -30610224001);
+	time_rfc3339(back, t);
+	CHECK_STR(back, "0999-12-31T23:59:59Z");
 	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
 		CHECK(time_parse_rfc3339(&t, bad[i]) == PROV_EINVALID);
 		CHECK(strstr(prov_error_last(), "RFC 3339") != NULL);
