@@ -130,6 +130,7 @@ static int files_hash(struct run_files *fs)
 				     fs->total >> 20);
 		}
 		pthread_join(t, NULL);
+		cli_progress("hashing (MiB)", fs->total >> 20, fs->total >> 20);
 		cli_progress_end();
 	}
 	for (size_t i = 0; i < fs->n; i++)
