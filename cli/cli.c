@@ -281,7 +281,9 @@ int cli_read_dids(struct strlist *out, const char *file)
 		line += strspn(line, " \t");
 		if (!*line || *line == '#')
 			continue;
-		line[strcspn(line, " \t")] = '\0';
+		for (size_t len = strlen(line);
+		     len && (line[len - 1] == ' ' || line[len - 1] == '\t');)
+			line[--len] = '\0';
 		if (did_to_pk(pk, line))
 			rc = prov_error_set(PROV_EINVALID,
 					    "'%s', line %zu: '%s' is not a did:key",

@@ -137,4 +137,24 @@ int cli_text_arg(const char *cmd, const char *opt, const char *s, size_t max);
 int cli_hash_files(struct file_digest **out, struct fileset *fs,
 		   const struct strlist *paths, struct store *s);
 
+/* A dataset manifest found by name. */
+struct cli_dataset {
+	const char *name, *version; /* version NULL: the latest */
+	struct record *best;
+	char *path;
+	json_t *all; /* with list: every dataset record's payload + id */
+};
+/* NAME or NAME@V: the record (the latest version for a bare NAME), not yet
+ * verified; PROV_ENOTFOUND "no dataset 'NAME@V'". */
+int cli_find_dataset(struct cli_dataset *f, struct store *s, const char *spec);
+/* Appends every dataset record's payload, with its "id", to all. */
+int cli_list_datasets(json_t *all, struct store *s);
+void cli_dataset_release(struct cli_dataset *f);
+/* Where a blob is stored: blobs/<aa>/<hex>. */
+void cli_blob_path(struct buf *out, const char *hex);
+/* A dataset's blob (field "items" or "excluded_items" of its payload),
+ * checked against the hash the record names: PROV_EVERIFY if altered. */
+int cli_read_blob(struct buf *out, struct store *s, const json_t *payload,
+		  const char *field);
+
 #endif

@@ -15,111 +15,6 @@
 
 #define BLOB_MAX (1u << 30)
 
-/* ---- finding datasets ------------------------------------------------- */
-
-struct found {
-	const char *name, *version; /* version NULL: the latest */
-	struct record *best;
-	char *path;
-	json_t *all; /* with list: every dataset record's payload + id */
-};
-
-static int later(const json_t *a, const json_t *b)
-{
-	/* RFC 3339 UTC strings compare as times. */
-	return strcmp(json_string_value(json_object_get(a, "created")) ?: "",
-		      json_string_value(json_object_get(b, "created")) ?: "") > 0;
-}
-
-static int find_cb(const char *path, const void *data, size_t n, void *p)
-{
-	struct found *f = p;
-	struct record *r = NULL;
-	const char *name, *version;
-
-	if (record_parse(&r, data, n) || strcmp(r->kind, "dataset")) {
-		prov_error_clear();
-		record_free(r);
-		return 0; /* prov verify reports it */
-	}
-	name = json_string_value(json_object_get(r->payload, "name"));
-	version = json_string_value(json_object_get(r->payload, "version"));
-	if (f->all) {
-		json_t *o = json_deep_copy(r->payload);
-		json_object_set_new(o, "id", json_string(r->id));
-		json_array_append_new(f->all, o);
-	}
-	if (!name || !version || (f->name && strcmp(name, f->name)) ||
-	    (f->version && strcmp(version, f->version)) ||
-	    (f->best && !later(r->payload, f->best->payload))) {
-		record_free(r);
-		return 0;
-	}
-	record_free(f->best);
-	free(f->path);
-	f->best = r;
-	f->path = xstrdup(path);
-	return 0;
-}
-
-/* NAME or NAME@V: the record (the latest version for a bare NAME). */
-static int find_dataset(struct found *f, struct store *s, const char *spec)
-{
-	char *copy = xstrdup(spec), *at = strchr(copy, '@');
-	int rc;
-
-	memset(f, 0, sizeof(*f));
-	if (at)
-		*at++ = '\0';
-	f->name = copy;
-	f->version = at;
-	rc = store_walk(s, "records/dataset", find_cb, f);
-	if (!rc && !f->best)
-		rc = prov_error_set(PROV_ENOTFOUND, "no dataset '%s'", spec);
-	f->name = f->version = NULL;
-	free(copy);
-	return rc;
-}
-
-static void found_release(struct found *f)
-{
-	record_free(f->best);
-	free(f->path);
-	json_decref(f->all);
-}
-
-static void blob_path(struct buf *out, const char *hex)
-{
-	buf_printf(out, "blobs/%.2s/%s", hex, hex);
-}
-
-/* A dataset's blob, checked against the hash its record names. */
-static int read_blob(struct buf *out, struct store *s, const json_t *payload,
-		     const char *field)
-{
-	const char *hex = json_string_value(
-		json_object_get(json_object_get(payload, field), "blob"));
-	struct buf path = BUF_INIT;
-	uint8_t d[32];
-	char got[65];
-	int rc;
-
-	if (!hex || strlen(hex) != 64)
-		return prov_error_set(PROV_EINVALID, "the record names no %s blob",
-				      field);
-	blob_path(&path, hex);
-	if (!(rc = store_read(out, s, path.ptr))) {
-		sha256_buf(d, out->ptr, out->len);
-		hex_encode(got, d, 32);
-		if (strcmp(got, hex))
-			rc = prov_error_set(PROV_EVERIFY,
-					    "'%s' has been altered: its sha256 is %s",
-					    path.ptr, got);
-	}
-	buf_release(&path);
-	return rc;
-}
-
 /* ---- build -------------------------------------------------------------- */
 
 static int name_ok(const char *what, const char *s)
@@ -235,7 +130,7 @@ static int put_all(struct store *s, const struct manifest_build *b,
 
 	for (int i = 0; i < 2 && !rc && !b->reused; i++) {
 		buf_clear(&path);
-		blob_path(&path, json_string_value(json_object_get(
+		cli_blob_path(&path, json_string_value(json_object_get(
 					 json_object_get(b->payload, fields[i]),
 					 "blob")));
 		rc = store_put(s, path.ptr, blobs[i]->ptr, blobs[i]->len) < 0;
@@ -354,7 +249,7 @@ static int manifest_build_cmd(int argc, char **argv)
 	struct store *s = NULL;
 	struct statcache *cache = NULL;
 	struct key *k = NULL;
-	struct found prev = { 0 };
+	struct cli_dataset prev = { 0 };
 	struct buf env = BUF_INIT, msg = BUF_INIT, text = BUF_INIT, cf = BUF_INIT;
 	json_t *wmap = NULL;
 	char id[RECORD_ID_MAX], commit[41];
@@ -403,18 +298,18 @@ static int manifest_build_cmd(int argc, char **argv)
 		rc = cli_usage_error("manifest build: no files found");
 		goto done;
 	}
-	rc = find_dataset(&prev, s, spec.name);
+	rc = cli_find_dataset(&prev, s, spec.name);
 	if (rc && rc != PROV_ENOTFOUND) {
 		rc = cli_fail(rc);
 		goto done;
 	}
 	rc = 0;
 	if (prev.best) {
-		struct found same = { 0 };
+		struct cli_dataset same = { 0 };
 		struct buf at = BUF_INIT;
 		buf_printf(&at, "%s@%s", spec.name, version);
-		int exists = !find_dataset(&same, s, at.ptr);
-		found_release(&same);
+		int exists = !cli_find_dataset(&same, s, at.ptr);
+		cli_dataset_release(&same);
 		buf_release(&at);
 		prov_error_clear();
 		if (exists) {
@@ -479,7 +374,7 @@ static int manifest_build_cmd(int argc, char **argv)
 done:
 	sodium_free(d.cache_key);
 	manifest_build_release(&b);
-	found_release(&prev);
+	cli_dataset_release(&prev);
 	fileset_release(&fs);
 	statcache_free(cache);
 	key_free(k);
@@ -506,7 +401,7 @@ static int manifest_list(int argc, char **argv)
 	int json = 0, rc;
 	const struct opt opts[] = { OPT_JSON(&json), OPT_END_ };
 	struct strlist args = { 0 };
-	struct found f = { 0 };
+	struct cli_dataset f = { 0 };
 	struct store *s = NULL;
 	json_t *e;
 	size_t i;
@@ -514,7 +409,7 @@ static int manifest_list(int argc, char **argv)
 	if ((rc = cli_parse(argc, argv, &help, opts, &args)))
 		goto done;
 	f.all = json_array();
-	if (cli_open_store(&s) || store_walk(s, "records/dataset", find_cb, &f)) {
+	if (cli_open_store(&s) || cli_list_datasets(f.all, s)) {
 		rc = cli_fail(prov_error_code());
 		goto done;
 	}
@@ -530,7 +425,7 @@ static int manifest_list(int argc, char **argv)
 			       cli_esc(json_string_value(json_object_get(
 				       json_object_get(e, "merkle"), "root"))));
 done:
-	found_release(&f);
+	cli_dataset_release(&f);
 	store_free(s);
 	strlist_release(&args);
 	return CLI_EXIT(rc);
@@ -581,17 +476,17 @@ static int manifest_show(int argc, char **argv)
 		OPT_JSON(&json), OPT_END_,
 	};
 	struct strlist args = { 0 };
-	struct found f = { 0 };
+	struct cli_dataset f = { 0 };
 	struct store *s = NULL;
 	struct buf in = BUF_INIT, out = BUF_INIT;
 	json_t *o = NULL;
 
 	if ((rc = cli_parse(argc, argv, &help, opts, &args)))
 		goto done;
-	if ((rc = cli_open_store(&s)) || (rc = find_dataset(&f, s, args.v[0])) ||
+	if ((rc = cli_open_store(&s)) || (rc = cli_find_dataset(&f, s, args.v[0])) ||
 	    (rc = record_verify(f.best)) ||
-	    (rc = read_blob(&in, s, f.best->payload, "items")) ||
-	    (rc = read_blob(&out, s, f.best->payload, "excluded_items"))) {
+	    (rc = cli_read_blob(&in, s, f.best->payload, "items")) ||
+	    (rc = cli_read_blob(&out, s, f.best->payload, "excluded_items"))) {
 		rc = cli_fail(rc);
 		goto done;
 	}
@@ -622,7 +517,7 @@ static int manifest_show(int argc, char **argv)
 		rc = cli_fail(rc);
 done:
 	json_decref(o);
-	found_release(&f);
+	cli_dataset_release(&f);
 	store_free(s);
 	buf_release(&in);
 	buf_release(&out);
@@ -673,7 +568,7 @@ static int manifest_prove(int argc, char **argv)
 	};
 	const struct opt opts[] = { OPT_END_ };
 	struct strlist args = { 0 };
-	struct found f = { 0 };
+	struct cli_dataset f = { 0 };
 	struct store *s = NULL;
 	struct buf in = BUF_INIT;
 	struct merkle *tree = NULL;
@@ -692,8 +587,8 @@ static int manifest_prove(int argc, char **argv)
 		rc = cli_fail(prov_error_code());
 		goto done;
 	}
-	if ((rc = cli_open_store(&s)) || (rc = find_dataset(&f, s, args.v[0])) ||
-	    (rc = read_blob(&in, s, f.best->payload, "items"))) {
+	if ((rc = cli_open_store(&s)) || (rc = cli_find_dataset(&f, s, args.v[0])) ||
+	    (rc = cli_read_blob(&in, s, f.best->payload, "items"))) {
 		rc = cli_fail(rc);
 		goto done;
 	}
@@ -744,7 +639,7 @@ done:
 	free(leaves);
 	free(proof);
 	merkle_free(tree);
-	found_release(&f);
+	cli_dataset_release(&f);
 	store_free(s);
 	buf_release(&in);
 	strlist_release(&args);
@@ -882,7 +777,7 @@ static int manifest_export_cmd(int argc, char **argv)
 		OPT_END_,
 	};
 	struct strlist args = { 0 };
-	struct found f = { 0 };
+	struct cli_dataset f = { 0 };
 	struct store *s = NULL;
 	struct buf in = BUF_INIT;
 	enum manifest_format fmt;
@@ -898,9 +793,9 @@ static int manifest_export_cmd(int argc, char **argv)
 		rc = cli_fail(prov_error_code());
 		goto done;
 	}
-	if ((rc = cli_open_store(&s)) || (rc = find_dataset(&f, s, args.v[0])) ||
+	if ((rc = cli_open_store(&s)) || (rc = cli_find_dataset(&f, s, args.v[0])) ||
 	    (rc = record_verify(f.best)) ||
-	    (rc = read_blob(&in, s, f.best->payload, "items"))) {
+	    (rc = cli_read_blob(&in, s, f.best->payload, "items"))) {
 		rc = cli_fail(rc);
 		goto done;
 	}
@@ -912,7 +807,7 @@ static int manifest_export_cmd(int argc, char **argv)
 		rc = cli_fail(rc);
 	}
 done:
-	found_release(&f);
+	cli_dataset_release(&f);
 	store_free(s);
 	buf_release(&in);
 	strlist_release(&args);
@@ -987,15 +882,15 @@ static int parse_items(struct items *out, const struct buf *blob)
 }
 
 /* NAME@V: its record, checked, and its included items. */
-static int open_version(struct found *f, struct items *it, struct store *s,
+static int open_version(struct cli_dataset *f, struct items *it, struct store *s,
 			const char *spec)
 {
 	struct buf blob = BUF_INIT;
 	int rc;
 
-	if (!(rc = versioned(spec)) && !(rc = find_dataset(f, s, spec)) &&
+	if (!(rc = versioned(spec)) && !(rc = cli_find_dataset(f, s, spec)) &&
 	    !(rc = record_verify(f->best)) &&
-	    !(rc = read_blob(&blob, s, f->best->payload, "items")))
+	    !(rc = cli_read_blob(&blob, s, f->best->payload, "items")))
 		rc = parse_items(it, &blob);
 	buf_release(&blob);
 	return rc;
@@ -1015,7 +910,7 @@ static int manifest_diff(int argc, char **argv)
 	int json = 0, rc;
 	const struct opt opts[] = { OPT_JSON(&json), OPT_END_ };
 	struct strlist args = { 0 };
-	struct found fa = { 0 }, fb = { 0 };
+	struct cli_dataset fa = { 0 }, fb = { 0 };
 	struct items a = { 0 }, b = { 0 };
 	struct store *s = NULL;
 	json_t *added = json_array(), *removed = json_array(),
@@ -1100,8 +995,8 @@ done:
 	json_decref(relicensed);
 	items_release(&a);
 	items_release(&b);
-	found_release(&fa);
-	found_release(&fb);
+	cli_dataset_release(&fa);
+	cli_dataset_release(&fb);
 	store_free(s);
 	strlist_release(&args);
 	return CLI_EXIT(rc);
@@ -1113,7 +1008,7 @@ done:
  * built for, and today's registry (index and custom licenses). */
 struct today {
 	struct store *s;
-	struct found f;
+	struct cli_dataset f;
 	struct items it;
 	struct manifest_spec spec;
 	struct index *ix;
@@ -1139,7 +1034,7 @@ static void today_close(struct today *t)
 	license_defs_release(&t->defs);
 	index_free(t->ix);
 	items_release(&t->it);
-	found_release(&t->f);
+	cli_dataset_release(&t->f);
 	store_free(t->s);
 }
 

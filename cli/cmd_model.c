@@ -10,101 +10,35 @@
 #include "license/license.h"
 #include "manifest/manifest.h"
 
-#define RUN_PAYLOAD_TYPE   "application/vnd.in-toto+json"
-#define RUN_STATEMENT_TYPE "https://in-toto.io/Statement/v1"
-#define RUN_PREDICATE_TYPE "urn:prov:training-run:v1"
-
-static int signed_by(const struct dsse *env, const char *did)
-{
-	for (size_t i = 0; did && i < env->nsigs; i++)
-		if (!strcmp(env->sigs[i].keyid, did))
-			return 1;
-	return 0;
-}
-
-/* Checks a run envelope's statement as record_parse and record_verify
- * check prov's own kinds: canonical, the id its hash, every signature
- * good, the provider among the signers. */
-static int run_statement(json_t **out, const struct dsse *env, const char *id)
-{
-	struct buf canon = BUF_INIT;
-	uint8_t digest[32];
-	char got[RECORD_ID_MAX];
-	json_t *st = NULL;
-	int rc;
-
-	if (strcmp(env->payload_type, RUN_PAYLOAD_TYPE))
-		return prov_error_set(PROV_EINVALID, "payloadType is not '%s'",
-				      RUN_PAYLOAD_TYPE);
-	if ((rc = dsse_verify(env)) ||
-	    (rc = json_parse(&st, env->payload.ptr, env->payload.len,
-			     "statement")) ||
-	    (rc = jcs_encode(&canon, st)))
-		goto done;
-	sha256_buf(digest, canon.ptr, canon.len);
-	sha256_id(got, digest);
-	if (canon.len != env->payload.len ||
-	    memcmp(canon.ptr, env->payload.ptr, canon.len) || strcmp(got, id))
-		rc = prov_error_set(PROV_EVERIFY,
-				    "statement is not in canonical "
-				    "form, or not what its id names");
-	else if (strcmp(json_string_value(json_object_get(st, "_type")) ?: "",
-			RUN_STATEMENT_TYPE) ||
-		 strcmp(json_string_value(json_object_get(st, "predicateType"))
-				?: "",
-			RUN_PREDICATE_TYPE))
-		rc = prov_error_set(PROV_EINVALID,
-				    "not an in-toto Statement of "
-				    "type " RUN_PREDICATE_TYPE);
-	else if (!signed_by(env, json_string_value(json_object_get(
-					 json_object_get(st, "predicate"),
-					 "provider"))))
-		rc = prov_error_set(PROV_EVERIFY,
-				    "its provider did not sign it");
-done:
-	buf_release(&canon);
-	if (rc)
-		json_decref(st);
-	else
-		*out = st;
-	return rc;
-}
-
-/*
- * The run record with this id (or unique prefix) as its verified in-toto
- * Statement, and its full id. The one place that reads run records: the
- * run branch's record_parse does not handle the in-toto payloadType yet,
- * so this reads the envelope with the DSSE functions. Once it does, this
- * becomes cli_find_record + a kind check + record_verify + r->payload.
- */
+/* The run record with this id (or unique prefix) as its verified in-toto
+ * Statement (record_parse knows the in-toto payloadType, record_verify
+ * that the provider signed), and its full id. */
 static int load_run(json_t **out, char id[RECORD_ID_MAX], struct store *s,
 		    const char *arg)
 {
-	struct buf data = BUF_INIT;
-	struct dsse env = {0};
-	char *path = NULL, kind[32];
+	struct record *r = NULL;
+	char *path = NULL;
 	int rc;
 
 	*out = NULL;
-	buf_init(&env.payload, 0);
-	if ((rc = cli_find_path(&path, id, s, arg))) {
+	if ((rc = cli_find_record(&r, &path, s, arg))) {
 		if (rc == PROV_ENOTFOUND)
 			prov_error_set(rc, "no run record '%s'", arg);
 		goto done;
 	}
-	if (!cli_path_kind(path, kind) || strcmp(kind, "run")) {
-		rc = prov_error_set(PROV_EINVALID,
-				    "'%s' is a %s record, not a run", arg,
-				    cli_path_kind(path, kind) ? kind : "non-");
+	if (strcmp(r->kind, "run")) {
+		rc = prov_error_set(PROV_EINVALID, "'%s' is a %s record, not a run",
+				    arg, r->kind);
 		goto done;
 	}
-	if ((rc = store_read(&data, s, path)) ||
-	    (rc = dsse_parse(&env, data.ptr, data.len)) ||
-	    (rc = run_statement(out, &env, id)))
-		prov_error_wrap("run %s", id);
+	if ((rc = record_verify(r))) {
+		prov_error_wrap("run %s", r->id);
+		goto done;
+	}
+	snprintf(id, RECORD_ID_MAX, "%s", r->id);
+	*out = json_incref(r->payload);
 done:
-	dsse_release(&env);
-	buf_release(&data);
+	record_free(r);
 	free(path);
 	return rc;
 }

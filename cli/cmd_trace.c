@@ -107,13 +107,14 @@ static void print_people(const json_t *report)
 
 	printf("\ncreators: %zu\n", json_array_size(json_object_get(report, "creators")));
 	json_array_foreach (json_object_get(report, "creators"), i, c)
-		printf("  %s  %" JSON_INTEGER_FORMAT " works\n", cli_esc(str(c, "did")),
+		printf("  %s  works: %" JSON_INTEGER_FORMAT "\n",
+		       cli_esc(str(c, "did")),
 		       json_integer_value(json_object_get(c, "works")));
 	if (!json_array_size(json_object_get(report, "credits")))
 		return;
 	printf("credits owed (attribution):\n");
 	json_array_foreach (json_object_get(report, "credits"), i, c)
-		printf("  %s  %s  %" JSON_INTEGER_FORMAT " items\n",
+		printf("  %s  %s  items: %" JSON_INTEGER_FORMAT "\n",
 		       cli_esc(str(c, "creator")), cli_esc(str(c, "license")),
 		       json_integer_value(json_object_get(c, "items")));
 }

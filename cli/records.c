@@ -1,4 +1,5 @@
-/* Finding and printing records, for show, log, verify, trace and export. */
+/* Finding and printing records, for show, log, verify, manifest, run, trace
+ * and export. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -432,4 +433,110 @@ int cli_model_resolve(char id[RECORD_ID_MAX], struct store *s, const char *arg)
 				       "model names it (prov model register)" :
 				       "%s is not a checkpoint named by any run",
 			      f.sha256, f.runs);
+}
+
+/* ---- datasets ------------------------------------------------------------ */
+
+static int later(const json_t *a, const json_t *b)
+{
+	/* RFC 3339 UTC strings compare as times. */
+	return strcmp(json_string_value(json_object_get(a, "created")) ?: "",
+		      json_string_value(json_object_get(b, "created")) ?: "") > 0;
+}
+
+static int dataset_cb(const char *path, const void *data, size_t n, void *p)
+{
+	struct cli_dataset *f = p;
+	struct record *r = NULL;
+	const char *name, *version;
+
+	if (record_parse(&r, data, n) || strcmp(r->kind, "dataset")) {
+		prov_error_clear();
+		record_free(r);
+		return 0; /* prov verify reports it */
+	}
+	name = json_string_value(json_object_get(r->payload, "name"));
+	version = json_string_value(json_object_get(r->payload, "version"));
+	if (f->all) {
+		json_t *o = json_deep_copy(r->payload);
+		json_object_set_new(o, "id", json_string(r->id));
+		json_array_append_new(f->all, o);
+	}
+	if (!name || !version || (f->name && strcmp(name, f->name)) ||
+	    (f->version && strcmp(version, f->version)) ||
+	    (f->best && !later(r->payload, f->best->payload))) {
+		record_free(r);
+		return 0;
+	}
+	record_free(f->best);
+	free(f->path);
+	f->best = r;
+	f->path = xstrdup(path);
+	return 0;
+}
+
+int cli_find_dataset(struct cli_dataset *f, struct store *s, const char *spec)
+{
+	char *copy = xstrdup(spec), *at = strchr(copy, '@');
+	int rc;
+
+	memset(f, 0, sizeof(*f));
+	if (at)
+		*at++ = '\0';
+	f->name = copy;
+	f->version = at;
+	rc = store_walk(s, "records/dataset", dataset_cb, f);
+	if (!rc && !f->best)
+		rc = prov_error_set(PROV_ENOTFOUND, "no dataset '%s'", spec);
+	f->name = f->version = NULL;
+	free(copy);
+	return rc;
+}
+
+int cli_list_datasets(json_t *all, struct store *s)
+{
+	struct cli_dataset f = { .all = all };
+	int rc = store_walk(s, "records/dataset", dataset_cb, &f);
+
+	record_free(f.best);
+	free(f.path);
+	return rc;
+}
+
+void cli_dataset_release(struct cli_dataset *f)
+{
+	record_free(f->best);
+	free(f->path);
+	json_decref(f->all);
+}
+
+void cli_blob_path(struct buf *out, const char *hex)
+{
+	buf_printf(out, "blobs/%.2s/%s", hex, hex);
+}
+
+int cli_read_blob(struct buf *out, struct store *s, const json_t *payload,
+		     const char *field)
+{
+	const char *hex = json_string_value(
+		json_object_get(json_object_get(payload, field), "blob"));
+	struct buf path = BUF_INIT;
+	uint8_t d[32];
+	char got[65];
+	int rc;
+
+	if (!hex || strlen(hex) != 64)
+		return prov_error_set(PROV_EINVALID, "the record names no %s blob",
+				      field);
+	cli_blob_path(&path, hex);
+	if (!(rc = store_read(out, s, path.ptr))) {
+		sha256_buf(d, out->ptr, out->len);
+		hex_encode(got, d, 32);
+		if (strcmp(got, hex))
+			rc = prov_error_set(PROV_EVERIFY,
+					    "'%s' has been altered: its sha256 is %s",
+					    path.ptr, got);
+	}
+	buf_release(&path);
+	return rc;
 }

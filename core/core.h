@@ -172,6 +172,10 @@ int sha256_file(uint8_t out[32], uint64_t *size, const char *path);
  * was read". */
 int sha256_file_checked(uint8_t out[32], const char *path,
 			const struct stat *expect, int follow);
+/* The same, adding the bytes read to *count as it goes (atomically, so
+ * another thread can show progress through a large file). */
+int sha256_file_counted(uint8_t out[32], const char *path,
+			const struct stat *expect, int follow, uint64_t *count);
 /* What caches of this program's verdicts are keyed by, so another build
  * never trusts them: a SHA-256 of the running binary (Linux:
  * /proc/self/exe) and of the versions of libsodium, OpenSSL, jansson and
@@ -290,6 +294,10 @@ void dsse_release(struct dsse *env);
 #define RECORD_ID_MAX 72
 #define PAYLOAD_TYPE_PREFIX "application/vnd.prov."
 #define PAYLOAD_TYPE_SUFFIX ".v1+json"
+/* A run is an in-toto Statement v1 with prov's predicate (docs/records.md). */
+#define INTOTO_PAYLOAD_TYPE "application/vnd.in-toto+json"
+#define INTOTO_STATEMENT_TYPE "https://in-toto.io/Statement/v1"
+#define RUN_PREDICATE_TYPE "urn:prov:training-run:v1"
 
 /* A signed registry entry: a JCS payload in a DSSE envelope. */
 struct record {
@@ -301,16 +309,18 @@ struct record {
 };
 
 int record_kind_valid(const char *kind);
-/* Canonicalizes payload (which must have "kind"), signs it, and returns the
- * envelope bytes and the id. */
+/* Canonicalizes payload (which must have "kind", or be an in-toto
+ * statement of a run: "_type" and "predicateType", no "kind"), signs it
+ * under its payloadType, and returns the envelope bytes and the id. */
 int record_create(struct buf *envelope, char id[RECORD_ID_MAX],
 		  const json_t *payload, const struct key *k);
 /* Parses stored bytes and recomputes the id; checks that the payload is in
- * canonical form and its kind matches the payloadType. Does not verify
+ * canonical form and its kind matches the payloadType (a run: in-toto's,
+ * with prov's predicateType). Does not verify
  * signatures (record_verify does). */
 int record_parse(struct record **out, const char *data, size_t n);
 /* Every signature verifies, and the record's actor (a work's creator, an
- * opt-out's "by", ...) is among the signers. */
+ * opt-out's "by", a run's predicate.provider, ...) is among the signers. */
 int record_verify(const struct record *r);
 void record_free(struct record *r);
 /* The store path of a record: works by content hash, others by kind. */
@@ -585,6 +595,10 @@ void fileset_release(struct fileset *fs);
 
 /* RFC 3339 UTC "2026-01-02T03:04:05Z". */
 void time_rfc3339(char out[32], int64_t t);
+/* Seconds since the epoch of an RFC 3339 time ("2026-01-02T03:04:05Z", or
+ * with a fraction and a +hh:mm offset; the fraction is dropped).
+ * PROV_EINVALID quoting s otherwise. */
+int time_parse_rfc3339(int64_t *out, const char *s);
 /* Guesses a media type from a file name's extension. */
 const char *media_type_guess(const char *name);
 /* Calls fn(i, payload) for every i in [0, n), spread over the machine's

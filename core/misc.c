@@ -34,9 +34,92 @@ void time_rfc3339(char out[32], int64_t t)
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
+	char tmp[80];
+	size_t n;
 
 	gmtime_r(&tt, &tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	/* Four-digit years always: glibc's %Y writes the year 999 as "999". */
+	snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02dZ",
+		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		 tm.tm_min, tm.tm_sec);
+	n = strlen(tmp) < 31 ? strlen(tmp) : 31;
+	memcpy(out, tmp, n);
+	out[n] = '\0';
+}
+
+/* n decimal digits at s, or -1. */
+static int digits(const char *s, int n)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+/* Days from 1970-01-01 to a date of the proleptic Gregorian calendar
+ * (H. Hinnant's days_from_civil), so no time zone or libc is involved. */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+	int64_t era, yoe, doy;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
+
+static int days_in_month(int y, int m)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	return days[m - 1] + (m == 2 && leap);
+}
+
+int time_parse_rfc3339(int64_t *out, const char *s)
+{
+	int y, mo, d, h, mi, sec, off;
+	const char *p = s + 19;
+
+	*out = 0;
+	if (strlen(s) < 20 || (y = digits(s, 4)) < 0 || s[4] != '-' ||
+	    (mo = digits(s + 5, 2)) < 1 || mo > 12 ||
+	    s[7] != '-' || (d = digits(s + 8, 2)) < 1 ||
+	    d > days_in_month(y, mo) || (s[10] != 'T' && s[10] != 't') ||
+	    (h = digits(s + 11, 2)) < 0 || h > 23 || s[13] != ':' ||
+	    (mi = digits(s + 14, 2)) < 0 || mi > 59 || s[16] != ':' ||
+	    (sec = digits(s + 17, 2)) < 0 || sec > 60)
+		goto bad;
+	/* Fractions of a second are dropped: records hold whole seconds. */
+	if (*p == '.') {
+		if (p[1] < '0' || p[1] > '9')
+			goto bad;
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			;
+	}
+	if ((*p == 'Z' || *p == 'z') && !p[1]) {
+		off = 0;
+	} else if ((*p == '+' || *p == '-') && strlen(p) == 6 && p[3] == ':' &&
+		   digits(p + 1, 2) >= 0 && digits(p + 1, 2) <= 23 &&
+		   digits(p + 4, 2) >= 0 && digits(p + 4, 2) <= 59) {
+		off = (digits(p + 1, 2) * 60 + digits(p + 4, 2)) * 60;
+		off = *p == '-' ? -off : off;
+	} else {
+		goto bad;
+	}
+	/* A leap second (:60) is read as the next second. */
+	*out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - off;
+	return 0;
+bad:
+	return prov_error_set(PROV_EINVALID,
+			      "'%s' is not an RFC 3339 time "
+			      "(like 2026-11-20T08:00:00Z)",
+			      s);
 }
 
 static const struct {

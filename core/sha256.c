@@ -66,9 +66,10 @@ int sha256_buf(uint8_t out[32], const void *data, size_t n)
  * small files then costs no allocation per file. */
 #define SMALL_SIZE (64u << 10)
 
-/* expect: the size the file should have, or UINT64_MAX when unknown. */
+/* expect: the size the file should have, or UINT64_MAX when unknown;
+ * count (may be NULL): bytes read so far, for another thread to show. */
 static int hash_fd(uint8_t out[32], uint64_t *size, int fd, const char *path,
-		   uint64_t expect)
+		   uint64_t expect, uint64_t *count)
 {
 	struct sha256 h = { 0 };
 	uint64_t total = 0;
@@ -92,6 +93,8 @@ static int hash_fd(uint8_t out[32], uint64_t *size, int fd, const char *path,
 		if ((rc = sha256_update(&h, chunk, (size_t)n)))
 			goto done;
 		total += (uint64_t)n;
+		if (count)
+			__atomic_fetch_add(count, (uint64_t)n, __ATOMIC_RELAXED);
 		/* Larger than the stack buffer: stream it in large reads. */
 		if (!big && (size_t)n == cap) {
 			chunk = big = xmalloc(READ_SIZE);
@@ -121,7 +124,7 @@ int sha256_file(uint8_t out[32], uint64_t *size, const char *path)
 
 	if (fd < 0)
 		return open_failed(path);
-	rc = hash_fd(out, size, fd, path, UINT64_MAX);
+	rc = hash_fd(out, size, fd, path, UINT64_MAX, NULL);
 	close(fd);
 	return rc;
 }
@@ -136,6 +139,12 @@ static int same_file(const struct stat *a, const struct stat *b)
 
 int sha256_file_checked(uint8_t out[32], const char *path,
 			const struct stat *expect, int follow)
+{
+	return sha256_file_counted(out, path, expect, follow, NULL);
+}
+
+int sha256_file_counted(uint8_t out[32], const char *path,
+			const struct stat *expect, int follow, uint64_t *count)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
 	struct stat before, after;
@@ -153,7 +162,8 @@ int sha256_file_checked(uint8_t out[32], const char *path,
 				    path);
 		goto done;
 	}
-	if ((rc = hash_fd(out, &size, fd, path, (uint64_t)expect->st_size)))
+	if ((rc = hash_fd(out, &size, fd, path, (uint64_t)expect->st_size,
+			   count)))
 		goto done;
 	/* A write during the read leaves a digest of no version of the file. */
 	if (fstat(fd, &after) || !same_file(&after, expect) ||

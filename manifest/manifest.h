@@ -289,4 +289,27 @@ int manifest_lines_each(const char *blob, size_t n, int included,
 /* Every line as an array of objects. */
 int manifest_lines_parse(json_t **out, const char *blob, size_t n, int included);
 
+/* ---- checkpoints (manifest/safetensors.c) ------------------------------ */
+
+/* The JSON parser's own bound; safetensors allows up to 100 MB, but real
+ * headers are far under 1 MiB. */
+#define SAFETENSORS_HEADER_MAX (64u << 20)
+
+struct safetensors_info {
+	uint8_t header_sha256[32]; /* of the 8-byte length and the JSON */
+	uint64_t header_len;       /* the JSON's length, N */
+	size_t tensors;            /* members other than __metadata__ */
+};
+/* Checks the header at the start of data (n bytes, untrusted) of a file
+ * of file_size bytes: the length within both, a JSON object of tensors
+ * with a dtype string, a shape of non-negative integers and data_offsets
+ * [begin, end] within the data area, and an optional __metadata__ object
+ * of strings. PROV_EINVALID naming name and what is wrong. */
+int safetensors_parse(struct safetensors_info *out, const void *data, size_t n,
+		      uint64_t file_size, const char *name);
+/* The same for the file at path, reading only its header; with expect
+ * (may be NULL) it must still be that file (device, inode, size). */
+int safetensors_file(struct safetensors_info *out, const char *path,
+		     const struct stat *expect);
+
 #endif

@@ -339,7 +339,9 @@ static void item_optouts(struct items_walk *w, const json_t *item,
 	if (!content_optouts(ci, w->q->uses, &o))
 		return;
 	buf_printf(&why, "opt-out %s by %s, %s %s", o->id, o->by,
-		   strcmp(o->created ?: "", built) > 0 ?
+		   /* same second: the build did not see it, or it would
+		    * have excluded the item */
+		   strcmp(o->created ?: "", built) >= 0 ?
 			   "registered after the build, at" :
 			   "registered BEFORE the build, at",
 		   o->created ?: "an unknown time");

@@ -24,12 +24,12 @@ prov register data/p1.jpg data/p2.jpg --license CC-BY-4.0 --as alice >/dev/null
 prov register data/p3.jpg --license MIT --as alice >/dev/null
 expect_exit 0 prov manifest build photos --version 1 --from data \
 	--purpose commercial --as curator
-printf 'weights\n' >model.safetensors
-expect_exit 0 prov run record --checkpoint model.safetensors \
+printf 'weights\n' >model.bin
+expect_exit 0 prov run record --checkpoint model.bin \
 	--dataset photos@1 --as lab --json
 run=$(sed -n 's/.*"id": "\(sha256:[0-9a-f]*\)".*/\1/p' "$TMP/out" | head -n 1)
 [ -n "$run" ] || fail "no run id in: $(cat "$TMP/out")"
-expect_exit 0 prov model register photo-model --weights model.safetensors \
+expect_exit 0 prov model register photo-model --weights model.bin \
 	--run "$run" --license Apache-2.0 --as lab
 
 # Every check passes: the page says so, with no red anywhere.

@@ -548,6 +548,158 @@ static void creator_must_sign(void)
 	key_free(mallory);
 }
 
+/* ---- run records: in-toto statements ------------------------------------ */
+
+#define INTOTO_PREFIX "{\"_type\":\"https://in-toto.io/Statement/v1\","
+
+static json_t *run_payload(const char *provider)
+{
+	return json_pack("{s:s, s:[{s:s, s:{s:s}}], s:s, s:{s:s, s:[]}}",
+			 "_type", INTOTO_STATEMENT_TYPE, "subject", "name",
+			 "model.safetensors", "digest", "sha256", CONTENT_HEX,
+			 "predicateType", RUN_PREDICATE_TYPE, "predicate",
+			 "provider", provider, "datasets");
+}
+
+static void run_round_trip(void)
+{
+	struct key *k = NULL;
+	json_t *p = NULL;
+	struct buf env = BUF_INIT, canon = BUF_INIT, path = BUF_INIT;
+	struct record *r = NULL;
+	char id[RECORD_ID_MAX], want[RECORD_ID_MAX], *where = NULL;
+	uint8_t d[32];
+
+	CHECK(key_generate(&k, "lab") == 0);
+	p = run_payload(k->did);
+	CHECK(record_create(&env, id, p, k) == 0);
+	/* in-toto's own payloadType, so in-toto tooling reads it */
+	CHECK(strstr(env.ptr, "\"payloadType\":\"application/vnd.in-toto+json\""));
+	CHECK(record_parse(&r, env.ptr, env.len) == 0);
+	CHECK_STR(r->kind, "run");
+	CHECK_STR(r->env.payload_type, INTOTO_PAYLOAD_TYPE);
+	CHECK(json_equal(r->payload, p));
+	CHECK(!strncmp(r->env.payload.ptr, INTOTO_PREFIX, strlen(INTOTO_PREFIX)));
+	CHECK(jcs_encode(&canon, p) == 0);
+	CHECK(sha256_buf(d, canon.ptr, canon.len) == 0);
+	sha256_id(want, d);
+	CHECK_STR(r->id, want);
+	CHECK_STR(id, want);
+	CHECK(record_verify(r) == 0);
+	CHECK(record_path(&path, r) == 0);
+	where = xasprintf("records/run/%.2s/%s.json", id + 7, id + 7);
+	CHECK_STR(path.ptr, where);
+	record_free(r);
+	json_decref(p);
+	buf_release(&env);
+	buf_release(&canon);
+	buf_release(&path);
+	free(where);
+	key_free(k);
+}
+
+static void run_provider_must_sign(void)
+{
+	struct key *lab = NULL, *mallory = NULL;
+	json_t *p = NULL;
+	struct buf env = BUF_INIT;
+	struct record *r = NULL;
+	char id[RECORD_ID_MAX];
+
+	CHECK(key_generate(&lab, "lab") == 0);
+	CHECK(key_generate(&mallory, "mallory") == 0);
+	p = run_payload(lab->did);
+	CHECK(record_create(&env, id, p, mallory) == 0);
+	CHECK(record_parse(&r, env.ptr, env.len) == 0);
+	CHECK(dsse_verify(&r->env) == 0);
+	CHECK(record_verify(r) == PROV_EVERIFY);
+	CHECK(strstr(prov_error_last(), "predicate.provider") != NULL);
+	CHECK(strstr(prov_error_last(), lab->did) != NULL);
+	/* the format requires a provider: without one, no one vouches */
+	json_object_del(json_object_get(r->payload, "predicate"), "provider");
+	CHECK(record_verify(r) == PROV_EVERIFY);
+	CHECK(strstr(prov_error_last(), "(none)") != NULL);
+	json_object_set_new(r->payload, "predicate", json_string("x"));
+	CHECK(record_verify(r) == PROV_EVERIFY);
+	record_free(r);
+	json_decref(p);
+	buf_release(&env);
+	key_free(lab);
+	key_free(mallory);
+}
+
+static void run_refuses(void)
+{
+	static const char subj[] =
+		"\"subject\":[{\"digest\":{\"sha256\":\"" CONTENT_HEX
+		"\"},\"name\":\"m\"}]";
+	struct key *k = NULL;
+	struct buf env = BUF_INIT;
+	char id[RECORD_ID_MAX], *s = NULL;
+	json_t *p = NULL;
+
+	CHECK(key_generate(&k, "lab") == 0);
+	/* the reference */
+	s = xasprintf(INTOTO_PREFIX "\"predicate\":{\"provider\":\"%s\"},"
+				    "\"predicateType\":\"urn:prov:training-run:v1\",%s}",
+		      k->did, subj);
+	CHECK(parse_signed(INTOTO_PAYLOAD_TYPE, s, k) == 0);
+	free(s);
+	/* another predicate */
+	s = xasprintf(INTOTO_PREFIX "\"predicate\":{},\"predicateType\":"
+				    "\"https://slsa.dev/provenance/v1\",%s}",
+		      subj);
+	CHECK(parse_signed(INTOTO_PAYLOAD_TYPE, s, k) == PROV_EINVALID);
+	CHECK(strstr(prov_error_last(), "predicateType") != NULL);
+	CHECK(strstr(prov_error_last(), "slsa.dev") != NULL);
+	free(s);
+	s = xasprintf(INTOTO_PREFIX "\"predicate\":{},%s}", subj);
+	CHECK(parse_signed(INTOTO_PAYLOAD_TYPE, s, k) == PROV_EINVALID);
+	free(s);
+	/* a kind as well: one claim, one spelling */
+	s = xasprintf(INTOTO_PREFIX "\"kind\":\"run\",\"predicate\":{},"
+				    "\"predicateType\":\"urn:prov:training-run:v1\",%s}",
+		      subj);
+	CHECK(parse_signed(INTOTO_PAYLOAD_TYPE, s, k) == PROV_EINVALID);
+	CHECK(strstr(prov_error_last(), "'kind'") != NULL);
+	free(s);
+	/* no _type, or another statement version */
+	s = xasprintf("{\"predicate\":{},\"predicateType\":"
+		      "\"urn:prov:training-run:v1\",%s}",
+		      subj);
+	CHECK(parse_signed(INTOTO_PAYLOAD_TYPE, s, k) == PROV_EINVALID);
+	CHECK(strstr(prov_error_last(), "_type") != NULL);
+	free(s);
+	s = xasprintf("{\"_type\":\"https://in-toto.io/Statement/v0.1\","
+		      "\"predicate\":{},\"predicateType\":"
+		      "\"urn:prov:training-run:v1\",%s}",
+		      subj);
+	CHECK(parse_signed(INTOTO_PAYLOAD_TYPE, s, k) == PROV_EINVALID);
+	free(s);
+	CHECK(parse_signed(INTOTO_PAYLOAD_TYPE, "[1]", k) == PROV_EINVALID);
+	/* a run under prov's own payloadType */
+	CHECK(parse_signed("application/vnd.prov.run.v1+json",
+			   "{\"kind\":\"run\"}", k) == PROV_EINVALID);
+	CHECK(strstr(prov_error_last(), "in-toto") != NULL);
+
+	/* and record_create refuses to make any of those */
+	p = json_pack("{s:s}", "kind", "run");
+	CHECK(record_create(&env, id, p, k) == PROV_EINVALID);
+	json_decref(p);
+	p = run_payload(k->did);
+	json_object_set_new(p, "predicateType", json_string("urn:other"));
+	CHECK(record_create(&env, id, p, k) == PROV_EINVALID);
+	json_object_set_new(p, "predicateType", json_string(RUN_PREDICATE_TYPE));
+	json_object_set_new(p, "kind", json_string("run"));
+	CHECK(record_create(&env, id, p, k) == PROV_EINVALID);
+	json_object_del(p, "kind");
+	json_object_set_new(p, "_type", json_string("https://in-toto.io/Statement/v0.1"));
+	CHECK(record_create(&env, id, p, k) == PROV_EINVALID);
+	CHECK(env.len == 0);
+	json_decref(p);
+	key_free(k);
+}
+
 int main(void)
 {
 	RUN(creator_must_sign);
@@ -559,5 +711,8 @@ int main(void)
 	RUN(paths);
 	RUN(work_payload_fields);
 	RUN(same_claim);
+	RUN(run_round_trip);
+	RUN(run_provider_must_sign);
+	RUN(run_refuses);
 	return unit_done();
 }

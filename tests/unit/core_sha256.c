@@ -17,7 +17,7 @@ static void sizes_around_the_buffers(void)
 		data[i] = (uint8_t)(i * 2654435761u >> 13);
 	for (size_t k = 0; k < sizeof(sizes) / sizeof(*sizes); k++) {
 		uint8_t want[32], got[32], checked[32];
-		uint64_t size = 0;
+		uint64_t size = 0, count = 5;
 		struct stat st;
 		FILE *f = fopen(file, "wb");
 		CHECK(f && fwrite(data, 1, sizes[k], f) == sizes[k] &&
@@ -28,6 +28,9 @@ static void sizes_around_the_buffers(void)
 		CHECK(stat(file, &st) == 0);
 		CHECK(sha256_file_checked(checked, file, &st, 0) == 0);
 		CHECK(!memcmp(checked, want, 32));
+		/* the count adds what was read to what it held */
+		CHECK(sha256_file_counted(checked, file, &st, 0, &count) == 0);
+		CHECK(!memcmp(checked, want, 32) && count == 5 + sizes[k]);
 	}
 	free(data);
 	free(file);
