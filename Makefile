@@ -63,6 +63,8 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@PROV=$(CURDIR)/$(B)/prov examples/creator.sh
 	@PROV=$(CURDIR)/$(B)/prov examples/curator.sh
+	@PROV=$(CURDIR)/$(B)/prov examples/provider.sh
+	@PROV=$(CURDIR)/$(B)/prov examples/auditor.sh
 
 bench:
 	@scripts/deps.sh bench
