@@ -295,6 +295,29 @@ int cli_read_dids(struct strlist *out, const char *file)
 	return rc;
 }
 
+int cli_subcommand(int argc, char **argv, const char *command,
+		   const struct subcommand *subs, size_t n, const char *help)
+{
+	const char *sub = argc > 1 ? argv[1] : "";
+	struct buf names = BUF_INIT;
+	int rc;
+
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(sub, subs[i].name))
+			return subs[i].fn(argc - 1, argv + 1);
+	if (!strcmp(sub, "-h") || !strcmp(sub, "--help")) {
+		puts(help);
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < n; i++)
+		buf_printf(&names, "%s%s", i ? (i + 1 < n ? ", " : " or ") : "",
+			   subs[i].name);
+	rc = cli_usage_error("%s: expected %s (see 'prov %s --help')", command,
+			     names.ptr, command);
+	buf_release(&names);
+	return rc;
+}
+
 int cli_open_store(struct store **out)
 {
 	const char *env = getenv("PROV_REGISTRY");

@@ -76,6 +76,18 @@ uint8_t *cli_cache_key(void);
  * appended to out; PROV_EINVALID names the first line that is not one. */
 int cli_read_dids(struct strlist *out, const char *file);
 
+/* A command made of subcommands (prov manifest build, ...): runs the one
+ * argv[1] names; -h/--help prints help (usage lines, a blank line, what
+ * the command is for); anything else is a usage error listing the names. */
+struct subcommand {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+};
+int cli_subcommand(int argc, char **argv, const char *command,
+		   const struct subcommand *subs, size_t n, const char *help);
+#define CLI_SUBCOMMAND(argc, argv, command, subs, help) \
+	cli_subcommand(argc, argv, command, subs, sizeof(subs) / sizeof(*(subs)), help)
+
 /* The signing identity: name, else $PROV_IDENTITY, else the only key. */
 int cli_load_identity(struct key **out, const char *name);
 /* The passphrase callback: $PROV_PASSPHRASE, else a prompt on the terminal. */

@@ -107,24 +107,14 @@ done:
 
 int cmd_export(int argc, char **argv)
 {
-	static const struct {
-		const char *name;
-		int (*fn)(int, char **);
-	} subs[] = {
+	static const struct subcommand subs[] = {
 		{ "lineage", export_lineage },
 	};
-	const char *sub = argc > 1 ? argv[1] : "";
 
-	for (size_t i = 0; i < sizeof(subs) / sizeof(*subs); i++)
-		if (!strcmp(sub, subs[i].name))
-			return subs[i].fn(argc - 1, argv + 1);
-	if (!strcmp(sub, "-h") || !strcmp(sub, "--help")) {
-		puts("usage: prov export lineage MODEL|WEIGHTS-FILE|SHA256 "
-		     "--format openlineage|spdx|prov-o [-o FILE]\n\n"
-		     "Records as other standards' documents: a model's lineage as "
-		     "OpenLineage,\nSPDX 3.0.1 or W3C PROV-O (docs/lineage.md). "
-		     "Dataset manifests are exported\nwith 'prov manifest export'.");
-		return EXIT_OK;
-	}
-	return cli_usage_error("export: expected lineage (see 'prov export --help')");
+	return CLI_SUBCOMMAND(argc, argv, "export", subs,
+			      "usage: prov export lineage MODEL|WEIGHTS-FILE|SHA256 "
+			      "--format openlineage|spdx|prov-o [-o FILE]\n\n"
+			      "Records as other standards' documents: a model's lineage as "
+			      "OpenLineage,\nSPDX 3.0.1 or W3C PROV-O (docs/lineage.md). "
+			      "Dataset manifests are exported\nwith 'prov manifest export'.");
 }

@@ -242,26 +242,29 @@ done:
 	return CLI_EXIT(rc);
 }
 
+static int id_show(int argc, char **argv)
+{
+	return id_show_export(argc, argv, 0);
+}
+
+static int id_export(int argc, char **argv)
+{
+	return id_show_export(argc, argv, 1);
+}
+
 int cmd_id(int argc, char **argv)
 {
-	const char *sub = argc > 1 ? argv[1] : "";
+	static const struct subcommand subs[] = {
+		{ "new", id_new },
+		{ "list", id_list },
+		{ "show", id_show },
+		{ "export", id_export },
+	};
 
-	if (!strcmp(sub, "new"))
-		return id_new(argc - 1, argv + 1);
-	if (!strcmp(sub, "list"))
-		return id_list(argc - 1, argv + 1);
-	if (!strcmp(sub, "show"))
-		return id_show_export(argc - 1, argv + 1, 0);
-	if (!strcmp(sub, "export"))
-		return id_show_export(argc - 1, argv + 1, 1);
-	if (!strcmp(sub, "-h") || !strcmp(sub, "--help")) {
-		puts("usage: prov id new NAME [--no-passphrase] [--json]\n"
-		     "       prov id list [--json]\n"
-		     "       prov id show NAME [--json]\n"
-		     "       prov id export NAME --minisign|--ssh\n\n"
-		     "Ed25519 signing identities, named by did:key.");
-		return EXIT_OK;
-	}
-	return cli_usage_error("id: expected new, list, show or export (see "
-			       "'prov id --help')");
+	return CLI_SUBCOMMAND(argc, argv, "id", subs,
+			      "usage: prov id new NAME [--no-passphrase] [--json]\n"
+			      "       prov id list [--json]\n"
+			      "       prov id show NAME [--json]\n"
+			      "       prov id export NAME --minisign|--ssh\n\n"
+			      "Ed25519 signing identities, named by did:key.");
 }

@@ -578,33 +578,25 @@ done:
 
 int cmd_license(int argc, char **argv)
 {
-	const char *sub = argc > 1 ? argv[1] : "";
+	static const struct subcommand subs[] = {
+		{ "list", license_list },
+		{ "show", license_show },
+		{ "check", license_check },
+		{ "add", license_add },
+	};
 
-	if (!strcmp(sub, "list"))
-		return license_list(argc - 1, argv + 1);
-	if (!strcmp(sub, "show"))
-		return license_show(argc - 1, argv + 1);
-	if (!strcmp(sub, "check"))
-		return license_check(argc - 1, argv + 1);
-	if (!strcmp(sub, "add"))
-		return license_add(argc - 1, argv + 1);
-	if (!strcmp(sub, "-h") || !strcmp(sub, "--help")) {
-		puts("usage: prov license list [--json]\n"
-		     "       prov license show ID [--json]\n"
-		     "       prov license check SPDX-EXPR --purpose "
-		     "commercial|noncommercial|research\n"
-		     "                          [--use USE]... "
-		     "[--distribute-weights] [--json]\n"
-		     "       prov license add FILE.json [--as NAME] "
-		     "[--json]\n\n"
-		     "The license table (SPDX ids and the attributes that "
-		     "decide "
-		     "AI use),\nevaluation of SPDX expressions for a purpose, "
-		     "and "
-		     "custom licenses.");
-		return EXIT_OK;
-	}
-	return cli_usage_error(
-		"license: expected list, show, check or add (see "
-		"'prov license --help')");
+	return CLI_SUBCOMMAND(argc, argv, "license", subs,
+			      "usage: prov license list [--json]\n"
+			      "       prov license show ID [--json]\n"
+			      "       prov license check SPDX-EXPR --purpose "
+			      "commercial|noncommercial|research\n"
+			      "                          [--use USE]... "
+			      "[--distribute-weights] [--json]\n"
+			      "       prov license add FILE.json [--as NAME] "
+			      "[--json]\n\n"
+			      "The license table (SPDX ids and the attributes that "
+			      "decide "
+			      "AI use),\nevaluation of SPDX expressions for a purpose, "
+			      "and "
+			      "custom licenses.");
 }

@@ -1320,10 +1320,7 @@ done:
 
 int cmd_manifest(int argc, char **argv)
 {
-	static const struct {
-		const char *name;
-		int (*fn)(int, char **);
-	} subs[] = {
+	static const struct subcommand subs[] = {
 		{ "build", manifest_build_cmd },
 		{ "list", manifest_list },
 		{ "show", manifest_show },
@@ -1334,24 +1331,16 @@ int cmd_manifest(int argc, char **argv)
 		{ "attribution", manifest_attribution },
 		{ "export", manifest_export_cmd },
 	};
-	const char *sub = argc > 1 ? argv[1] : "";
 
-	for (size_t i = 0; i < sizeof(subs) / sizeof(*subs); i++)
-		if (!strcmp(sub, subs[i].name))
-			return subs[i].fn(argc - 1, argv + 1);
-	if (!strcmp(sub, "-h") || !strcmp(sub, "--help")) {
-		puts("usage: prov manifest build NAME --version V (--from DIR | --list FILE) --purpose P ...\n"
-		     "       prov manifest list [--json]\n"
-		     "       prov manifest show NAME[@V] [--items] [--excluded] [--json]\n"
-		     "       prov manifest prove NAME@V SHA256|PATH\n"
-		     "       prov manifest verify-proof PROOF.json [--json]\n"
-		     "       prov manifest diff NAME@V1 NAME@V2 [--json]\n"
-		     "       prov manifest check NAME@V [--json]\n"
-		     "       prov manifest attribution NAME@V [--json]\n"
-		     "       prov manifest export NAME@V --format croissant|spdx|cyclonedx [-o FILE]\n\n"
-		     "Signed dataset manifests (docs/manifest.md).");
-		return EXIT_OK;
-	}
-	return cli_usage_error("manifest: expected build, list, show, prove or "
-			       "verify-proof (see 'prov manifest --help')");
+	return CLI_SUBCOMMAND(argc, argv, "manifest", subs,
+			      "usage: prov manifest build NAME --version V (--from DIR | --list FILE) --purpose P ...\n"
+			      "       prov manifest list [--json]\n"
+			      "       prov manifest show NAME[@V] [--items] [--excluded] [--json]\n"
+			      "       prov manifest prove NAME@V SHA256|PATH\n"
+			      "       prov manifest verify-proof PROOF.json [--json]\n"
+			      "       prov manifest diff NAME@V1 NAME@V2 [--json]\n"
+			      "       prov manifest check NAME@V [--json]\n"
+			      "       prov manifest attribution NAME@V [--json]\n"
+			      "       prov manifest export NAME@V --format croissant|spdx|cyclonedx [-o FILE]\n\n"
+			      "Signed dataset manifests (docs/manifest.md).");
 }

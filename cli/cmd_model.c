@@ -502,22 +502,17 @@ done:
 
 int cmd_model(int argc, char **argv)
 {
-	const char *sub = argc > 1 ? argv[1] : "";
+	static const struct subcommand subs[] = {
+		{ "register", model_register },
+		{ "show", model_show },
+	};
 
-	if (!strcmp(sub, "register"))
-		return model_register(argc - 1, argv + 1);
-	if (!strcmp(sub, "show"))
-		return model_show(argc - 1, argv + 1);
-	if (!strcmp(sub, "-h") || !strcmp(sub, "--help")) {
-		puts("usage: prov model register NAME --weights FILE... --run "
-		     "RUN-ID "
-		     "[--parent MODEL] [--license EXPR] [--as NAME] [--json]\n"
-		     "       prov model show NAME|SHA256|ID [--json]\n\n"
-		     "Signed model records: weight files, the run that made "
-		     "them, "
-		     "the model they were tuned from (docs/records.md).");
-		return EXIT_OK;
-	}
-	return cli_usage_error("model: expected register or show (see 'prov "
-			       "model --help')");
+	return CLI_SUBCOMMAND(argc, argv, "model", subs,
+			      "usage: prov model register NAME --weights FILE... --run "
+			      "RUN-ID "
+			      "[--parent MODEL] [--license EXPR] [--as NAME] [--json]\n"
+			      "       prov model show NAME|SHA256|ID [--json]\n\n"
+			      "Signed model records: weight files, the run that made "
+			      "them, "
+			      "the model they were tuned from (docs/records.md).");
 }

@@ -617,19 +617,14 @@ done:
 
 int cmd_run(int argc, char **argv)
 {
-	const char *sub = argc > 1 ? argv[1] : "";
+	static const struct subcommand subs[] = {
+		{ "record", run_record },
+		{ "show", run_show },
+	};
 
-	if (!strcmp(sub, "record"))
-		return run_record(argc - 1, argv + 1);
-	if (!strcmp(sub, "show"))
-		return run_show(argc - 1, argv + 1);
-	if (!strcmp(sub, "-h") || !strcmp(sub, "--help")) {
-		puts("usage: prov run record --dataset NAME@V... --checkpoint FILE... [options]\n"
-		     "       prov run show ID [--json]\n\n"
-		     "Training runs, signed by their compute provider as in-toto "
-		     "statements\n(docs/records.md).");
-		return EXIT_OK;
-	}
-	return cli_usage_error("run: expected record or show (see 'prov run "
-			       "--help')");
+	return CLI_SUBCOMMAND(argc, argv, "run", subs,
+			      "usage: prov run record --dataset NAME@V... --checkpoint FILE... [options]\n"
+			      "       prov run show ID [--json]\n\n"
+			      "Training runs, signed by their compute provider as in-toto "
+			      "statements\n(docs/records.md).");
 }

@@ -411,13 +411,35 @@ static size_t cut(struct items_walk *w, const struct items_walk *proto,
 	return k;
 }
 
+/* Adds from's creators (did -> {works, licenses}) and credits (key -> n)
+ * to creators and credits. */
+static void merge_people(json_t *creators, json_t *credits,
+			 const json_t *from_creators, const json_t *from_credits)
+{
+	const char *key;
+	json_t *v, *e;
+
+	json_object_foreach ((json_t *)from_creators, key, v) {
+		json_t *mine = json_object_get(creators, key);
+		if (!mine) {
+			json_object_set(creators, key, v);
+			continue;
+		}
+		add_count(mine, "works", json_integer_value(json_object_get(v, "works")));
+		json_object_foreach (json_object_get(v, "licenses"), key, e)
+			add_count(json_object_get(mine, "licenses"), key,
+				  json_integer_value(e));
+	}
+	json_object_foreach ((json_t *)from_credits, key, v)
+		add_count(credits, key, json_integer_value(v));
+}
+
 /* The parts' findings, merged into the first in list order. */
 static void merge(struct items_walk *w, size_t k)
 {
 	for (size_t i = 1; i < k; i++) {
 		struct items_walk *p = &w[i];
-		const char *key;
-		json_t *v, *e;
+		json_t *e;
 		size_t j;
 
 		if (w->n + p->n > w->cap) {
@@ -432,19 +454,7 @@ static void merge(struct items_walk *w, size_t k)
 		json_array_foreach (p->failures, j, e)
 			if (json_array_size(w->failures) < FAILURES_MAX)
 				json_array_append(w->failures, e);
-		json_object_foreach (p->creators, key, v) {
-			json_t *mine = json_object_get(w->creators, key);
-			if (!mine) {
-				json_object_set(w->creators, key, v);
-				continue;
-			}
-			add_count(mine, "works", json_integer_value(json_object_get(v, "works")));
-			json_object_foreach (json_object_get(v, "licenses"), key, e)
-				add_count(json_object_get(mine, "licenses"), key,
-					  json_integer_value(e));
-		}
-		json_object_foreach (p->credits, key, v)
-			add_count(w->credits, key, json_integer_value(v));
+		merge_people(w->creators, w->credits, p->creators, p->credits);
 		json_object_update(w->challenged, p->challenged);
 	}
 }
@@ -503,7 +513,7 @@ static void report_items(struct trace *t, struct items_walk *w, json_t *entry,
 {
 	const json_t *items = json_object_get(w->dataset, "items");
 	const char *key;
-	json_t *v, *e;
+	json_t *v;
 
 	root_check(t, w, id);
 	check(t, "item-count", id,
@@ -512,19 +522,7 @@ static void report_items(struct trace *t, struct items_walk *w, json_t *entry,
 	      json_integer_value(json_object_get(items, "count")));
 	item_checks(t, w, id);
 	json_object_set(entry, "failures", w->failures);
-	json_object_foreach (w->creators, key, v) {
-		json_t *mine = json_object_get(t->creators, key);
-		if (!mine) {
-			json_object_set(t->creators, key, v);
-			continue;
-		}
-		add_count(mine, "works", json_integer_value(json_object_get(v, "works")));
-		json_object_foreach (json_object_get(v, "licenses"), key, e)
-			add_count(json_object_get(mine, "licenses"), key,
-				  json_integer_value(e));
-	}
-	json_object_foreach (w->credits, key, v)
-		add_count(t->credits, key, json_integer_value(v));
+	merge_people(t->creators, t->credits, w->creators, w->credits);
 	json_object_foreach (w->challenged, key, v)
 		disputes(t, key);
 }
