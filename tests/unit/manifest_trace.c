@@ -100,8 +100,8 @@ static json_t *model(const char *owner, const char *run_id)
 
 /* A model trained on a dataset whose record says root and count; with
  * missing set, the run names a dataset id the registry does not have. */
-static int lineage(struct fixture *f, const char *root, json_int_t count,
-		   int missing)
+static int lineage_with(struct fixture *f, const char *root, json_int_t count,
+			int missing, int forged, int other_weights)
 {
 	static int n;
 	char dir[300], hex[41];
@@ -113,19 +113,31 @@ static int lineage(struct fixture *f, const char *root, json_int_t count,
 		return -1;
 	ds = dataset(f->s, root, count);
 	json_object_set_new(ds, "curator", json_string(f->curator->did));
-	rc = put(f->s, ds, f->curator, f->dataset);
+	/* forged: in the curator's name, signed by the lab */
+	rc = put(f->s, ds, forged ? f->lab : f->curator, f->dataset);
 	r = run(f->lab->did,
 		missing ? "sha256:4444444444444444444444444444444444444444444444444444444444444444" :
 			  f->dataset,
 		ds);
 	rc = rc || put(f->s, r, f->lab, f->run);
 	m = model(f->owner->did, f->run);
+	if (other_weights)
+		json_object_set_new(json_array_get(json_object_get(m, "weights"), 0),
+				    "sha256",
+				    json_string("66666666666666666666666666666666"
+						"66666666666666666666666666666666"));
 	rc = rc || put(f->s, m, f->owner, f->model) ||
 	     store_commit(f->s, f->owner, "lineage", hex);
 	json_decref(ds);
 	json_decref(r);
 	json_decref(m);
 	return rc;
+}
+
+static int lineage(struct fixture *f, const char *root, json_int_t count,
+		   int missing)
+{
+	return lineage_with(f, root, count, missing, 0, 0);
 }
 
 /* The check named name on subject: 1 passed, 0 failed, -1 not made. */
@@ -192,6 +204,24 @@ static void checks(void)
 	CHECK(trace_model(&rep, f.s, f.model, &o) == 0);
 	CHECK(result(rep, "merkle-root", f.dataset) == 1);
 	CHECK(result(rep, "item-count", f.dataset) == 0);
+	json_decref(rep);
+	release(&f);
+
+	/* a dataset in the curator's name that the curator did not sign */
+	CHECK(keys(&f) == 0);
+	CHECK(lineage_with(&f, NULL, 0, 0, 1, 0) == 0);
+	CHECK(trace_model(&rep, f.s, f.model, &o) == 0);
+	CHECK(result(rep, "record", f.dataset) == 1);
+	CHECK(result(rep, "signature", f.dataset) == 0);
+	json_decref(rep);
+	release(&f);
+
+	/* a model whose weights the run does not name */
+	CHECK(keys(&f) == 0);
+	CHECK(lineage_with(&f, NULL, 0, 0, 0, 1) == 0);
+	CHECK(trace_model(&rep, f.s, f.model, &o) == 0);
+	CHECK(result(rep, "signature", f.model) == 1);
+	CHECK(result(rep, "checkpoint", f.run) == 0);
 	json_decref(rep);
 	release(&f);
 
