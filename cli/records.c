@@ -516,27 +516,13 @@ void cli_blob_path(struct buf *out, const char *hex)
 }
 
 int cli_read_blob(struct buf *out, struct store *s, const json_t *payload,
-		     const char *field)
+		  const char *field)
 {
 	const char *hex = json_string_value(
 		json_object_get(json_object_get(payload, field), "blob"));
-	struct buf path = BUF_INIT;
-	uint8_t d[32];
-	char got[65];
-	int rc;
 
 	if (!hex || strlen(hex) != 64)
 		return prov_error_set(PROV_EINVALID, "the record names no %s blob",
 				      field);
-	cli_blob_path(&path, hex);
-	if (!(rc = store_read(out, s, path.ptr))) {
-		sha256_buf(d, out->ptr, out->len);
-		hex_encode(got, d, 32);
-		if (strcmp(got, hex))
-			rc = prov_error_set(PROV_EVERIFY,
-					    "'%s' has been altered: its sha256 is %s",
-					    path.ptr, got);
-	}
-	buf_release(&path);
-	return rc;
+	return store_read_blob(out, s, hex);
 }

@@ -446,6 +446,10 @@ void store_abort(struct store *s);
 
 /* Reads a file of the current tip. */
 int store_read(struct buf *out, struct store *s, const char *path);
+/* Reads the blob named by its SHA-256 (blobs/<aa>/<hex>) and checks its
+ * bytes against the name: PROV_EVERIFY, naming the hash found, when they
+ * differ. Not to be called while other threads use the store. */
+int store_read_blob(struct buf *out, struct store *s, const char *sha256_hex);
 /* Calls fn for every file under prefix ("" for all) at the tip, in tree
  * order; a non-zero return from fn stops the walk and is returned. */
 typedef int (*store_walk_fn)(const char *path, const void *data, size_t n,

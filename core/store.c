@@ -712,6 +712,35 @@ done:
 	return rc;
 }
 
+int store_read_blob(struct buf *out, struct store *s, const char *sha256_hex)
+{
+	struct buf path = BUF_INIT;
+	uint8_t d[32];
+	char got[65];
+	int rc;
+
+	if (strlen(sha256_hex) != 64 || hex_decode(d, 32, sha256_hex, 64))
+		return prov_error_set(PROV_EINVALID, "'%.80s' is not a blob name",
+				      sha256_hex);
+	buf_printf(&path, "blobs/%.2s/%s", sha256_hex, sha256_hex);
+	/* The SHA-256 below checks every byte against the name a signed record
+	 * gave; libgit2's own SHA-1 check of the same bytes (a third of the
+	 * time for a large item list) adds nothing, so it is off meanwhile. */
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+	rc = store_read(out, s, path.ptr);
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
+	if (!rc) {
+		sha256_buf(d, out->ptr, out->len);
+		hex_encode(got, d, 32);
+		if (strcmp(got, sha256_hex))
+			rc = prov_error_set(PROV_EVERIFY,
+					    "'%s' has been altered: its sha256 is %s",
+					    path.ptr, got);
+	}
+	buf_release(&path);
+	return rc;
+}
+
 struct walk {
 	struct store *s;
 	const char *prefix;
