@@ -11,11 +11,12 @@
  * registry: one written by someone else, or edited, is rebuilt, not
  * believed.
  *
- * The file (docs/store.md): "prov-claimindex 2\n", the commit (40 hex) and
+ * The file (docs/store.md): "prov-claimindex 3\n", the commit (40 hex) and
  * "\n", the build id of the prov that checked the records (prov_build_id,
  * 64 hex) and "\n",
  * the entries, and the cache MAC (core.h, cache_read). An entry is
- * a type byte and the record's path, then
+ * a type byte and the record's path (none when the record is where its id
+ * puts it), then
  *   'w' (a work):        32 content bytes, id, creator, license, training
  *   'o' (an opt-out):    id, by, reason, created, u32 scope, u32 n, n x 32
  *                        content bytes
@@ -28,7 +29,7 @@
 
 #include "manifest/manifest.h"
 
-#define MAGIC "prov-claimindex 2\n"
+#define MAGIC "prov-claimindex 3\n"
 #define HEADER_LEN (sizeof(MAGIC) - 1 + 41 + 65)
 #define TAG "claimindex"
 #define NONE 0xffffffffu
@@ -134,7 +135,10 @@ static void put_entry(struct buf *b, const char *path, const struct record *r)
 		 !strncmp(path, "records/optout/", 15))
 		type = 'o';
 	buf_putc(b, type);
-	put_str(b, path);
+	/* A record where its id puts it needs no path: entry_path() makes it
+	 * again, and the file is half the size (and reads twice as fast). */
+	put_str(b, type == 'x' || record_path_check(r, path) ? path : NULL);
+	prov_error_clear();
 	if (type == 'w')
 		put_work(b, r, sha);
 	else if (type == 'o')
@@ -192,6 +196,13 @@ static const char *get_str(struct cursor *c)
 	return c->bad ? NULL : (const char *)s;
 }
 
+/* "sha256:" and 64 hex digits: what entry_path() may rely on. */
+static int id_ok(const char *id)
+{
+	return id && strlen(id) == 71 && !strncmp(id, "sha256:", 7) &&
+	       strspn(id + 7, "0123456789abcdef") == 64;
+}
+
 /* The next entry; 0 at the end, -1 for bytes that are not an entry. */
 static int next_entry(struct entry *e, struct cursor *c)
 {
@@ -224,7 +235,7 @@ static int next_entry(struct entry *e, struct cursor *c)
 	} else if (e->type != 'x') {
 		c->bad = 1;
 	}
-	if (!c->bad && (!e->path || (e->type != 'x' && !e->id)))
+	if (!c->bad && (e->type == 'x' ? !e->path : !id_ok(e->id)))
 		c->bad = 1;
 	return c->bad ? -1 : 1;
 }
@@ -410,6 +421,25 @@ static int str_cmp(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* Where the entry's record is stored: its own path, or where its id puts
+ * it (record_store_path's layout, from the content hash and id). */
+static const char *entry_path(struct buf *out, const struct entry *e)
+{
+	char hex[65];
+
+	if (e->path)
+		return e->path;
+	buf_clear(out);
+	if (e->type == 'w') {
+		hex_encode(hex, e->content, 32);
+		buf_printf(out, "works/%.2s/%.2s/%s/%s.json", hex, hex + 2, hex,
+			   e->id + 7);
+	} else {
+		buf_printf(out, "records/optout/%.2s/%s.json", e->id + 7, e->id + 7);
+	}
+	return out->ptr;
+}
+
 /* The cached entries whose paths were not deleted since, copied to b; -1
  * when the cached bytes are not all entries. */
 static int put_kept(struct buf *b, const uint8_t *p, size_t n,
@@ -417,18 +447,20 @@ static int put_kept(struct buf *b, const uint8_t *p, size_t n,
 {
 	struct cursor c = { p, p + n, 0 };
 	const uint8_t *start = p;
+	struct buf path = BUF_INIT;
 	struct entry e;
 	int r;
 
 	if (changes->ngone)
 		qsort(changes->gone, changes->ngone, sizeof(char *), str_cmp);
 	while ((r = next_entry(&e, &c)) > 0) {
-		if (!changes->ngone ||
-		    !bsearch(&e.path, changes->gone, changes->ngone,
-			     sizeof(char *), str_cmp))
+		const char *at = changes->ngone ? entry_path(&path, &e) : NULL;
+		if (!at || !bsearch(&at, changes->gone, changes->ngone,
+				    sizeof(char *), str_cmp))
 			buf_put(b, start, (size_t)(c.p - start));
 		start = c.p;
 	}
+	buf_release(&path);
 	return r;
 }
 
