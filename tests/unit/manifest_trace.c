@@ -119,9 +119,17 @@ static int lineage_with(struct fixture *f, const char *root, json_int_t count,
 		missing ? "sha256:4444444444444444444444444444444444444444444444444444444444444444" :
 			  f->dataset,
 		ds);
+	if (other_weights == 2) /* the run misnames the dataset's root */
+		json_object_set_new(json_array_get(json_object_get(json_object_get(
+							   r, "predicate"),
+							   "datasets"),
+						   0),
+				    "root",
+				    json_string("0x77777777777777777777777777777777"
+						"77777777777777777777777777777777"));
 	rc = rc || put(f->s, r, f->lab, f->run);
 	m = model(f->owner->did, f->run);
-	if (other_weights)
+	if (other_weights == 1)
 		json_object_set_new(json_array_get(json_object_get(m, "weights"), 0),
 				    "sha256",
 				    json_string("66666666666666666666666666666666"
@@ -225,6 +233,15 @@ static void checks(void)
 	json_decref(rep);
 	release(&f);
 
+	/* a run that names the dataset with another root */
+	CHECK(keys(&f) == 0);
+	CHECK(lineage_with(&f, NULL, 0, 0, 0, 2) == 0);
+	CHECK(trace_model(&rep, f.s, f.model, &o) == 0);
+	CHECK(result(rep, "run-names-dataset", f.dataset) == 0);
+	CHECK(result(rep, "merkle-root", f.dataset) == 1);
+	json_decref(rep);
+	release(&f);
+
 	/* a run naming a dataset the registry lacks */
 	CHECK(keys(&f) == 0);
 	CHECK(lineage(&f, NULL, 0, 1) == 0);
@@ -237,8 +254,44 @@ static void checks(void)
 	release(&f);
 }
 
+/* A chain of parents past DEPTH_MAX (1,000) is a failed check, not a
+ * crash or an endless walk. */
+static void deep_parents(void)
+{
+	struct trace_options o = { 0 };
+	struct fixture f;
+	json_t *rep = NULL;
+	char parent[RECORD_ID_MAX], hex[41];
+	int failed = 0;
+	const json_t *c;
+	size_t i;
+
+	CHECK(keys(&f) == 0);
+	CHECK(lineage(&f, NULL, 0, 0) == 0);
+	CHECK(store_begin(f.s) == 0);
+	snprintf(parent, sizeof(parent), "%s", f.model);
+	for (int k = 0; k < 1002; k++) {
+		json_t *m = model(f.owner->did, f.run);
+		json_object_set_new(m, "parent", json_string(parent));
+		json_object_set_new(m, "name", json_sprintf("m%d", k));
+		CHECK(put(f.s, m, f.owner, parent) == 0);
+		json_decref(m);
+	}
+	CHECK(store_commit(f.s, f.owner, "deep", hex) == 0);
+	CHECK(trace_model(&rep, f.s, parent, &o) == 0);
+	json_array_foreach (json_object_get(rep, "checks"), i, c)
+		failed += !strcmp(json_string_value(json_object_get(c, "check")),
+				  "parents") &&
+			  !json_is_true(json_object_get(c, "ok"));
+	CHECK(failed == 1);
+	CHECK(json_array_size(json_object_get(rep, "models")) == 1001);
+	json_decref(rep);
+	release(&f);
+}
+
 int main(void)
 {
 	RUN(checks);
+	RUN(deep_parents);
 	return unit_done();
 }
