@@ -100,6 +100,30 @@ static void print_model(const json_t *report, const json_t *m, int depth)
 		print_dataset(report, d);
 }
 
+/* Failed checks on records the tree does not show (a work, a record that
+ * could not be loaded), so that every failure is named. */
+static void print_other_failures(const json_t *report)
+{
+	static const char *const lists[] = { "models", "runs", "datasets" };
+	const json_t *c;
+	size_t i, n = 0;
+
+	json_array_foreach (json_object_get(report, "checks"), i, c) {
+		const char *subject = str(c, "subject");
+		int shown = 0;
+		if (json_is_true(json_object_get(c, "ok")))
+			continue;
+		for (size_t k = 0; k < 3 && !shown; k++)
+			shown = by_id(json_object_get(report, lists[k]), subject) != NULL;
+		if (shown)
+			continue;
+		if (!n++)
+			printf("\nother failed checks:\n");
+		printf("  ! %s %s: %s\n", str(c, "check"), subject,
+		       cli_esc(str(c, "detail")));
+	}
+}
+
 static void print_people(const json_t *report)
 {
 	const json_t *c;
@@ -126,8 +150,7 @@ static void print_tree(const json_t *report)
 
 	json_array_foreach (json_object_get(report, "models"), i, m)
 		print_model(report, m, (int)i);
-	if (!json_array_size(json_object_get(report, "models")))
-		print_failures_of(report, str(report, "model"), "");
+	print_other_failures(report);
 	print_people(report);
 	printf("\nchecks: %" JSON_INTEGER_FORMAT " passed, %" JSON_INTEGER_FORMAT
 	       " failed\n",

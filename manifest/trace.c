@@ -302,6 +302,18 @@ static void credit(struct items_walk *w, const struct claim *c, const json_t *v)
 	}
 }
 
+/* 1 if any of the challenges is open or upheld. */
+static int standing(const json_t *challenges)
+{
+	const json_t *c;
+	size_t i;
+
+	json_array_foreach (challenges, i, c)
+		if (strcmp(str(c, "state"), "dismissed"))
+			return 1;
+	return 0;
+}
+
 /* The item's works: each still a verified claim on its content, its
  * creator credited, and not under challenge. */
 static void item_works(struct items_walk *w, const json_t *item,
@@ -318,9 +330,10 @@ static void item_works(struct items_walk *w, const json_t *item,
 			continue;
 		}
 		credit(w, c, v);
-		if (json_object_get(w->challenges, c->id)) {
+		if (standing(json_object_get(w->challenges, c->id))) {
 			item_failure(w, BAD_CHALLENGE, item, "challenge",
-				     "a work record it relied on is challenged");
+				     "a work record it relied on is challenged "
+				     "(open or upheld)");
 			json_object_set_new(w->challenged, c->id, json_true());
 		}
 	}

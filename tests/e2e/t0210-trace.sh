@@ -83,11 +83,41 @@ printf '%s\n%s\n' "$(did provider)" "$(did curator)" >trust.txt
 expect_exit 1 prov trace base --trust trust.txt
 expect_grep 'open \(b.txt is not CC0\)' "$TMP/out"
 
+# A challenge to a work an item relies on.
+bwork=$(prov show d/b.txt --json | sed -n 's/.*"id": "\(sha256:[0-9a-f]*\)".*/\1/p' | head -n 1)
+[ -n "$bwork" ] || fail "no work id"
+expect_exit 0 prov challenge "$bwork" --reason "not bob's photo" --as alice --json
+wch=$(sed -n 's/.*"id": "\(sha256:[0-9a-f]*\)".*/\1/p' "$TMP/out" | head -n 1)
+expect_exit 1 prov trace base
+expect_grep '! item-challenges: 2 of 3 items free of challenges to their works' "$TMP/out"
+expect_grep "! challenge $bwork: challenge $wch by $(did alice): open" "$TMP/out"
+prov resolve "$wch" --dismissed --reason "it is bob's" --as judge >/dev/null
+expect_exit 0 prov trace base
+
 # An opt-out after the build: the item is named, the manifest is not rewritten.
 prov optout d/a.txt --scope ai_training --as alice >/dev/null
 expect_exit 1 prov trace base
 expect_grep '! item-optouts: 2 of 3 items free of their creators. opt-outs' "$TMP/out"
 expect_grep 'a.txt: opt-out sha256:[0-9a-f]+ by .* registered after the build' "$TMP/out"
+
+# A work record removed behind prov's back (a plain git commit): the item
+# that relied on it no longer has a verified claim.
+cpath=$(git -C .prov ls-tree -r --name-only main works | while read -r p; do
+	git -C .prov show "main:$p" | grep -q '"payloadType"' && echo "$p"
+done | while read -r p; do
+	prov show d/c.txt --json | grep -q "$(basename "$p" .json)" && echo "$p"
+done | head -n 1)
+[ -n "$cpath" ] || fail "no work path for c.txt"
+export GIT_INDEX_FILE="$TMP/index"
+git -C .prov read-tree main
+printf '0 0000000000000000000000000000000000000000\t%s\n' "$cpath" |
+	git -C .prov update-index --index-info
+git -C .prov update-ref refs/heads/main \
+	"$(git -C .prov commit-tree "$(git -C .prov write-tree)" -p main -m remove)"
+unset GIT_INDEX_FILE
+expect_exit 1 prov trace base
+expect_grep '! item-works: 2 of 3 items backed by work records that verify today' "$TMP/out"
+expect_grep 'c.txt: a work record it relied on no longer verifies' "$TMP/out"
 
 # A tampered item list: the blob at its path replaced by a plain git commit.
 blob=$(prov manifest show ds@1 --json | tr -d ' \n' |

@@ -100,8 +100,11 @@ static json_t *model(const char *owner, const char *run_id)
 
 /* A model trained on a dataset whose record says root and count; with
  * missing set, the run names a dataset id the registry does not have. */
+/* What lineage_with() gets wrong on purpose. */
+enum twist { NONE, OTHER_WEIGHTS, WRONG_ROOT_IN_RUN, BAD_PURPOSE };
+
 static int lineage_with(struct fixture *f, const char *root, json_int_t count,
-			int missing, int forged, int other_weights)
+			int missing, int forged, enum twist twist)
 {
 	static int n;
 	char dir[300], hex[41];
@@ -113,13 +116,15 @@ static int lineage_with(struct fixture *f, const char *root, json_int_t count,
 		return -1;
 	ds = dataset(f->s, root, count);
 	json_object_set_new(ds, "curator", json_string(f->curator->did));
+	if (twist == BAD_PURPOSE)
+		json_object_set_new(ds, "purpose", json_string("world domination"));
 	/* forged: in the curator's name, signed by the lab */
 	rc = put(f->s, ds, forged ? f->lab : f->curator, f->dataset);
 	r = run(f->lab->did,
 		missing ? "sha256:4444444444444444444444444444444444444444444444444444444444444444" :
 			  f->dataset,
 		ds);
-	if (other_weights == 2) /* the run misnames the dataset's root */
+	if (twist == WRONG_ROOT_IN_RUN)
 		json_object_set_new(json_array_get(json_object_get(json_object_get(
 							   r, "predicate"),
 							   "datasets"),
@@ -129,7 +134,7 @@ static int lineage_with(struct fixture *f, const char *root, json_int_t count,
 						"77777777777777777777777777777777"));
 	rc = rc || put(f->s, r, f->lab, f->run);
 	m = model(f->owner->did, f->run);
-	if (other_weights == 1)
+	if (twist == OTHER_WEIGHTS)
 		json_object_set_new(json_array_get(json_object_get(m, "weights"), 0),
 				    "sha256",
 				    json_string("66666666666666666666666666666666"
@@ -145,7 +150,7 @@ static int lineage_with(struct fixture *f, const char *root, json_int_t count,
 static int lineage(struct fixture *f, const char *root, json_int_t count,
 		   int missing)
 {
-	return lineage_with(f, root, count, missing, 0, 0);
+	return lineage_with(f, root, count, missing, 0, NONE);
 }
 
 /* The check named name on subject: 1 passed, 0 failed, -1 not made. */
@@ -217,7 +222,7 @@ static void checks(void)
 
 	/* a dataset in the curator's name that the curator did not sign */
 	CHECK(keys(&f) == 0);
-	CHECK(lineage_with(&f, NULL, 0, 0, 1, 0) == 0);
+	CHECK(lineage_with(&f, NULL, 0, 0, 1, NONE) == 0);
 	CHECK(trace_model(&rep, f.s, f.model, &o) == 0);
 	CHECK(result(rep, "record", f.dataset) == 1);
 	CHECK(result(rep, "signature", f.dataset) == 0);
@@ -226,7 +231,7 @@ static void checks(void)
 
 	/* a model whose weights the run does not name */
 	CHECK(keys(&f) == 0);
-	CHECK(lineage_with(&f, NULL, 0, 0, 0, 1) == 0);
+	CHECK(lineage_with(&f, NULL, 0, 0, 0, OTHER_WEIGHTS) == 0);
 	CHECK(trace_model(&rep, f.s, f.model, &o) == 0);
 	CHECK(result(rep, "signature", f.model) == 1);
 	CHECK(result(rep, "checkpoint", f.run) == 0);
@@ -235,10 +240,19 @@ static void checks(void)
 
 	/* a run that names the dataset with another root */
 	CHECK(keys(&f) == 0);
-	CHECK(lineage_with(&f, NULL, 0, 0, 0, 2) == 0);
+	CHECK(lineage_with(&f, NULL, 0, 0, 0, WRONG_ROOT_IN_RUN) == 0);
 	CHECK(trace_model(&rep, f.s, f.model, &o) == 0);
 	CHECK(result(rep, "run-names-dataset", f.dataset) == 0);
 	CHECK(result(rep, "merkle-root", f.dataset) == 1);
+	json_decref(rep);
+	release(&f);
+
+	/* a dataset declaring a purpose no one knows */
+	CHECK(keys(&f) == 0);
+	CHECK(lineage_with(&f, NULL, 0, 0, 0, BAD_PURPOSE) == 0);
+	CHECK(trace_model(&rep, f.s, f.model, &o) == 0);
+	CHECK(result(rep, "dataset-spec", f.dataset) == 0);
+	CHECK(result(rep, "merkle-root", f.dataset) == -1);
 	json_decref(rep);
 	release(&f);
 
