@@ -2,16 +2,9 @@
 # a training run that used it and the model it made; the page checked in
 # headless Chromium against the --json report of the same trace. Then an
 # opt-out registered after the build fails item-optouts, and the page
-# outlines that dataset in red. Needs `prov run` and `prov model`; until
-# they are merged this test is skipped.
+# outlines that dataset in red.
 . "$(dirname "$0")/lib.sh"
 CHECK="$ROOT/tests/oracle/html-check.mjs"
-for c in run model; do
-	if ! prov "$c" --help >/dev/null 2>&1; then
-		echo "skip: no 'prov $c' in this build"
-		exit 0
-	fi
-done
 command -v chromium >/dev/null || fail "no chromium: run scripts/deps.sh"
 
 prov init . >/dev/null
