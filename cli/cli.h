@@ -127,10 +127,13 @@ int cli_find_record(struct record **out, char **path, struct store *s,
 json_t *cli_record_json(const struct record *r, const char *path);
 /* A record as text for people. */
 void cli_print_record(const struct record *r, const char *path);
-/* The model record a MODEL|WEIGHTS-FILE|SHA256 argument names: a record
- * id, a weight file or its digest, or a name (the latest model by that
- * name). PROV_ENOTFOUND says why none does (a checkpoint no model names). */
-int cli_model_resolve(char id[RECORD_ID_MAX], struct store *s, const char *arg);
+/* The model an argument names: a record id or unique prefix (8+ hex
+ * digits), or a name (the latest of that name); with by_weight also a
+ * weight file or its SHA-256 (the latest model listing it; when none, the
+ * error says whether a run names it). Only records that verify count;
+ * ties in time go to the higher id. */
+int cli_model_resolve(char id[RECORD_ID_MAX], struct store *s, const char *arg,
+		      int by_weight);
 
 /* The challenges whose target is the record id, in the registry's tree
  * order, each with its resolutions: [{"id", "by", "reason", "evidence",

@@ -81,7 +81,7 @@ static int export_lineage(int argc, char **argv)
 		goto done;
 	}
 	o.cache_key = cli_cache_key();
-	if ((rc = cli_open_store(&s)) || (rc = cli_model_resolve(id, s, args.v[0])) ||
+	if ((rc = cli_open_store(&s)) || (rc = cli_model_resolve(id, s, args.v[0], 1)) ||
 	    (rc = trace_model(&report, s, id, &o))) {
 		rc = cli_fail(rc);
 		goto done;

@@ -71,107 +71,6 @@ static int check_weights(const json_t *statement, const struct fileset *fs,
 
 /* ---- finding models ---------------------------------------------------- */
 
-struct pick {
-	const char *name;   /* wanted name, or NULL */
-	const char *weight; /* wanted weight digest (hex), or NULL */
-	char id[RECORD_ID_MAX];
-	char created[32];
-};
-
-static int has_weight(const json_t *p, const char *hex)
-{
-	const json_t *w;
-	size_t i;
-
-	json_array_foreach(json_object_get(p, "weights"), i, w)
-		if (!strcmp(json_string_value(json_object_get(w, "sha256"))
-				    ?: "",
-			    hex))
-			return 1;
-	return 0;
-}
-
-static int pick_cb(const char *path, const void *data, size_t n, void *arg)
-{
-	struct pick *pk = arg;
-	struct record *r = NULL;
-	const char *name, *created;
-	int later;
-
-	/* Records that do not verify are no one's claim (prov verify names
-	 * them). */
-	if (record_parse(&r, data, n) || record_verify(r))
-		goto done;
-	name = json_string_value(json_object_get(r->payload, "name"));
-	created = json_string_value(json_object_get(r->payload, "created"));
-	if (!name || !created || strlen(created) >= sizeof(pk->created) ||
-	    (pk->name && strcmp(name, pk->name)) ||
-	    (pk->weight && !has_weight(r->payload, pk->weight)))
-		goto done;
-	/* RFC 3339 UTC sorts as text; the id breaks ties, so the answer does
-	 * not depend on tree order. */
-	later = strcmp(created, pk->created);
-	if (!pk->id[0] || later > 0 || (!later && strcmp(r->id, pk->id) > 0)) {
-		memcpy(pk->id, r->id, sizeof(pk->id));
-		memcpy(pk->created, created, strlen(created) + 1);
-	}
-done:
-	prov_error_clear();
-	record_free(r);
-	return 0;
-}
-
-/* The latest verified model with this name, or listing this weight. */
-static int latest_model(char id[RECORD_ID_MAX], struct store *s,
-			const char *name, const char *weight)
-{
-	struct pick pk = {name, weight, "", ""};
-	int rc = store_walk(s, "records/model", pick_cb, &pk);
-
-	if (rc)
-		return rc;
-	if (!pk.id[0])
-		return PROV_ENOTFOUND;
-	memcpy(id, pk.id, RECORD_ID_MAX);
-	return 0;
-}
-
-/* A model by name (the latest), by record id or prefix, or with full
- * digests also by a weight file's sha256. */
-static int find_model(char id[RECORD_ID_MAX], struct store *s, const char *arg,
-		      int by_weight)
-{
-	uint8_t d[32];
-	char hex[65], kind[32], *path = NULL;
-	size_t n = strlen(arg);
-	int rc;
-
-	if (!model_name_check(arg) && !latest_model(id, s, arg, NULL))
-		return 0;
-	prov_error_clear();
-	if (strspn(arg + (strncmp(arg, "sha256:", 7) ? 0 : 7),
-		   "0123456789abcdef") < 8)
-		return prov_error_set(PROV_ENOTFOUND, "no model named '%s'",
-				      arg);
-	rc = cli_find_path(&path, id, s, arg);
-	if (!rc && (!cli_path_kind(path, kind) || strcmp(kind, "model")))
-		rc = prov_error_set(PROV_EINVALID,
-				    "'%s' is a %s record, not a model", arg,
-				    cli_path_kind(path, kind) ? kind : "non-");
-	free(path);
-	if (rc != PROV_ENOTFOUND || !by_weight || (n != 64 && n != 71) ||
-	    sha256_id_parse(d, arg))
-		return rc;
-	hex_encode(hex, d, 32);
-	if (!latest_model(id, s, NULL, hex))
-		return 0;
-	return prov_error_set(
-		PROV_ENOTFOUND,
-		"no model named '%s', with that id or with a weight "
-		"file of that sha256",
-		arg);
-}
-
 /* model_lineage's lookup: a verified model record, by its full id. */
 static int model_get(json_t **payload, const char *id, void *arg)
 {
@@ -287,7 +186,7 @@ static int model_register(int argc, char **argv)
 	    check_weights(statement, &fs, run))
 		goto fail;
 	if (g.parent_arg &&
-	    (find_model(parent, s, g.parent_arg, 0) ||
+	    (cli_model_resolve(parent, s, g.parent_arg, 0) ||
 	     model_lineage(&lin, parent, model_get, s, MODEL_LINEAGE_MAX))) {
 		prov_error_wrap("--parent '%s'", g.parent_arg);
 		goto fail;
@@ -471,7 +370,7 @@ static int model_show(int argc, char **argv)
 
 	if ((rc = cli_parse(argc, argv, &help, opts, &args)))
 		goto done;
-	if (cli_open_store(&s) || find_model(id, s, args.v[0], 1) ||
+	if (cli_open_store(&s) || cli_model_resolve(id, s, args.v[0], 1) ||
 	    cli_find_record(&m.r, &m.path, s, id)) {
 		rc = cli_fail(prov_error_code());
 		goto done;

@@ -255,7 +255,7 @@ int cmd_trace(int argc, char **argv)
 	o.trust = trust ? (const char *const *)keys.v : NULL;
 	o.ntrust = keys.n;
 	o.cache_key = cli_cache_key();
-	if ((rc = cli_open_store(&s)) || (rc = cli_model_resolve(id, s, args.v[0])) ||
+	if ((rc = cli_open_store(&s)) || (rc = cli_model_resolve(id, s, args.v[0], 1)) ||
 	    (rc = trace_model(&report, s, id, &o))) {
 		rc = cli_fail(rc);
 		goto done;

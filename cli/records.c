@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "manifest/manifest.h"
 
 const char *cli_path_kind(const char *path, char kind[32])
 {
@@ -333,54 +334,58 @@ static const char *str(const json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
-struct model_search {
-	const char *name;   /* a model name, or NULL */
-	const char *sha256; /* a weight file's digest (hex), or NULL */
-	const char *id;     /* a model record id, or NULL */
-	json_t *best;       /* {id, created} of the latest match */
-	size_t runs;        /* runs naming sha256 as a checkpoint */
+struct pick {
+	const char *name;   /* wanted name, or NULL */
+	const char *weight; /* wanted weight digest (hex), or NULL */
+	char id[RECORD_ID_MAX];
+	char created[32];
+	size_t runs;        /* runs naming weight as a checkpoint */
 };
 
-static int has_weight(const json_t *model, const char *hex)
+static int has_weight(const json_t *p, const char *hex)
 {
 	const json_t *w;
 	size_t i;
 
-	json_array_foreach (json_object_get(model, "weights"), i, w)
+	json_array_foreach (json_object_get(p, "weights"), i, w)
 		if (!strcmp(str(w, "sha256") ?: "", hex))
 			return 1;
 	return 0;
 }
 
-static int find_model(const char *path, const void *data, size_t n, void *p)
+static int pick_cb(const char *path, const void *data, size_t n, void *arg)
 {
-	struct model_search *f = p;
+	struct pick *pk = arg;
 	struct record *r = NULL;
-	const json_t *m;
+	const char *name, *created;
+	int later;
 
-	if (record_parse(&r, data, n) || strcmp(r->kind, "model")) {
-		prov_error_clear(); /* prov verify names it */
-		record_free(r);
-		return 0;
+	/* Records that do not verify are no one's claim (prov verify names
+	 * them). */
+	if (record_parse(&r, data, n) || record_verify(r))
+		goto done;
+	name = str(r->payload, "name");
+	created = str(r->payload, "created");
+	if (!name || !created || strlen(created) >= sizeof(pk->created) ||
+	    (pk->name && strcmp(name, pk->name)) ||
+	    (pk->weight && !has_weight(r->payload, pk->weight)))
+		goto done;
+	/* RFC 3339 UTC sorts as text; the id breaks ties, so the answer does
+	 * not depend on tree order. */
+	later = strcmp(created, pk->created);
+	if (!pk->id[0] || later > 0 || (!later && strcmp(r->id, pk->id) > 0)) {
+		memcpy(pk->id, r->id, sizeof(pk->id));
+		memcpy(pk->created, created, strlen(created) + 1);
 	}
-	m = r->payload;
-	if ((f->id && !strcmp(r->id, f->id)) ||
-	    (f->name && !strcmp(str(m, "name") ?: "", f->name)) ||
-	    (f->sha256 && has_weight(m, f->sha256))) {
-		if (!f->best || strcmp(str(m, "created") ?: "",
-				       str(f->best, "created") ?: "") > 0) {
-			json_decref(f->best);
-			f->best = json_pack("{s:s, s:s}", "id", r->id, "created",
-					    str(m, "created") ?: "");
-		}
-	}
+done:
+	prov_error_clear();
 	record_free(r);
 	return 0;
 }
 
 static int count_runs(const char *path, const void *data, size_t n, void *p)
 {
-	struct model_search *f = p;
+	struct pick *pk = p;
 	struct record *r = NULL;
 	const json_t *s;
 	size_t i;
@@ -388,51 +393,77 @@ static int count_runs(const char *path, const void *data, size_t n, void *p)
 	if (!record_parse(&r, data, n) && !strcmp(r->kind, "run"))
 		json_array_foreach (json_object_get(r->payload, "subject"), i, s)
 			if (!strcmp(str(json_object_get(s, "digest"), "sha256") ?: "",
-				    f->sha256))
-				f->runs++;
+				    pk->weight))
+				pk->runs++;
 	prov_error_clear();
 	record_free(r);
 	return 0;
 }
 
-int cli_model_resolve(char id[RECORD_ID_MAX], struct store *s, const char *arg)
+/* The latest verified model with this name, or listing this weight. */
+static int latest_model(char id[RECORD_ID_MAX], struct pick *pk,
+			struct store *s)
 {
-	struct model_search f = { 0 };
+	int rc = store_walk(s, "records/model", pick_cb, pk);
+
+	if (rc)
+		return rc;
+	if (!pk->id[0])
+		return PROV_ENOTFOUND;
+	memcpy(id, pk->id, RECORD_ID_MAX);
+	return 0;
+}
+
+/* A weight file's model, or why there is none. */
+static int model_of_weight(char id[RECORD_ID_MAX], struct store *s,
+			   const char *hex)
+{
+	struct pick pk = { .weight = hex };
+	int rc;
+
+	if (!(rc = latest_model(id, &pk, s)) || rc != PROV_ENOTFOUND ||
+	    (rc = store_walk(s, "records/run", count_runs, &pk)))
+		return rc;
+	return prov_error_set(PROV_ENOTFOUND,
+			      pk.runs ? "%s is a checkpoint of %zu run(s), but no "
+					"model names it (prov model register)" :
+					"%s is not a checkpoint named by any run",
+			      hex, pk.runs);
+}
+
+int cli_model_resolve(char id[RECORD_ID_MAX], struct store *s, const char *arg,
+		      int by_weight)
+{
+	struct pick pk = { .name = arg };
 	uint8_t d[32];
-	char hex[65];
+	char hex[65], kind[32], *path = NULL;
+	size_t n = strlen(arg);
 	struct stat st;
 	int rc;
 
-	if (!stat(arg, &st) && S_ISREG(st.st_mode)) {
+	if (by_weight && !stat(arg, &st) && S_ISREG(st.st_mode)) {
 		if ((rc = sha256_file(d, NULL, arg)))
 			return rc;
 		hex_encode(hex, d, 32);
-		f.sha256 = hex;
-	} else if (!strncmp(arg, "sha256:", 7) && !sha256_id_parse(d, arg)) {
-		f.id = arg;
-	} else if (strlen(arg) == 64 && !sha256_id_parse(d, arg)) {
-		hex_encode(hex, d, 32);
-		f.sha256 = hex;
-	} else {
-		f.name = arg;
+		return model_of_weight(id, s, hex);
 	}
-	prov_error_clear();
-	if ((rc = store_walk(s, "records/model", find_model, &f)))
-		return rc;
-	if (f.best) {
-		snprintf(id, RECORD_ID_MAX, "%s", str(f.best, "id"));
-		json_decref(f.best);
+	if (!model_name_check(arg) && !latest_model(id, &pk, s))
 		return 0;
-	}
-	if (!f.sha256)
+	prov_error_clear();
+	if (strspn(arg + (strncmp(arg, "sha256:", 7) ? 0 : 7),
+		   "0123456789abcdef") < 8)
 		return prov_error_set(PROV_ENOTFOUND, "no model '%s'", cli_esc(arg));
-	if ((rc = store_walk(s, "records/run", count_runs, &f)))
+	rc = cli_find_path(&path, id, s, arg);
+	if (!rc && (!cli_path_kind(path, kind) || strcmp(kind, "model")))
+		rc = prov_error_set(PROV_EINVALID, "'%s' is a %s record, not a model",
+				    arg, cli_path_kind(path, kind) ? kind : "non-");
+	free(path);
+	if (rc != PROV_ENOTFOUND || !by_weight || (n != 64 && n != 71) ||
+	    sha256_id_parse(d, arg))
 		return rc;
-	return prov_error_set(PROV_ENOTFOUND,
-			      f.runs ? "%s is a checkpoint of %zu run(s), but no "
-				       "model names it (prov model register)" :
-				       "%s is not a checkpoint named by any run",
-			      f.sha256, f.runs);
+	prov_error_clear();
+	hex_encode(hex, d, 32);
+	return model_of_weight(id, s, hex);
 }
 
 /* ---- datasets ------------------------------------------------------------ */

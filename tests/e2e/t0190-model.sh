@@ -107,7 +107,7 @@ expect_grep "is a dataset record, not a run" "$TMP/err"
 expect_exit 2 prov model register m --weights base.bin --run sha256:0000000000000000000000000000000000000000000000000000000000000000 --as owner
 expect_grep "no run record" "$TMP/err"
 expect_exit 2 prov model register m --weights base.bin --run "$run1" --parent nope --as owner
-expect_grep "^prov: --parent 'nope': no model named 'nope'$" "$TMP/err"
+expect_grep "^prov: --parent 'nope': no model 'nope'$" "$TMP/err"
 expect_exit 2 prov model register m --weights base.bin --run "$run1" --parent "$work" --as owner
 expect_grep "is a work record, not a model" "$TMP/err"
 expect_exit 2 prov model register m --weights base.bin --run "$run1" --license "MIT AND" --as owner
