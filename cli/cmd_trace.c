@@ -119,7 +119,7 @@ static void print_other_failures(const json_t *report)
 			continue;
 		if (!n++)
 			printf("\nother failed checks:\n");
-		printf("  ! %s %s: %s\n", str(c, "check"), subject,
+		printf("  ! %s %s: %s\n", str(c, "check"), cli_esc(subject),
 		       cli_esc(str(c, "detail")));
 	}
 }
@@ -164,6 +164,28 @@ static void print_tree(const json_t *report)
 		printf("  - %s\n", json_string_value(line));
 }
 
+/* A DOT string's contents: quotes and backslashes escaped, after the
+ * terminal-safe form (ids and names come from untrusted records). */
+static void dot(const char *s)
+{
+	for (const char *p = cli_esc(s); *p; p++) {
+		if (*p == '"' || *p == '\\')
+			putchar('\\');
+		putchar(*p);
+	}
+}
+
+static void dot_edge(const char *from, const char *to, const char *label)
+{
+	if (!from || !to)
+		return;
+	printf("  \"");
+	dot(from);
+	printf("\" -> \"");
+	dot(to);
+	printf("\" [label=\"%s\"];\n", label);
+}
+
 /* Graphviz: models, runs and datasets, and what links them. */
 static void print_dot(const json_t *report)
 {
@@ -172,28 +194,31 @@ static void print_dot(const json_t *report)
 
 	printf("digraph lineage {\n  rankdir=LR;\n  node [shape=box];\n");
 	json_array_foreach (json_object_get(report, "models"), i, e) {
-		printf("  \"%s\" [label=\"model\\n%s\"];\n", str(e, "id"),
-		       cli_esc(str(e, "name")));
-		if (str(e, "run"))
-			printf("  \"%s\" -> \"%s\" [label=\"trained by\"];\n",
-			       str(e, "id"), str(e, "run"));
-		if (str(e, "parent"))
-			printf("  \"%s\" -> \"%s\" [label=\"parent\"];\n",
-			       str(e, "id"), str(e, "parent"));
+		printf("  \"");
+		dot(str(e, "id"));
+		printf("\" [label=\"model\\n");
+		dot(str(e, "name"));
+		printf("\"];\n");
+		dot_edge(str(e, "id"), str(e, "run"), "trained by");
+		dot_edge(str(e, "id"), str(e, "parent"), "parent");
 	}
 	json_array_foreach (json_object_get(report, "runs"), i, e) {
-		printf("  \"%s\" [label=\"run\\n%.15s\"];\n", str(e, "id"),
-		       str(e, "id"));
+		printf("  \"");
+		dot(str(e, "id"));
+		printf("\" [label=\"run\\n%.15s\"];\n", str(e, "id"));
 		json_array_foreach (json_object_get(e, "datasets"), k, d)
-			printf("  \"%s\" -> \"%s\" [label=\"used\"];\n",
-			       str(e, "id"), str(d, "id"));
+			dot_edge(str(e, "id"), str(d, "id"), "used");
 	}
-	json_array_foreach (json_object_get(report, "datasets"), i, e)
-		printf("  \"%s\" [label=\"dataset\\n%s@%s\\n%" JSON_INTEGER_FORMAT
-		       " items\"];\n",
-		       str(e, "id"), cli_esc(str(e, "name")),
-		       cli_esc(str(e, "version")),
+	json_array_foreach (json_object_get(report, "datasets"), i, e) {
+		printf("  \"");
+		dot(str(e, "id"));
+		printf("\" [label=\"dataset\\n");
+		dot(str(e, "name"));
+		putchar('@');
+		dot(str(e, "version"));
+		printf("\\n%" JSON_INTEGER_FORMAT " items\"];\n",
 		       json_integer_value(json_object_get(e, "included")));
+	}
 	printf("}\n");
 }
 

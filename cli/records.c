@@ -339,6 +339,8 @@ struct pick {
 	const char *weight; /* wanted weight digest (hex), or NULL */
 	char id[RECORD_ID_MAX];
 	char created[32];
+	char owner[DID_MAX]; /* the first match's owner */
+	int owners;          /* matches had more than one owner */
 	size_t runs;        /* runs naming weight as a checkpoint */
 };
 
@@ -357,19 +359,28 @@ static int pick_cb(const char *path, const void *data, size_t n, void *arg)
 {
 	struct pick *pk = arg;
 	struct record *r = NULL;
-	const char *name, *created;
+	const char *name, *created, *owner;
 	int later;
 
 	/* Records that do not verify are no one's claim (prov verify names
 	 * them). */
-	if (record_parse(&r, data, n) || record_verify(r))
+	if (record_parse(&r, data, n) || strcmp(r->kind, "model") ||
+	    record_path_check(r, path) || record_verify(r))
 		goto done;
 	name = str(r->payload, "name");
 	created = str(r->payload, "created");
-	if (!name || !created || strlen(created) >= sizeof(pk->created) ||
+	owner = str(r->payload, "owner");
+	if (!name || !created || !owner || strlen(created) >= sizeof(pk->created) ||
+	    strlen(owner) >= sizeof(pk->owner) ||
 	    (pk->name && strcmp(name, pk->name)) ||
 	    (pk->weight && !has_weight(r->payload, pk->weight)))
 		goto done;
+	/* Anyone can sign a model by any name or listing any weights: a
+	 * choice between owners is not ours to make. */
+	if (!pk->owner[0])
+		memcpy(pk->owner, owner, strlen(owner) + 1);
+	else if (strcmp(pk->owner, owner))
+		pk->owners = 1;
 	/* RFC 3339 UTC sorts as text; the id breaks ties, so the answer does
 	 * not depend on tree order. */
 	later = strcmp(created, pk->created);
@@ -410,6 +421,11 @@ static int latest_model(char id[RECORD_ID_MAX], struct pick *pk,
 		return rc;
 	if (!pk->id[0])
 		return PROV_ENOTFOUND;
+	if (pk->owners)
+		return prov_error_set(PROV_EINVALID,
+				      "models of more than one owner match '%s': "
+				      "name the model by its record id",
+				      cli_esc(pk->name ? pk->name : pk->weight));
 	memcpy(id, pk->id, RECORD_ID_MAX);
 	return 0;
 }
@@ -447,8 +463,8 @@ int cli_model_resolve(char id[RECORD_ID_MAX], struct store *s, const char *arg,
 		hex_encode(hex, d, 32);
 		return model_of_weight(id, s, hex);
 	}
-	if (!model_name_check(arg) && !latest_model(id, &pk, s))
-		return 0;
+	if (!model_name_check(arg) && (rc = latest_model(id, &pk, s)) != PROV_ENOTFOUND)
+		return rc;
 	prov_error_clear();
 	if (strspn(arg + (strncmp(arg, "sha256:", 7) ? 0 : 7),
 		   "0123456789abcdef") < 8)

@@ -189,10 +189,10 @@ static const struct actor {
 	const char *kind, *path;
 	int required;
 } actors[] = {
-	{ "work", "creator", 0 },	{ "optout", "by", 0 },
-	{ "license", "by", 0 },		{ "dataset", "curator", 0 },
-	{ "model", "owner", 0 },	{ "usage", "operator", 0 },
-	{ "challenge", "by", 0 },	{ "resolution", "by", 0 },
+	{ "work", "creator", 1 },	{ "optout", "by", 1 },
+	{ "license", "by", 0 },		{ "dataset", "curator", 1 },
+	{ "model", "owner", 1 },	{ "usage", "operator", 0 },
+	{ "challenge", "by", 1 },	{ "resolution", "by", 1 },
 	{ "run", "predicate.provider", 1 },
 };
 
@@ -259,13 +259,14 @@ static const char *work_content_hash(const json_t *payload)
 int record_store_path(struct buf *out, const char *kind, const char *id,
 		      const json_t *payload)
 {
-	const char *hex = id + 7;
+	const char *hex;
 	uint8_t d[32];
 
 	/* ids can come from other records' fields: untrusted */
 	if (sha256_id_parse(d, id) || strncmp(id, "sha256:", 7))
 		return prov_error_set(PROV_EINVALID, "'%.80s' is not a record id",
 				      id);
+	hex = id + 7;
 	if (!strcmp(kind, "work")) {
 		const char *h = work_content_hash(payload);
 		if (!h)

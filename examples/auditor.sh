@@ -24,9 +24,10 @@ say "The auditor has the weights file. The trace finds the model that names"\
 run 'prov trace model.safetensors'
 
 say "Which keys the auditor trusts is the auditor's call: a file of did:keys."\
-    "With it, the lab and the curator are checked against it too."
-run 'prov id show lab --json | sed -n "s/.*\"did\": \"\(.*\)\".*/\1/p" > trust.txt'
-run 'prov id show curator --json | sed -n "s/.*\"did\": \"\(.*\)\".*/\1/p" >> trust.txt'
+    "With it, the model's owner, the lab and the curator are checked too."
+for who in owner lab curator; do
+	run "prov id show $who --json | sed -n 's/.*\"did\": \"\\(.*\\)\".*/\\1/p' >> trust.txt"
+done
 run 'prov trace photo-model --trust trust.txt --html report.html > /dev/null'
 run 'grep -o "<title>[^<]*</title>" report.html'
 

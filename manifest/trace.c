@@ -23,7 +23,8 @@ struct trace {
 	struct license_defs defs;
 	json_t *report;
 	json_t *checks;
-	json_t *seen;       /* record ids already walked: id -> true */
+	size_t failed;      /* counted here too: a check is never lost */
+	json_t *seen;       /* "kind id" already walked -> true */
 	json_t *challenges; /* target id -> [challenge summaries] */
 	json_t *creators;   /* did -> {works, licenses: {id: n}} */
 	json_t *credits;    /* "creator\nlicense" -> items */
@@ -38,15 +39,26 @@ static int check(struct trace *t, const char *name, const char *subject, int ok,
 		 const char *fmt, ...)
 {
 	struct buf detail = BUF_INIT;
+	char *text, *about;
+	json_t *c;
 	va_list ap;
 
 	va_start(ap, fmt);
 	buf_vprintf(&detail, fmt, ap);
 	va_end(ap);
-	json_array_append_new(t->checks,
-			      json_pack("{s:s, s:s, s:b, s:s}", "check", name,
-					"subject", subject, "ok", ok, "detail",
-					detail.ptr));
+	/* Details quote untrusted records, cut where a message was cut:
+	 * made valid UTF-8, so no check is lost to a JSON error. */
+	text = utf8_sanitize(detail.ptr);
+	about = utf8_sanitize(subject ? subject : "(none)");
+	c = json_object();
+	json_object_set_new(c, "check", json_string(name));
+	json_object_set_new(c, "subject", json_string(about));
+	json_object_set_new(c, "ok", json_boolean(ok));
+	json_object_set_new(c, "detail", json_string(text));
+	json_array_append_new(t->checks, c);
+	t->failed += !ok;
+	free(text);
+	free(about);
 	buf_release(&detail);
 	return ok;
 }
@@ -122,12 +134,15 @@ static void disputes(struct trace *t, const char *id)
 	}
 }
 
-static int first_visit(struct trace *t, const char *id)
+static int first_visit(struct trace *t, const char *kind, const char *id)
 {
-	if (json_object_get(t->seen, id))
-		return 0;
-	json_object_set_new(t->seen, id, json_true());
-	return 1;
+	char *key = xasprintf("%s %s", kind, id);
+	int first = !json_object_get(t->seen, key);
+
+	if (first)
+		json_object_set_new(t->seen, key, json_true());
+	free(key);
+	return first;
 }
 
 /* ---- challenges, gathered first --------------------------------------------- */
@@ -429,7 +444,7 @@ static size_t cut(struct items_walk *w, const struct items_walk *proto,
 static void merge_people(json_t *creators, json_t *credits,
 			 const json_t *from_creators, const json_t *from_credits)
 {
-	const char *key;
+	const char *key, *lic;
 	json_t *v, *e;
 
 	json_object_foreach ((json_t *)from_creators, key, v) {
@@ -439,8 +454,8 @@ static void merge_people(json_t *creators, json_t *credits,
 			continue;
 		}
 		add_count(mine, "works", json_integer_value(json_object_get(v, "works")));
-		json_object_foreach (json_object_get(v, "licenses"), key, e)
-			add_count(json_object_get(mine, "licenses"), key,
+		json_object_foreach (json_object_get(v, "licenses"), lic, e)
+			add_count(json_object_get(mine, "licenses"), lic,
 				  json_integer_value(e));
 	}
 	json_object_foreach ((json_t *)from_credits, key, v)
@@ -491,13 +506,15 @@ static void root_check(struct trace *t, const struct items_walk *w,
 	const json_t *m = json_object_get(w->dataset, "merkle");
 	struct merkle *tree = NULL;
 	char root[67] = "(no items)";
+	int built = 0;
 
 	if (w->n && !merkle_build(&tree, (const uint8_t(*)[32])w->leaves, w->n)) {
 		memcpy(root, "0x", 2);
 		hex_encode(root + 2, tree->nodes[0], 32);
+		built = 1;
 	}
 	merkle_free(tree);
-	check(t, "merkle-root", id, !strcmp(root, str(m, "root") ?: ""),
+	check(t, "merkle-root", id, built && !strcmp(root, str(m, "root") ?: ""),
 	      "%zu items give root %s; the record says %s", w->n, root,
 	      str(m, "root") ?: "(none)");
 }
@@ -581,10 +598,14 @@ static void walk_dataset(struct trace *t, const json_t *named, json_t *list)
 	const char *hex;
 	int rc;
 
-	if (!id || !first_visit(t, id) || !(r = load(t, "dataset", id)))
+	if (!id) {
+		check(t, "record", "(none)", 0, "the run names a dataset without an id");
+		return;
+	}
+	if (!first_visit(t, "dataset", id) || !(r = load(t, "dataset", id)))
 		return;
 	proto.dataset = r->payload;
-	entry = json_pack("{s:s, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:[]}",
+	entry = json_pack("{s:s, s:O?, s:O?, s:O?, s:O?, s:O?, s:O?, s:O?, s:O?, s:[]}",
 			  "id", id, "name", json_object_get(r->payload, "name"),
 			  "version", json_object_get(r->payload, "version"),
 			  "curator", json_object_get(r->payload, "curator"),
@@ -660,10 +681,14 @@ static void walk_run(struct trace *t, const char *id, const json_t *weights)
 	struct record *r;
 	size_t i;
 
-	if (!id || !first_visit(t, id) || !(r = load(t, "run", id)))
+	if (!id) {
+		check(t, "record", "(none)", 0, "the model names no run");
+		return;
+	}
+	if (!first_visit(t, "run", id) || !(r = load(t, "run", id)))
 		return;
 	p = json_object_get(r->payload, "predicate");
-	entry = json_pack("{s:s, s:O, s:O, s:O, s:O, s:O}", "id", id, "provider",
+	entry = json_pack("{s:s, s:O?, s:O?, s:O?, s:O?, s:O?}", "id", id, "provider",
 			  json_object_get(p, "provider"), "subject",
 			  json_object_get(r->payload, "subject"), "datasets",
 			  json_object_get(p, "datasets"), "started",
@@ -672,11 +697,15 @@ static void walk_run(struct trace *t, const char *id, const json_t *weights)
 	json_array_append_new(json_object_get(t->report, "runs"), entry);
 	trusted(t, "provider", id, str(p, "provider"));
 	disputes(t, id);
+	if (!json_array_size(weights))
+		check(t, "checkpoint", id, 0, "the model lists no weight files");
 	json_array_foreach (weights, i, w)
 		check(t, "checkpoint", id, run_has(r->payload, str(w, "sha256")),
 		      "weights %s (%s) %s a checkpoint of this run",
 		      str(w, "name") ?: "?", str(w, "sha256") ?: "?",
 		      run_has(r->payload, str(w, "sha256")) ? "are" : "are NOT");
+	if (!json_array_size(json_object_get(p, "datasets")))
+		check(t, "run-names-dataset", id, 0, "the run names no dataset");
 	json_array_foreach (json_object_get(p, "datasets"), i, d)
 		walk_dataset(t, d, datasets);
 	record_free(r);
@@ -689,7 +718,7 @@ static void walk_model(struct trace *t, const char *id, int depth)
 
 	if (!id)
 		return;
-	if (!first_visit(t, id)) {
+	if (!first_visit(t, "model", id)) {
 		check(t, "parents", id, 0, "model %s is its own ancestor", id);
 		return;
 	}
@@ -700,7 +729,7 @@ static void walk_model(struct trace *t, const char *id, int depth)
 	if (!(r = load(t, "model", id)))
 		return;
 	json_array_append_new(json_object_get(t->report, "models"),
-			      json_pack("{s:s, s:O, s:O, s:O, s:O, s:O, s:O, s:O}",
+			      json_pack("{s:s, s:O?, s:O?, s:O?, s:O?, s:O?, s:O?, s:O?}",
 					"id", id, "name",
 					json_object_get(r->payload, "name"),
 					"owner", json_object_get(r->payload, "owner"),
@@ -716,6 +745,7 @@ static void walk_model(struct trace *t, const char *id, int depth)
 					"created",
 					json_object_get(r->payload, "created") ?:
 						json_null()));
+	trusted(t, "owner", id, str(r->payload, "owner"));
 	disputes(t, id);
 	walk_run(t, str(r->payload, "run"), json_object_get(r->payload, "weights"));
 	parent = str(r->payload, "parent");
@@ -750,11 +780,8 @@ static void people(struct trace *t)
 
 static void summary(struct trace *t)
 {
-	size_t failed = 0, i;
-	const json_t *c;
+	size_t failed = t->failed;
 
-	json_array_foreach (t->checks, i, c)
-		failed += !json_is_true(json_object_get(c, "ok"));
 	json_object_set_new(t->report, "summary",
 			    json_pack("{s:I, s:I}", "passed",
 				      (json_int_t)(json_array_size(t->checks) - failed),

@@ -52,9 +52,9 @@ expect_grep "line 1: 'not a key' is not a did:key" "$TMP/err"
 
 # Trust: the provider and curator in the list pass; a list without the
 # curator fails naming it.
-printf '# keys we trust\n%s\n%s\n' "$(did provider)" "$(did curator)" >trust.txt
+printf '# keys we trust\n%s\n%s\n%s\n' "$(did provider)" "$(did curator)" "$(did owner)" >trust.txt
 expect_exit 0 prov trace base --trust trust.txt
-printf '%s\n' "$(did provider)" >trust-provider.txt
+printf '%s\n%s\n' "$(did provider)" "$(did owner)" >trust-provider.txt
 expect_exit 1 prov trace base --trust trust-provider.txt
 expect_grep "! trust: curator $(did curator) is not in the trust list" "$TMP/out"
 
@@ -133,4 +133,14 @@ git -C .prov update-ref refs/heads/main "$commit"
 unset GIT_INDEX_FILE
 expect_exit 1 prov trace base
 expect_grep "! items-blob: 'blobs/../$blob' has been altered: its sha256 is [0-9a-f]{64}" "$TMP/out"
+
+# Anyone can sign a model called "base" for the same weights: a name (or
+# a weights file) that models of two owners claim is refused; the record
+# id still names one.
+new_identity eve
+prov model register base --weights base.bin --run "$run" --as eve >/dev/null
+expect_exit 2 prov trace base
+expect_grep "models of more than one owner match 'base': name the model by its record id" "$TMP/err"
+expect_exit 2 prov trace base.bin
+expect_exit 1 prov trace "$model"
 exit 0
