@@ -182,24 +182,6 @@ static void deterministic(void)
 	}
 }
 
-static int same_as_golden(const struct buf *got, const char *name)
-{
-	struct buf want = BUF_INIT;
-	char path[128];
-	int same;
-
-	snprintf(path, sizeof(path), "tests/unit/golden/%s", name);
-	if (getenv("UPDATE_GOLDEN"))
-		return !write_file_atomic(path, got->ptr, got->len, 0644, 0);
-	same = !buf_read_file(&want, path, 0) && want.len == got->len &&
-	       !memcmp(want.ptr, got->ptr, got->len);
-	if (!same)
-		fprintf(stderr, "%s differs from what was written:\n%s", path,
-			got->ptr);
-	buf_release(&want);
-	return same;
-}
-
 /* Every format, byte for byte as the whole-tree exports wrote them (the
  * goldens predate streaming): the edge cases with a parent, and an empty
  * item list without one. */
@@ -216,11 +198,11 @@ static void golden(void)
 		CHECK(!text(&got, (enum manifest_format)f, p, edge_blob,
 			    strlen(edge_blob)));
 		snprintf(name, sizeof(name), "export-%s.json", names[f]);
-		CHECK(same_as_golden(&got, name));
+		CHECK(unit_golden(name, got.ptr, got.len));
 		buf_clear(&got);
 		CHECK(!text(&got, (enum manifest_format)f, orphan, "", 0));
 		snprintf(name, sizeof(name), "export-%s-empty.json", names[f]);
-		CHECK(same_as_golden(&got, name));
+		CHECK(unit_golden(name, got.ptr, got.len));
 	}
 	buf_release(&got);
 	json_decref(p);

@@ -219,24 +219,6 @@ static void deterministic(void)
 	json_decref(b);
 }
 
-static int same_as_golden(const struct buf *got, const char *name)
-{
-	struct buf want = BUF_INIT;
-	char path[128];
-	int same;
-
-	snprintf(path, sizeof(path), "tests/unit/golden/%s", name);
-	if (getenv("UPDATE_GOLDEN"))
-		return !write_file_atomic(path, got->ptr, got->len, 0644, 0);
-	same = !buf_read_file(&want, path, 0) && want.len == got->len &&
-	       !memcmp(want.ptr, got->ptr, got->len);
-	if (!same)
-		fprintf(stderr, "%s differs from what was written:\n%s", path,
-			got->ptr);
-	buf_release(&want);
-	return same;
-}
-
 static void golden(void)
 {
 	static const char *const names[] = { "openlineage", "spdx", "prov-o" };
@@ -249,7 +231,7 @@ static void golden(void)
 		buf_clear(&got);
 		CHECK(!lineage_export(&got, (enum lineage_format)f, r));
 		snprintf(name, sizeof(name), "lineage-%s.json", names[f]);
-		CHECK(same_as_golden(&got, name));
+		CHECK(unit_golden(name, got.ptr, got.len));
 	}
 	buf_release(&got);
 	json_decref(r);

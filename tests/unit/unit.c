@@ -54,3 +54,23 @@ int unit_done(void)
 {
 	return failed ? 1 : 0;
 }
+
+/* 1 if got is byte for byte tests/unit/golden/NAME; with UPDATE_GOLDEN
+ * set, the golden file is rewritten instead. A difference is printed. */
+int unit_golden(const char *name, const char *got, size_t n)
+{
+	struct buf want = BUF_INIT;
+	char path[256];
+	int same;
+
+	snprintf(path, sizeof(path), "tests/unit/golden/%s", name);
+	if (getenv("UPDATE_GOLDEN"))
+		return !write_file_atomic(path, got, n, 0644, 0);
+	same = !buf_read_file(&want, path, 0) && want.len == n &&
+	       !memcmp(want.ptr, got, n);
+	if (!same)
+		fprintf(stderr, "%s differs from what was written:\n%.*s", path,
+			(int)n, got);
+	buf_release(&want);
+	return same;
+}

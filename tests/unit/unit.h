@@ -14,6 +14,9 @@ void unit_run(const char *file, const char *name, void (*fn)(void));
 int unit_done(void);
 /* A fresh empty folder for this test process; removed at exit. */
 const char *unit_tmpdir(void);
+/* 1 if got is byte for byte tests/unit/golden/NAME (UPDATE_GOLDEN=1
+ * rewrites it instead); a difference is printed. */
+int unit_golden(const char *name, const char *got, size_t n);
 
 #define CHECK(cond)                                                          \
 	do {                                                                 \
