@@ -2,7 +2,7 @@
 # runs the walkthrough, `make bench` measures, `make fuzz` fuzzes.
 # SANITIZE=1 builds with AddressSanitizer and UBSan into build-asan/.
 
-PKGS     := libgit2 libsodium jansson libcrypto zlib
+PKGS     := libgit2 libsodium jansson libcrypto zlib libcbor libjpeg
 CC       ?= cc
 ifeq ($(SANITIZE),1)
 B        := build-asan

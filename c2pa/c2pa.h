@@ -157,4 +157,110 @@ int jumbf_super_begin(struct buf *out, size_t *mark, const uint8_t uuid[16],
 		      const char *label);
 int jumbf_super_end(struct buf *out, size_t mark);
 
+/* ---- validation status (status.c) ------------------------------------------
+ * What verifying found, as the C2PA specification's status codes
+ * ("assertion.dataHash.mismatch", "claimSignature.validated", ...), each
+ * with the hashed URI it is about and an explanation. */
+struct c2pa_status {
+	char *code;
+	char *url; /* "self#jumbf=/c2pa/<manifest>/..." or NULL */
+	char *explanation;
+	int failure; /* 1 for a failure code, 0 for success or information */
+};
+
+struct c2pa_report {
+	struct c2pa_status *v;
+	size_t n;
+};
+
+void c2pa_report_add(struct c2pa_report *r, int failure, const char *code,
+		     const char *url, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+/* Whether r holds a failure with this code. */
+int c2pa_report_has(const struct c2pa_report *r, const char *code);
+void c2pa_report_release(struct c2pa_report *r);
+
+/* ---- COSE_Sign1 (cose.c) -------------------------------------------------- */
+
+/* COSE algorithm ids (RFC 9053) a C2PA claim signature may use. */
+#define COSE_EDDSA -8
+#define COSE_ES256 -7
+#define COSE_ES384 -35
+#define COSE_ES512 -36
+#define COSE_PS256 -37
+#define COSE_PS384 -38
+#define COSE_PS512 -39
+
+/* A parsed COSE_Sign1 (tag 18) with a detached payload: the claim. */
+struct cose_sign1 {
+	int alg;
+	struct buf protected_hdr; /* the protected header bstr's contents */
+	struct buf *x5chain;	  /* DER certificates, leaf first */
+	size_t nx5;
+	struct buf signature;
+	struct buf tst; /* the first RFC 3161 token (sigTst/sigTst2), or empty */
+	int tst_v2;	/* tst came from sigTst2 */
+};
+
+/* Parses data (untrusted). PROV_EINVALID naming what is wrong: not a
+ * COSE_Sign1, an unknown alg, no x5chain, x5chain in both headers. Release
+ * out with cose_sign1_release, also after a failure. */
+int cose_sign1_parse(struct cose_sign1 *out, const uint8_t *data, size_t n);
+void cose_sign1_release(struct cose_sign1 *c);
+/* Checks the signature over payload (detached) with the public key of
+ * x5chain[0]: 0, PROV_EVERIFY when it does not match, PROV_EINVALID when the
+ * key does not suit the algorithm or cannot be read. */
+int cose_sign1_verify(const struct cose_sign1 *c, const uint8_t *payload,
+		      size_t n);
+/* The time a valid timestamp token of c attests, in *at: 0; PROV_ENOTFOUND
+ * without a token; PROV_EVERIFY when the token does not cover this
+ * signature (payload is the claim's bytes). */
+int cose_sign1_tst_time(int64_t *at, const struct cose_sign1 *c,
+			const uint8_t *payload, size_t n);
+/* Appends a COSE_Sign1 signed by k (EdDSA) over payload, detached, with
+ * chain (DER, leaf first, no root) as x5chain in the protected header.
+ * The size depends only on the chain, never on payload's bytes. */
+int cose_sign1_ed25519(struct buf *out, const struct key *k,
+		       const struct buf *chain, size_t nchain,
+		       const uint8_t *payload, size_t n);
+
+/* ---- signer certificates (x509.c) ------------------------------------------ */
+
+/* Checks chain[0] (DER, untrusted) against the C2PA signer certificate
+ * profile at time at (unix seconds): adds signingCredential.invalid or
+ * signingCredential.expired to r with the reason, and returns
+ * PROV_EVERIFY, or 0 when it holds. url names the signature box. */
+int c2pa_cert_profile(struct c2pa_report *r, const char *url,
+		      const struct buf *chain, size_t n, int64_t at);
+/* Checks that chain (leaf first) leads to one of the PEM roots in anchors
+ * at time at: adds signingCredential.trusted (0) or .untrusted
+ * (PROV_EVERIFY) to r. anchors may be empty: untrusted. */
+int c2pa_cert_trust(struct c2pa_report *r, const char *url,
+		    const struct buf *chain, size_t n, const char *anchors,
+		    size_t anchors_n, int64_t at);
+
+/* ---- images (image.c, fingerprint.c) ------------------------------------- */
+
+/* A JPEG claim thumbnail of data (a JPEG: baseline or progressive; gray,
+ * YCbCr, RGB or CMYK), its longer side at most max_side, decoded at the
+ * smallest libjpeg scale that keeps it so. PROV_EINVALID naming what
+ * libjpeg refused. */
+int image_thumbnail(struct buf *out, const uint8_t *data, size_t n,
+		    unsigned max_side);
+
+#define FINGERPRINT_BITS 64
+/* A perceptual fingerprint of a decoded JPEG: near for re-encodes,
+ * resizes and small crops of one image, far for distinct images. */
+struct fingerprint {
+	uint8_t v[FINGERPRINT_BITS / 8];
+};
+int fingerprint_jpeg(struct fingerprint *out, const uint8_t *data, size_t n);
+/* Hamming distance, and whether it makes a and b the same image. */
+unsigned fingerprint_distance(const struct fingerprint *a,
+			      const struct fingerprint *b);
+int fingerprint_near(const struct fingerprint *a, const struct fingerprint *b);
+/* Text form kept in work records: "<alg>:<hex>". */
+int fingerprint_format(struct buf *out, const struct fingerprint *f);
+int fingerprint_parse(struct fingerprint *out, const char *s);
+
 #endif

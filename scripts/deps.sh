@@ -4,11 +4,14 @@
 # Needs root (or sudo) only when something is missing.
 set -eu
 build="build-essential pkg-config libgit2-dev libsodium-dev libssl-dev
-       libjansson-dev zlib1g-dev"
+       libjansson-dev zlib1g-dev libcbor-dev libjpeg62-turbo-dev"
 # the reference tools the tests check our formats with; chromium renders
 # prov trace --html headless (tests/oracle/html-check.mjs), with the
-# fonts its pages name
-test="$build git openssh-client minisign util-linux chromium fonts-dejavu-core"
+# fonts its pages name; libjpeg-turbo-progs (cjpeg, djpeg, jpegtran) makes
+# the C2PA and fingerprint tests' images: progressive, re-encoded, resized
+# and cropped JPEGs
+test="$build git openssh-client minisign util-linux chromium fonts-dejavu-core
+      libjpeg-turbo-progs"
 case "${1:-test}" in
 build) pkgs=$build ;;
 test) pkgs=$test ;;
