@@ -283,12 +283,19 @@ int c2pa_cert_trust(struct c2pa_report *r, const char *url,
 int image_thumbnail(struct buf *out, const uint8_t *data, size_t n,
 		    unsigned max_side);
 
-#define FINGERPRINT_BITS 64
+/* 48 bits: the 7x7 lowest DCT frequencies but the mean; FINGERPRINT_NEAR is
+ * the largest Hamming distance that still means the same image
+ * (docs/fingerprint.md has the measurements both come from). */
+#define FINGERPRINT_BITS 48
+#define FINGERPRINT_NEAR 12
 /* A perceptual fingerprint of a decoded JPEG: near for re-encodes,
  * resizes and small crops of one image, far for distinct images. */
 struct fingerprint {
 	uint8_t v[FINGERPRINT_BITS / 8];
 };
+/* Decodes data (untrusted) and hashes its pixels, so metadata such as a
+ * C2PA manifest store does not change it. PROV_EINVALID as for
+ * image_thumbnail. */
 int fingerprint_jpeg(struct fingerprint *out, const uint8_t *data, size_t n);
 /* Hamming distance, and whether it makes a and b the same image. */
 unsigned fingerprint_distance(const struct fingerprint *a,
