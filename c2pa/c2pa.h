@@ -415,4 +415,11 @@ struct c2pa_sign_opts {
 int c2pa_sign(struct buf *out, uint8_t binding[32], const uint8_t *in,
 	      size_t n, const struct c2pa_sign_opts *o);
 
+/* ---- JSON (show.c) -------------------------------------------------------- */
+
+/* The store and verdict as JSON close to the reference reader's. */
+json_t *c2pa_result_json(const struct c2pa_result *r);
+/* A report's statuses, failures first: [{code, explanation, url}]. */
+json_t *c2pa_report_json(const struct c2pa_report *r);
+
 #endif

@@ -90,6 +90,10 @@ int cli_subcommand(int argc, char **argv, const char *command,
 
 /* The signing identity: name, else $PROV_IDENTITY, else the only key. */
 int cli_load_identity(struct key **out, const char *name);
+/* --allow and --deny USE lists into training values ("allowed",
+ * "notAllowed"); PROV_EINVALID for an unknown use or one in both. */
+int cli_parse_uses(const char *training[TRAINING_USES],
+		   const struct strlist *allow, const struct strlist *deny);
 /* The passphrase callback: $PROV_PASSPHRASE, else a prompt on the terminal. */
 int cli_passphrase(char *buf, size_t cap, const char *prompt, void *payload);
 

@@ -192,31 +192,6 @@ static void mark_duplicates(struct job *j)
 
 /* ---- options ----------------------------------------------------------- */
 
-static int parse_uses(struct work_claim *c, struct strlist *allow,
-		      struct strlist *deny)
-{
-	struct strlist *lists[2] = { allow, deny };
-	const char *values[2] = { "allowed", "notAllowed" };
-
-	for (int l = 0; l < 2; l++)
-		for (size_t i = 0; i < lists[l]->n; i++) {
-			int u = training_use_index(lists[l]->v[i]);
-			if (u < 0)
-				return prov_error_set(
-					PROV_EINVALID,
-					"'%s' is not a use (expected ai_training, "
-					"ai_generative_training, data_mining or "
-					"ai_inference)",
-					lists[l]->v[i]);
-			if (c->training[u] && strcmp(c->training[u], values[l]))
-				return prov_error_set(PROV_EINVALID,
-						      "'%s' is both allowed and denied",
-						      lists[l]->v[i]);
-			c->training[u] = values[l];
-		}
-	return 0;
-}
-
 static void print_result(struct job *j, size_t added, int json)
 {
 	json_t *arr = json ? json_array() : NULL;
@@ -300,7 +275,7 @@ int cmd_register(int argc, char **argv)
 	}
 	if (license_expr_check(license, &norm) ||
 	    (payout && account_parse(&acct, payout)) ||
-	    parse_uses(&j.claim, &allow, &deny) ||
+	    cli_parse_uses(j.claim.training, &allow, &deny) ||
 	    fileset_add(&fs, args.v, args.n, recursive) || cli_open_store(&s) ||
 	    cli_load_identity(&k, as)) {
 		rc = cli_fail(prov_error_code());
