@@ -10,6 +10,8 @@
 #ifndef PROV_C2PA_H
 #define PROV_C2PA_H
 
+#include <cbor.h>
+
 #include "core/core.h"
 
 /* ---- JPEG marker segments ------------------------------------------------ */
@@ -156,6 +158,39 @@ int jumbf_put_box(struct buf *out, const char type[4], const void *payload,
 int jumbf_super_begin(struct buf *out, size_t *mark, const uint8_t uuid[16],
 		      const char *label);
 int jumbf_super_end(struct buf *out, size_t mark);
+
+/* ---- CBOR (cbor.c) ---------------------------------------------------------
+ * Untrusted CBOR goes through cb_decode, never straight to cbor_load: it
+ * checks every declared length against the bytes left and bounds the
+ * nesting first (libcbor allocates by declared length and frees
+ * recursively). */
+#define CBOR_DEPTH_MAX 64
+
+/* 0 when p, n is exactly one well-formed CBOR item nested at most
+ * CBOR_DEPTH_MAX deep; PROV_EINVALID naming the offset otherwise. */
+int cb_check(const uint8_t *p, size_t n);
+/* cb_check, then cbor_load. *out (NULL on failure) is freed with
+ * cbor_decref. */
+int cb_decode(cbor_item_t **out, const uint8_t *p, size_t n);
+/* The value under a text key / an integer label of a map; NULL when map
+ * is not a map or has no such key. Borrowed, not increfed. */
+cbor_item_t *cb_get(const cbor_item_t *map, const char *key);
+cbor_item_t *cb_label(const cbor_item_t *map, int64_t key);
+/* An integer item's value: 0, or PROV_EINVALID for another type or a
+ * value outside int64_t. */
+int cb_int(int64_t *out, const cbor_item_t *it);
+/* A definite text string as a new C string (free), NULL for another type
+ * or an embedded NUL. */
+char *cb_text(const cbor_item_t *it);
+/* A definite byte string's bytes (borrowed): 0 or PROV_EINVALID. */
+int cb_bytes(const uint8_t **p, size_t *n, const cbor_item_t *it);
+/* Adds key: value to a map built with cbor_new_definite_map (value is
+ * moved); aborts when out of memory. */
+void cb_put(cbor_item_t *map, const char *key, cbor_item_t *value);
+void cb_put_text(cbor_item_t *map, const char *key, const char *value);
+/* Appends it's encoding (libcbor keeps each integer's width, so a
+ * cbor_build_uint64 always takes 9 bytes). */
+int cb_encode(struct buf *out, const cbor_item_t *it);
 
 /* ---- validation status (status.c) ------------------------------------------
  * What verifying found, as the C2PA specification's status codes
