@@ -17,6 +17,7 @@ int cmd_log(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_sign(int argc, char **argv);
 int cmd_verify_sig(int argc, char **argv);
+int cmd_fingerprint(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_remote(int argc, char **argv);
 int cmd_push(int argc, char **argv);

@@ -28,6 +28,7 @@ static const struct command {
 	{ "verify", cmd_verify, "re-check ids, signatures and the store" },
 	{ "sign", cmd_sign, "sign a file (minisign format)" },
 	{ "verify-sig", cmd_verify_sig, "verify a minisign signature" },
+	{ "fingerprint", cmd_fingerprint, "perceptual fingerprints of JPEG files" },
 	{ "status", cmd_status, "counts by kind, unanchored records" },
 	{ "remote", cmd_remote, "add or list remotes" },
 	{ "push", cmd_push, "send records to a remote" },
