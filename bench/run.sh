@@ -12,10 +12,14 @@
 #      a fresh registry/repository per run; then a second prov register -r of
 #      the same unchanged files (stat cache).
 #   3. prov verify of the resulting 20,000-record registry.
+#   4. C2PA verify and sign throughput against the reference SDK
+#      (bench/c2pa.sh, its own table, after the one above; data in
+#      $BENCH_DIR/c2pa, results in $BENCH_OUT/c2pa).
 #
 # Environment: BENCH_DIR, BENCH_OUT, BENCH_NO_WAIT=1 (skip waiting for an idle
 # machine), BENCH_WAIT_MAX (seconds, default 600), BENCH_SKIP_ANNEX=1,
-# BENCH_ANNEX_RUNS (default 3; git annex takes about 100 s a run).
+# BENCH_ANNEX_RUNS (default 3; git annex takes about 100 s a run),
+# BENCH_SKIP_C2PA=1.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -320,3 +324,11 @@ line() { # section command label unit-amount unit target
 	echo ""
 	echo "left on disk after one run: prov .prov $FOOT_PROV; git .git $FOOT_GIT${FOOT_ANNEX:+; git annex .git $FOOT_ANNEX}"
 } | tee "$OUT/summary.txt"
+
+# ---- 4. C2PA ------------------------------------------------------------------------
+if [ "${BENCH_SKIP_C2PA:-0}" != 1 ]; then
+	say ""
+	say "== 4. C2PA verify and sign (bench/c2pa.sh) =="
+	wait_idle
+	PROV=$PROV BENCH_DIR=$BENCH_DIR/c2pa BENCH_OUT=$OUT/c2pa "$ROOT/bench/c2pa.sh"
+fi
