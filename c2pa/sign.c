@@ -432,6 +432,7 @@ int c2pa_sign(struct buf *out, uint8_t binding[32], const uint8_t *in,
 				  store.len)))
 		goto done;
 	binding_hash(hash, out, &ex);
+	buf_clear(out);
 	if ((rc = assemble(&store2, &g, &ex, hash)) ||
 	    (rc = jpeg_c2pa_write(out, &ex2, in, n, (const uint8_t *)store2.ptr,
 				  store2.len)))
@@ -439,8 +440,8 @@ int c2pa_sign(struct buf *out, uint8_t binding[32], const uint8_t *in,
 	if (store2.len != store.len || ex2.start != ex.start ||
 	    ex2.length != ex.length) {
 		rc = prov_error_set(PROV_ERROR,
-				    "C2PA: the manifest store changed size "
-				    "between passes");
+				    "C2PA: the manifest store moved or changed "
+				    "size between passes");
 		goto done;
 	}
 	if (binding)
