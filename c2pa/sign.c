@@ -69,13 +69,17 @@ static void box_sha256(uint8_t out[32], const struct buf *box)
 	sha256(out, box->ptr + 8, box->len - 8);
 }
 
-static cbor_item_t *hashed_uri(const char *url, const struct buf *box)
+/* {url, hash}, and alg when the URI points into another manifest. */
+static cbor_item_t *hashed_uri(const char *url, const struct buf *box,
+			       int alg)
 {
-	cbor_item_t *m = cbor_new_definite_map(2);
+	cbor_item_t *m = cbor_new_definite_map(alg ? 3 : 2);
 	uint8_t h[32];
 
 	box_sha256(h, box);
 	cb_put_text(m, "url", url);
+	if (alg)
+		cb_put_text(m, "alg", "sha256");
 	cb_put(m, "hash", cbor_build_bytestring(h, 32));
 	return m;
 }
@@ -151,7 +155,7 @@ static cbor_item_t *status_list(const struct c2pa_report *r, int failure)
 static int ingredient_assertion(struct signing *g, struct assertion *a)
 {
 	const struct c2pa_manifest *m = &g->old.m[g->old.n - 1];
-	cbor_item_t *ing = cbor_new_definite_map(7), *ref, *vr, *act;
+	cbor_item_t *ing = cbor_new_definite_map(7), *vr, *act;
 	struct buf url = BUF_INIT, box = BUF_INIT;
 	const struct jumbf_box *b = &g->old.j.v[m->box];
 	int rc;
@@ -163,18 +167,14 @@ static int ingredient_assertion(struct signing *g, struct assertion *a)
 	cb_put_text(ing, "instanceID",
 		    m->instance_id ? m->instance_id : g->instance);
 	buf_printf(&url, "self#jumbf=/c2pa/%s", m->label);
-	ref = hashed_uri(url.ptr, &box);
-	cb_put(ref, "alg", cbor_build_string("sha256"));
-	cb_put(ing, "activeManifest", ref);
+	cb_put(ing, "activeManifest", hashed_uri(url.ptr, &box, 1));
 	if (m->sig_box) {
 		const struct jumbf_box *sb = &g->old.j.v[m->sig_box];
 
 		buf_clear(&box);
 		buf_put(&box, g->old.bytes.ptr + sb->offset, sb->size);
 		buf_puts(&url, "/c2pa.signature");
-		ref = hashed_uri(url.ptr, &box);
-		cb_put(ref, "alg", cbor_build_string("sha256"));
-		cb_put(ing, "claimSignature", ref);
+		cb_put(ing, "claimSignature", hashed_uri(url.ptr, &box, 1));
 	}
 	act = cbor_new_definite_map(3);
 	cb_put(act, "success", status_list(&g->old_result.active, 0));
@@ -205,7 +205,7 @@ static int actions_assertion(struct signing *g, struct assertion *a,
 				     cbor_move(hashed_uri(
 					     "self#jumbf=c2pa.assertions/"
 					     "c2pa.ingredient.v3",
-					     &ingredient->box))))
+					     &ingredient->box, 0))))
 			abort();
 		cb_put(params, "ingredients", ings);
 		cb_put(act, "parameters", params);
@@ -289,7 +289,7 @@ static int assemble(struct buf *out, struct signing *g,
 		buf_clear(&url);
 		buf_printf(&url, "self#jumbf=c2pa.assertions/%s", g->a[i].label);
 		if (!cbor_array_push(created,
-				     cbor_move(hashed_uri(url.ptr, &g->a[i].box))))
+				     cbor_move(hashed_uri(url.ptr, &g->a[i].box, 0))))
 			abort();
 	}
 	cb_put(c, "created_assertions", created);
