@@ -376,6 +376,10 @@ struct c2pa_result {
 	int has_store;
 	size_t active_index;
 	char *signer; /* the active signer's subject, or NULL */
+	/* The active manifest's cawg.training-mining (or the older
+	 * c2pa.training-mining) entries, by training_uses index: "allowed",
+	 * "notAllowed", "constrained", or NULL when not stated. */
+	const char *training[TRAINING_USES];
 };
 
 /* Verifies data (a JPEG, untrusted). 0 with out->state set, none when it

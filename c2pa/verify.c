@@ -270,6 +270,40 @@ done:
 static void verify_manifest(struct ctx *x, size_t mi, struct c2pa_report *r,
 			    int active, int depth);
 
+/* {entries: {"cawg.ai_training": {use}, ...}}; the older assertion names
+ * its entries "c2pa.ai_training". A use other than the three known is
+ * left out. */
+static void read_training(struct ctx *x, size_t box)
+{
+	static const char *const uses[] = { "allowed", "notAllowed",
+					    "constrained" };
+	cbor_item_t *a = NULL, *entries;
+
+	if (assertion_cbor(&a, x->s, box) ||
+	    !(entries = cb_get(a, "entries")))
+		goto done;
+	for (int u = 0; u < TRAINING_USES; u++) {
+		char key[64];
+		cbor_item_t *e;
+		char *use;
+
+		snprintf(key, sizeof(key), "cawg.%s", training_uses[u]);
+		if (!(e = cb_get(entries, key))) {
+			snprintf(key, sizeof(key), "c2pa.%s", training_uses[u]);
+			e = cb_get(entries, key);
+		}
+		if (!(use = cb_text(cb_get(e, "use"))))
+			continue;
+		for (size_t k = 0; k < 3; k++)
+			if (!strcmp(use, uses[k]))
+				x->out->training[u] = uses[k];
+		free(use);
+	}
+done:
+	if (a)
+		cbor_decref(&a);
+}
+
 /* The manifests this one names as ingredients, verified in turn. */
 static void check_ingredient(struct ctx *x, struct c2pa_report *r, size_t mi,
 			     size_t box, const char *url, int depth)
@@ -351,6 +385,9 @@ static void verify_manifest(struct ctx *x, size_t mi, struct c2pa_report *r,
 			hard++; /* another kind of hard binding */
 		} else if (!strncmp(label, "c2pa.ingredient", 15)) {
 			check_ingredient(x, r, mi, box, url.ptr, depth);
+		} else if (active && (!strcmp(label, "cawg.training-mining") ||
+				      !strcmp(label, "c2pa.training-mining"))) {
+			read_training(x, box);
 		}
 	}
 	if (!hard)

@@ -35,6 +35,17 @@ static const char *const sources[] = {
 	NULL,
 };
 
+/* The last error, prefixed with the file it is about. */
+static int file_error(const char *path)
+{
+	int code = prov_error_code();
+	char *msg = xstrdup(prov_error_last());
+
+	prov_error_set(code, "'%s': %s", path, msg);
+	free(msg);
+	return code;
+}
+
 static int source_known(const char *s)
 {
 	for (size_t i = 0; sources[i]; i++)
@@ -266,8 +277,7 @@ static int c2pa_sign_cmd(int argc, char **argv)
 		goto done;
 	}
 	if (content_hash(sha, &in)) {
-		fprintf(stderr, "prov: '%s': ", cli_esc(args.v[0]));
-		rc = cli_fail(prov_error_code());
+		rc = cli_fail(file_error(args.v[0]));
 		goto done;
 	}
 	if (cli_load_identity(&k, as) || cli_cert_chain(&chain, &nchain, k)) {
@@ -294,8 +304,7 @@ static int c2pa_sign_cmd(int argc, char **argv)
 	o.link = link_assertion(k, sha, record, norm, payout ? acct.text : NULL);
 	o.now = (int64_t)time(NULL);
 	if (c2pa_sign(&out, binding, (const uint8_t *)in.ptr, in.len, &o)) {
-		fprintf(stderr, "prov: '%s': ", cli_esc(args.v[0]));
-		rc = cli_fail(prov_error_code());
+		rc = cli_fail(file_error(args.v[0]));
 		goto done;
 	}
 	if (write_file_atomic(out_path, out.ptr, out.len, 0644, 0)) {
@@ -353,6 +362,18 @@ done:
 	strlist_release(&allow);
 	strlist_release(&deny);
 	return CLI_EXIT(rc);
+}
+
+/* What the active manifest says of training and data mining. */
+static json_t *training_json(const struct c2pa_result *r)
+{
+	json_t *o = json_object();
+
+	for (int u = 0; u < TRAINING_USES; u++)
+		if (r->training[u])
+			json_object_set_new(o, training_uses[u],
+					    json_string(r->training[u]));
+	return o;
 }
 
 /* --trust files, concatenated PEM. */
@@ -428,16 +449,25 @@ static int c2pa_verify_cmd(int argc, char **argv)
 			json_t *status = c2pa_report_json(&r.active);
 			json_t *ing = c2pa_report_json(&r.ingredients);
 
-			json_array_append_new(
-				all, json_pack("{s:s, s:s, s:o, s:o}", "file",
-					       args.v[i], "state",
-					       c2pa_state_name(r.state),
-					       "status", status, "ingredients",
-					       ing));
+			json_t *one = json_pack("{s:s, s:s, s:o, s:o}", "file",
+						args.v[i], "state",
+						c2pa_state_name(r.state),
+						"status", status, "ingredients",
+						ing);
+
+			if (r.signer)
+				json_object_set_new(one, "signer",
+						    json_string(r.signer));
+			json_object_set_new(one, "training", training_json(&r));
+			json_array_append_new(all, one);
 		} else {
 			printf("%s  %s%s%s\n", c2pa_state_name(r.state),
 			       cli_esc(args.v[i]), r.signer ? "  signed by " : "",
 			       r.signer ? cli_esc(r.signer) : "");
+			for (int u = 0; u < TRAINING_USES; u++)
+				if (r.training[u])
+					printf("  %s: %s\n", training_uses[u],
+					       r.training[u]);
 			for (size_t k = 0; k < r.active.n; k++)
 				if (r.active.v[k].failure)
 					printf("  %s: %s\n", r.active.v[k].code,
@@ -495,8 +525,7 @@ static int c2pa_show_cmd(int argc, char **argv)
 					      (int64_t)time(NULL) };
 
 		if (c2pa_verify(&r, (const uint8_t *)in.ptr, in.len, &o)) {
-			fprintf(stderr, "prov: '%s': ", cli_esc(args.v[0]));
-			rc = cli_fail(prov_error_code());
+			rc = cli_fail(file_error(args.v[0]));
 			goto done;
 		}
 	}
