@@ -368,9 +368,12 @@ static int read_input(struct signing *g)
 	}
 	if (rc || (rc = c2pa_store_parse(&g->old, (const uint8_t *)app11.jumbf.ptr,
 					 app11.jumbf.len))) {
+		char *why = xstrdup(prov_error_last());
+
 		prov_error_set(rc, "its manifest store cannot be read, so its "
 				   "history cannot be kept: %s",
-			       prov_error_last());
+			       why);
+		free(why);
 		goto done;
 	}
 	g->has_old = 1;
@@ -398,7 +401,10 @@ int c2pa_sign(struct buf *out, uint8_t binding[32], const uint8_t *in,
 	if ((rc = read_input(&g)))
 		goto done;
 	if ((rc = image_thumbnail(&g.thumb, in, n, C2PA_THUMBNAIL_SIDE))) {
-		prov_error_set(rc, "no thumbnail: %s", prov_error_last());
+		char *why = xstrdup(prov_error_last());
+
+		prov_error_set(rc, "no thumbnail: %s", why);
+		free(why);
 		goto done;
 	}
 	uuid4(u);
