@@ -369,10 +369,17 @@ static void malformed(void)
 	CHECK(parse_buf(&c, &b) == PROV_EINVALID);
 	cose_sign1_release(&c);
 
-	/* an attached payload */
+	/* an attached payload; a float or undefined instead of nil (a
+	 * float once tripped an assertion in libcbor's cbor_is_null) */
 	build(&b, 1, S(prot), S("\xa0"), "\x41x");
 	CHECK(parse_buf(&c, &b) == PROV_EINVALID);
 	CHECK(strstr(prov_error_last(), "detached"));
+	cose_sign1_release(&c);
+	build(&b, 1, S(prot), S("\xa0"), "\xfa\x3f\x29\xfa\xd8");
+	CHECK(parse_buf(&c, &b) == PROV_EINVALID);
+	cose_sign1_release(&c);
+	build(&b, 1, S(prot), S("\xa0"), "\xf7");
+	CHECK(parse_buf(&c, &b) == PROV_EINVALID);
 	cose_sign1_release(&c);
 
 	/* x5chain: an empty array, a non-bstr element, 17 certificates */
