@@ -161,6 +161,11 @@ static void fixtures_verify(void)
 		c.tst.ptr[c.tst.len - 1] ^= 0x01;
 		CHECK(cose_sign1_tst_time(&at, &c, (uint8_t *)sc.claim.ptr,
 					  sc.claim.len) == PROV_EVERIFY);
+		c.tst.ptr[c.tst.len - 1] ^= 0x01;
+		/* a byte after the token's DER */
+		buf_putc(&c.tst, 0);
+		CHECK(cose_sign1_tst_time(&at, &c, (uint8_t *)sc.claim.ptr,
+					  sc.claim.len) == PROV_EINVALID);
 		cose_sign1_release(&c);
 		signed_claim_release(&sc);
 	}
