@@ -269,7 +269,9 @@ int cose_sign1_parse(struct cose_sign1 *out, const uint8_t *data, size_t n)
 				   "a map");
 		goto done;
 	}
-	if (!cbor_isa_float_ctrl(v[2]) || !cbor_is_null(v[2])) {
+	/* cbor_is_null asserts on a float in libcbor 0.8: ask is_ctrl first */
+	if (!cbor_isa_float_ctrl(v[2]) || !cbor_float_ctrl_is_ctrl(v[2]) ||
+	    cbor_ctrl_value(v[2]) != CBOR_CTRL_NULL) {
 		prov_error_set(rc, "COSE_Sign1: the payload is not detached "
 				   "(nil)");
 		goto done;

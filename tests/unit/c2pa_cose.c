@@ -5,8 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/rsa.h>
 #include <sodium.h>
 
 #include "c2pa/c2pa.h"
@@ -161,6 +163,11 @@ static void fixtures_verify(void)
 		c.tst.ptr[c.tst.len - 1] ^= 0x01;
 		CHECK(cose_sign1_tst_time(&at, &c, (uint8_t *)sc.claim.ptr,
 					  sc.claim.len) == PROV_EVERIFY);
+		c.tst.ptr[c.tst.len - 1] ^= 0x01;
+		/* a byte after the token's DER */
+		buf_putc(&c.tst, 0);
+		CHECK(cose_sign1_tst_time(&at, &c, (uint8_t *)sc.claim.ptr,
+					  sc.claim.len) == PROV_EINVALID);
 		cose_sign1_release(&c);
 		signed_claim_release(&sc);
 	}
@@ -295,6 +302,180 @@ static void ed25519_round_trip(void)
 	buf_release(&out2);
 }
 
+/* ---- the algorithms no fixture uses: keys and certificates made here -- */
+
+static void put_bstr(struct buf *b, const void *p, size_t n)
+{
+	if (n < 24) {
+		buf_putc(b, (char)(0x40 + n));
+	} else if (n < 256) {
+		buf_putc(b, 0x58);
+		buf_putc(b, (char)n);
+	} else {
+		buf_putc(b, 0x59);
+		buf_putc(b, (char)(n >> 8));
+		buf_putc(b, (char)n);
+	}
+	buf_put(b, p, n);
+}
+
+/* A self-signed certificate for k, as DER. */
+static void self_signed(struct buf *der, EVP_PKEY *k)
+{
+	X509 *x = X509_new();
+	X509_NAME *name = X509_get_subject_name(x);
+	unsigned char *p = NULL;
+	int len;
+
+	X509_set_version(x, 2);
+	ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
+	X509_gmtime_adj(X509_getm_notBefore(x), 0);
+	X509_gmtime_adj(X509_getm_notAfter(x), 3600);
+	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+				   (const unsigned char *)"cose test", -1, -1,
+				   0);
+	X509_set_issuer_name(x, name);
+	X509_set_pubkey(x, k);
+	X509_sign(x, k, EVP_sha256());
+	len = i2d_X509(x, &p);
+	buf_init(der, 0);
+	if (len > 0)
+		buf_put(der, p, (size_t)len);
+	OPENSSL_free(p);
+	X509_free(x);
+}
+
+/* A COSE_Sign1 with alg (its CBOR bytes) signed by k as OpenSSL signs:
+ * ECDSA turned into r || s of coord bytes each, PSS with salt saltlen. */
+static int sign_openssl(struct buf *out, const char *alg, size_t nalg,
+			EVP_PKEY *k, const EVP_MD *md, size_t coord,
+			int saltlen, const struct buf *cert, const char *claim)
+{
+	struct buf prot = BUF_INIT, tbs = BUF_INIT;
+	unsigned char sig[1024];
+	size_t slen = sizeof(sig);
+	EVP_MD_CTX *m = EVP_MD_CTX_new();
+	EVP_PKEY_CTX *pc = NULL;
+	int rc = -1;
+
+	buf_put(&prot, "\xa2\x01", 2);
+	buf_put(&prot, alg, nalg);
+	buf_put(&prot, "\x18\x21", 2);
+	put_bstr(&prot, cert->ptr, cert->len);
+	buf_put(&tbs, "\x84\x6aSignature1", 12);
+	put_bstr(&tbs, prot.ptr, prot.len);
+	put_bstr(&tbs, "", 0);
+	put_bstr(&tbs, claim, strlen(claim));
+	if (EVP_DigestSignInit(m, &pc, md, NULL, k) != 1 ||
+	    (saltlen &&
+	     (EVP_PKEY_CTX_set_rsa_padding(pc, RSA_PKCS1_PSS_PADDING) != 1 ||
+	      EVP_PKEY_CTX_set_rsa_pss_saltlen(pc, saltlen) != 1)) ||
+	    EVP_DigestSign(m, sig, &slen, (unsigned char *)tbs.ptr,
+			   tbs.len) != 1)
+		goto done;
+	buf_clear(out);
+	buf_put(out, "\xd2\x84", 2);
+	put_bstr(out, prot.ptr, prot.len);
+	buf_put(out, "\xa0\xf6", 2);
+	if (coord) {
+		const unsigned char *p = sig;
+		ECDSA_SIG *e = d2i_ECDSA_SIG(NULL, &p, (long)slen);
+		unsigned char rs[132];
+		if (!e)
+			goto done;
+		BN_bn2binpad(ECDSA_SIG_get0_r(e), rs, (int)coord);
+		BN_bn2binpad(ECDSA_SIG_get0_s(e), rs + coord, (int)coord);
+		ECDSA_SIG_free(e);
+		put_bstr(out, rs, 2 * coord);
+	} else {
+		put_bstr(out, sig, slen);
+	}
+	rc = 0;
+done:
+	EVP_MD_CTX_free(m);
+	buf_release(&prot);
+	buf_release(&tbs);
+	return rc;
+}
+
+static void other_algorithms(void)
+{
+	static const struct {
+		int alg;
+		const char *cbor; /* the alg as CBOR */
+		const char *curve; /* NULL: RSA */
+		size_t coord;
+	} t[] = {
+		{ COSE_ES256, "\x26", "P-256", 32 },
+		{ COSE_ES384, "\x38\x22", "P-384", 48 },
+		{ COSE_ES512, "\x38\x23", "P-521", 66 },
+		{ COSE_PS256, "\x38\x24", NULL, 0 },
+		{ COSE_PS384, "\x38\x25", NULL, 0 },
+		{ COSE_PS512, "\x38\x26", NULL, 0 },
+	};
+	const EVP_MD *mds[] = { EVP_sha256(), EVP_sha384(), EVP_sha512() };
+	EVP_PKEY *rsa = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
+	struct buf rsa_cert, cose = BUF_INIT;
+	struct cose_sign1 c;
+
+	CHECK(rsa);
+	self_signed(&rsa_cert, rsa);
+	for (size_t i = 0; i < sizeof(t) / sizeof(*t); i++) {
+		const EVP_MD *md = mds[i % 3];
+		EVP_PKEY *k = t[i].curve ? EVP_PKEY_Q_keygen(NULL, NULL, "EC",
+							    t[i].curve)
+					 : rsa;
+		struct buf cert;
+		int salt = t[i].curve ? 0 : RSA_PSS_SALTLEN_DIGEST;
+
+		CHECK(k);
+		self_signed(&cert, k);
+		CHECK(sign_openssl(&cose, t[i].cbor, strlen(t[i].cbor), k, md,
+				   t[i].coord, salt, &cert, "claim") == 0);
+		CHECK(parse_buf(&c, &cose) == 0 && c.alg == t[i].alg);
+		CHECK(cose_sign1_verify(&c, (uint8_t *)"claim", 5) == 0);
+		CHECK(cose_sign1_verify(&c, (uint8_t *)"claim!", 6) ==
+		      PROV_EVERIFY);
+		cose_sign1_release(&c);
+		if (t[i].curve) {
+			/* the same key under the next curve's algorithm */
+			size_t j = (i + 1) % 3;
+			CHECK(sign_openssl(&cose, t[j].cbor,
+					   strlen(t[j].cbor), k, mds[j],
+					   t[i].coord, 0, &cert, "claim") == 0);
+			CHECK(parse_buf(&c, &cose) == 0);
+			CHECK(cose_sign1_verify(&c, (uint8_t *)"claim", 5) ==
+			      PROV_EINVALID);
+			CHECK(strstr(prov_error_last(), "curve") ||
+			      strstr(prov_error_last(), "needs a key on"));
+			cose_sign1_release(&c);
+			/* an EC key for PS256 */
+			CHECK(sign_openssl(&cose, "\x38\x24", 2, k, md,
+					   t[i].coord, 0, &cert, "claim") == 0);
+			CHECK(parse_buf(&c, &cose) == 0);
+			CHECK(cose_sign1_verify(&c, (uint8_t *)"claim", 5) ==
+			      PROV_EINVALID);
+			CHECK(strstr(prov_error_last(), "does not suit"));
+			cose_sign1_release(&c);
+			EVP_PKEY_free(k);
+		} else {
+			/* PSS with another salt length than the hash's */
+			CHECK(sign_openssl(&cose, t[i].cbor,
+					   strlen(t[i].cbor), k, md, 0,
+					   RSA_PSS_SALTLEN_MAX, &cert,
+					   "claim") == 0);
+			CHECK(parse_buf(&c, &cose) == 0);
+			CHECK(cose_sign1_verify(&c, (uint8_t *)"claim", 5) ==
+			      PROV_EVERIFY);
+			cose_sign1_release(&c);
+		}
+		buf_release(&cert);
+	}
+	EVP_PKEY_free(rsa);
+	buf_release(&rsa_cert);
+	buf_release(&cose);
+}
+
 /* A COSE_Sign1 from parts: tag (0 for none), protected header bytes,
  * unprotected header bytes, payload item, 4-byte signature. */
 static void build(struct buf *b, int tag, const char *prot, size_t np,
@@ -369,10 +550,17 @@ static void malformed(void)
 	CHECK(parse_buf(&c, &b) == PROV_EINVALID);
 	cose_sign1_release(&c);
 
-	/* an attached payload */
+	/* an attached payload; a float or undefined instead of nil (a
+	 * float once tripped an assertion in libcbor's cbor_is_null) */
 	build(&b, 1, S(prot), S("\xa0"), "\x41x");
 	CHECK(parse_buf(&c, &b) == PROV_EINVALID);
 	CHECK(strstr(prov_error_last(), "detached"));
+	cose_sign1_release(&c);
+	build(&b, 1, S(prot), S("\xa0"), "\xfa\x3f\x29\xfa\xd8");
+	CHECK(parse_buf(&c, &b) == PROV_EINVALID);
+	cose_sign1_release(&c);
+	build(&b, 1, S(prot), S("\xa0"), "\xf7");
+	CHECK(parse_buf(&c, &b) == PROV_EINVALID);
 	cose_sign1_release(&c);
 
 	/* x5chain: an empty array, a non-bstr element, 17 certificates */
@@ -430,6 +618,7 @@ int main(void)
 	RUN(fixtures_verify);
 	RUN(fixture_mismatch);
 	RUN(ed25519_round_trip);
+	RUN(other_algorithms);
 	RUN(malformed);
 	return unit_done();
 }
