@@ -17,7 +17,7 @@ int cmd_fingerprint(int argc, char **argv)
 	static const struct cmd_help help = {
 		"prov fingerprint FILE.jpg... [--json]",
 		"Prints the perceptual fingerprint of each JPEG file and its "
-		"name: dct48:<12 hex digits>, the signs of the 48 lowest "
+		"name: dct48:<12 hex digits>, one bit for each of the 48 lowest "
 		"frequencies of the decoded picture. Re-encodes, resizes and "
 		"small crops of one picture are at most 12 bits apart "
 		"(docs/fingerprint.md). A file that is not a readable JPEG is "

@@ -362,7 +362,9 @@ int cmd_register(int argc, char **argv)
 		"commit, or nothing at all if any file fails. USE is ai_training, "
 		"ai_generative_training, data_mining or ai_inference. Re-registering "
 		"an unchanged claim is a no-op; a content hash already claimed by "
-		"another identity is still recorded, with a warning.",
+		"another identity is still recorded, with a warning. A JPEG "
+		"(.jpg, .jpeg) gets its perceptual fingerprint in the record, and "
+		"a warning when it looks like another identity's work.",
 		1, -1, 1,
 	};
 	int recursive = 0, json = 0, rc;
