@@ -57,10 +57,13 @@ static void build_payload(size_t i, void *payload)
 	c.size = (uint64_t)it->file->st.st_size;
 	c.name = name;
 	c.media_type = media_type_guess(name);
-	/* Only JPEGs (by name, as media_type says) are read a second time. */
-	if (!strcmp(c.media_type, "image/jpeg")) {
-		if (buf_read_file(&data, it->file->path, REGISTER_JPEG_MAX) ||
-		    fingerprint_jpeg(&it->fp, (const uint8_t *)data.ptr,
+	/* Only JPEGs (by name, as media_type says) are read a second time;
+	 * one whose bytes do not start as a JPEG does is not one. */
+	if (!strcmp(c.media_type, "image/jpeg") &&
+	    !buf_read_file(&data, it->file->path, REGISTER_JPEG_MAX) &&
+	    data.len >= 2 && (uint8_t)data.ptr[0] == 0xff &&
+	    (uint8_t)data.ptr[1] == JPEG_SOI) {
+		if (fingerprint_jpeg(&it->fp, (const uint8_t *)data.ptr,
 				     data.len)) {
 			it->fp_err = xstrdup(prov_error_last());
 		} else {
@@ -69,6 +72,7 @@ static void build_payload(size_t i, void *payload)
 			c.fingerprint = fp.ptr;
 		}
 	}
+	prov_error_clear();
 	it->payload = work_payload(&c, j->key->did, j->now);
 	buf_release(&data);
 	buf_release(&fp);
@@ -333,7 +337,9 @@ int cmd_register(int argc, char **argv)
 		"commit, or nothing at all if any file fails. USE is ai_training, "
 		"ai_generative_training, data_mining or ai_inference. Re-registering "
 		"an unchanged claim is a no-op; a content hash already claimed by "
-		"another identity is still recorded, with a warning.",
+		"another identity is still recorded, with a warning. A JPEG "
+		"(.jpg, .jpeg) gets its perceptual fingerprint in the record, and "
+		"a warning when it looks like another identity's work.",
 		1, -1, 1,
 	};
 	int recursive = 0, json = 0, rc;

@@ -62,7 +62,38 @@ expect_grep "\"id\": \"$ida\"" "$TMP/out"
 expect_grep "\"path\": \"$path\"" "$TMP/out"
 expect_eq "$(grep -c '"creator": "did:key:' "$TMP/out")" 1
 expect_grep '"distance": [0-9]+' "$TMP/out"
-# a .jpg that is not a JPEG is registered, without a fingerprint
+# a .jpg that is not a JPEG is registered without a fingerprint, quietly;
+# a JPEG that does not decode, with a warning
 expect_exit 0 prov register text.jpg --license MIT --as bob
-expect_eq "$(cat "$TMP/err")" "prov: warning: 'text.jpg': no fingerprint: JPEG: Not a JPEG file: starts with 0x6e 0x6f"
+expect_eq "$(cat "$TMP/err")" ""
+expect_exit 0 prov register cut.jpg --license MIT --as bob
+expect_eq "$(cat "$TMP/err")" "prov: warning: 'cut.jpg': no fingerprint: JPEG: Premature end of JPEG file"
+expect_exit 0 prov show "$(sed -n 's/^registered  \(sha256:[0-9a-f]*\) .*/\1/p' "$TMP/out")" --json
+expect_no_grep fingerprint "$TMP/out"
 expect_exit 0 prov verify
+
+# manifest build: copies of an opted-out picture are excluded, naming it.
+new_identity curator
+mkdir data
+djpeg -scale 1/2 "$orig" | cjpeg -quality 75 >data/small.jpg
+cp other.jpg data/other.jpg
+cp notes.txt data/notes.txt
+prov register data/small.jpg --license MIT --as bob >/dev/null 2>&1
+# before alice opts out, small.jpg is in
+expect_exit 0 prov manifest build pics --version 1 --from data \
+	--purpose research --as curator --json
+expect_grep '"included": 3' "$TMP/out"
+expect_exit 0 prov optout a.jpg --reason "not for machines" --as alice
+optout=$(sed -n 's/^opted out .*(\(sha256:[0-9a-f]*\)).*/\1/p' "$TMP/out")
+expect_exit 0 prov manifest build pics --version 2 --from data \
+	--purpose research --as curator --json
+expect_grep '"included": 2' "$TMP/out"
+expect_grep '"near-duplicate": 1' "$TMP/out"
+expect_exit 0 prov manifest show pics@2 --excluded
+alice=$(prov show "$ida" --json | sed -n 's/.*"creator": "\(did:key:[^"]*\)".*/\1/p' | head -n 1)
+expect_eq "$(sed -n '/^excluded:$/,$p' "$TMP/out")" "excluded:
+  near-duplicate small.jpg  looks like work $ida ('a.jpg' by $alice; fingerprint distance 0), opted out by $alice"
+expect_eq "$(grep -c near-duplicate "$TMP/out")" 1
+expect_exit 0 prov manifest show pics@2 --excluded --json
+expect_grep "\"record\": \"$ida\"" "$TMP/out"
+expect_grep '"reason": "near-duplicate"' "$TMP/out"

@@ -101,10 +101,89 @@ static void measure(void)
 	CHECK(distinct_near == 0);
 }
 
+/* The fingerprint is of pixels: a manifest store inserted into the file
+ * (APP11 segments) leaves it as it was; the fixtures with a store have the
+ * same fingerprint with it removed. */
+static void c2pa_store_invariant(void)
+{
+	struct img im = { 0 };
+	struct buf j = BUF_INIT, store = BUF_INIT, with = BUF_INIT,
+		   fix = BUF_INIT, without = BUF_INIT;
+	struct fingerprint a, b;
+	struct c2pa_exclusion excl;
+	uint8_t uuid[16];
+	size_t mark;
+
+	img_synth(&im, 99, 300, 200);
+	img_encode(&j, &im, JCS_RGB, 85, 0);
+	jumbf_uuid(uuid, "c2pa");
+	CHECK(jumbf_super_begin(&store, &mark, uuid, "c2pa") == 0);
+	CHECK(jumbf_put_box(&store, "json", "{\"a\":1}", 7) == 0);
+	CHECK(jumbf_super_end(&store, mark) == 0);
+	CHECK(jpeg_c2pa_write(&with, &excl, (uint8_t *)j.ptr, j.len,
+			      (uint8_t *)store.ptr, store.len) == 0);
+	CHECK(excl.length > 0 && with.len == j.len + excl.length);
+	CHECK(fingerprint_jpeg(&a, (uint8_t *)j.ptr, j.len) == 0);
+	CHECK(fingerprint_jpeg(&b, (uint8_t *)with.ptr, with.len) == 0);
+	CHECK(memcmp(&a, &b, sizeof a) == 0);
+	CHECK(buf_read_file(&fix, "tests/fixtures/c2pa/CA.jpg", 0) == 0);
+	CHECK(jpeg_c2pa_write(&without, NULL, (uint8_t *)fix.ptr, fix.len, NULL,
+			      0) == 0);
+	CHECK(without.len < fix.len);
+	CHECK(fingerprint_jpeg(&a, (uint8_t *)fix.ptr, fix.len) == 0);
+	CHECK(fingerprint_jpeg(&b, (uint8_t *)without.ptr, without.len) == 0);
+	CHECK(memcmp(&a, &b, sizeof a) == 0);
+	img_free(&im);
+	buf_release(&j);
+	buf_release(&store);
+	buf_release(&with);
+	buf_release(&fix);
+	buf_release(&without);
+}
+
+static void text_form(void)
+{
+	struct fingerprint f, g;
+	struct buf t = BUF_INIT;
+
+	for (size_t i = 0; i < sizeof f.v; i++)
+		f.v[i] = (uint8_t)(0x11 * i + 0x0f);
+	CHECK(fingerprint_format(&t, &f) == 0);
+	CHECK_STR(t.ptr, "dct48:0f2031425364");
+	CHECK(fingerprint_parse(&g, t.ptr) == 0);
+	CHECK(memcmp(&f, &g, sizeof f) == 0 && fingerprint_distance(&f, &g) == 0);
+	CHECK(fingerprint_parse(&g, "DCT48:0f2031425364") == PROV_EINVALID);
+	CHECK(fingerprint_parse(&g, "dct48:0f203142536") == PROV_EINVALID);
+	CHECK(fingerprint_parse(&g, "dct48:0f20314253640") == PROV_EINVALID);
+	CHECK(fingerprint_parse(&g, "dct48:0f203142536g") == PROV_EINVALID);
+	CHECK(fingerprint_parse(&g, "dct64:0f2031425364") == PROV_EINVALID);
+	CHECK_STR(prov_error_last(),
+		  "fingerprint \"dct64:0f2031425364\": not dct48:<12 hex digits>");
+	g = f;
+	g.v[0] ^= 0x81;
+	g.v[5] ^= 0x01;
+	CHECK(fingerprint_distance(&f, &g) == 3);
+	CHECK(fingerprint_near(&f, &g));
+	/* FINGERPRINT_NEAR bits apart is near; one more is not */
+	memset(&f, 0, sizeof f);
+	memset(&g, 0, sizeof g);
+	g.v[0] = 0xff, g.v[1] = 0x0f;
+	CHECK(fingerprint_distance(&f, &g) == 12 && fingerprint_near(&f, &g));
+	g.v[2] = 0x01;
+	CHECK(fingerprint_distance(&f, &g) == 13 && !fingerprint_near(&f, &g));
+	memset(&g, 0, sizeof g);
+	memset(&f, 0xff, sizeof f);
+	f.v[0] = 0xf0; /* 44 bits apart */
+	CHECK(fingerprint_distance(&f, &g) == 44 && !fingerprint_near(&f, &g));
+	buf_release(&t);
+}
+
 int main(void)
 {
 	if (core_init())
 		return 1;
 	RUN(measure);
+	RUN(c2pa_store_invariant);
+	RUN(text_form);
 	return unit_done();
 }
