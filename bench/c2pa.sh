@@ -176,7 +176,7 @@ ref_row() {
 	done
 	t1=$(date +%s)
 	BUSY[$name]=$(contention "$t0" "$t1")
-	read -r RATE[$name] BEST[$name] NOTE[$name] < <(node -e '
+	read -r "RATE[$name]" "BEST[$name]" "NOTE[$name]" < <(node -e '
 		const r = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map(JSON.parse);
 		const med = (a) => a.sort((x, y) => x - y)[a.length >> 1];
 		const e = r.reduce((s, x) => s + x.errors, 0);
@@ -199,12 +199,12 @@ ref_row ref-verify-fixtures -k "$K" $FIXFILES
 say ""
 say "== verify: a 12 MP image, x$KBIG =="
 if [ "$HAVE_VERIFY" = 1 ]; then
-	prov_row verify-12mp-ref $KBIG "$PROV c2pa verify --json $(rep "$KBIG" "$REFBIG") >/dev/null"
+	prov_row verify-12mp-ref "$KBIG" "$PROV c2pa verify --json $(rep "$KBIG" "$REFBIG") >/dev/null"
 fi
 ref_row ref-verify-12mp-ref -k "$KBIG" "$REFBIG"
 if [ "$HAVE_SIGN" = 1 ]; then
 	if [ "$HAVE_VERIFY" = 1 ]; then
-		prov_row verify-12mp-prov $KBIG "$PROV c2pa verify --json $(rep "$KBIG" "$PROVBIG") >/dev/null"
+		prov_row verify-12mp-prov "$KBIG" "$PROV c2pa verify --json $(rep "$KBIG" "$PROVBIG") >/dev/null"
 	fi
 	ref_row ref-verify-12mp-prov -k "$KBIG" "$PROVBIG"
 fi

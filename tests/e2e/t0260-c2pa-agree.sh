@@ -14,8 +14,9 @@ ROOTS=$FIX/certs/test_cert_root_bundle.pem
 [ -d "$ORACLE/node_modules/@contentauth/c2pa-wasm" ] || fail "run scripts/npm-deps.sh"
 
 # ---- the files compared --------------------------------------------------
-# One path a line in $TMP/files; add more with add_files (their base names
-# must be unique: the results are matched by base name).
+# One path a line in $TMP/files; add more with add_files, or add_signed for
+# a file and all its corruptions (base names must be unique: the results
+# are matched by base name).
 : >"$TMP/files"
 add_files() {
 	for f in "$@"; do
@@ -29,9 +30,21 @@ add_corruptions() {
 		fail "c2pa-corrupt.mjs failed on $1"
 	while read -r n; do add_files "$TMP/corrupt/$n"; done <"$TMP/names"
 }
+add_signed() {
+	add_files "$1"
+	add_corruptions "$1"
+}
 
-add_files "$FIX"/*.jpg
-for f in "$FIX"/*.jpg; do add_corruptions "$f"; done
+# The fixtures (made by c2pa-rs: claims v1 and v2, PS256 and ES256, one to
+# four manifests) and their corruptions.
+for f in "$FIX"/*.jpg; do add_signed "$f"; done
+# Files the reference SDK signs now (c2pa-rs 0.91.3, claim v2) with the
+# fixture keys: Ed25519, which no fixture uses, and ES256.
+for alg in ed25519 es256; do
+	node "$ORACLE/c2pa-bench.mjs" --sign $alg -k 1 -o "$TMP/ref-$alg.jpg" "$FIX/no_manifest.jpg" >/dev/null ||
+		fail "the reference SDK could not sign with $alg"
+	add_signed "$TMP/ref-$alg.jpg"
+done
 
 # The corpus is deterministic: a second run writes the same bytes.
 node "$ORACLE/c2pa-corrupt.mjs" "$FIX/CACA.jpg" "$TMP/again" >/dev/null
@@ -131,20 +144,22 @@ compare() {
 }
 
 compare untrusted
-# The corpus: 8 fixtures and 90 corruptions. The reference finds 86 files
-# invalid or unreadable (60 + 26), so the corruptions really corrupt; the 7
-# without a store are no_manifest.jpg, its 4 corruptions and the two
-# one-packet fixtures with their store dropped.
-expect_eq "$(wc -l <"$TMP/files")" 98 "files compared"
-expect_eq "$(cat "$TMP/untrusted.tally")" 'error=26 invalid=60 none=7 valid=5' "reference verdicts"
+# The corpus: 8 fixtures, 2 reference-signed files and 114 corruptions.
+# The reference finds 108 files invalid or unreadable (76 + 32), so the
+# corruptions really corrupt; the 9 without a store are no_manifest.jpg,
+# its 4 corruptions and the four one-packet files with their store dropped.
+expect_eq "$(wc -l <"$TMP/files")" 124 "files compared"
+expect_eq "$(cat "$TMP/untrusted.tally")" 'error=32 invalid=76 none=9 valid=7' "reference verdicts"
 
-# With the fixtures' root as a trust anchor the reference trusts 4 signers.
+# With the fixtures' root as a trust anchor the reference trusts 6 files
+# (C_with_CAWG_data.jpg stays valid: its CAWG identity's signer is not
+# trusted).
 compare trusted --trust "$ROOTS"
-expect_eq "$(cat "$TMP/trusted.tally")" 'error=26 invalid=60 none=7 trusted=4 valid=1' "reference verdicts with --trust"
+expect_eq "$(cat "$TMP/trusted.tally")" 'error=32 invalid=76 none=9 trusted=6 valid=1' "reference verdicts with --trust"
 
 # Exit 0 when every file is valid or trusted.
 valid=$(grep '"state":"valid"' "$TMP/untrusted.ref" | sed 's/^{"file":"\([^"]*\)".*/\1/')
-expect_eq "$(echo "$valid" | wc -l)" 5 "valid files"
+expect_eq "$(echo "$valid" | wc -l)" 7 "valid files"
 # shellcheck disable=SC2086
 expect_exit 0 prov c2pa verify $valid
 
