@@ -163,7 +163,9 @@ static int register_work(struct store *s, const struct key *k,
 	claim->size = out->len;
 	claim->name = name;
 	claim->media_type = "image/jpeg";
-	(void)f;
+	if (!fingerprint_jpeg(&f, (const uint8_t *)out->ptr, out->len) &&
+	    !fingerprint_format(&fp, &f))
+		claim->fingerprint = fp.ptr;
 	payload = work_payload(claim, k->did, (int64_t)time(NULL));
 	hex_encode(hex, binding, 32);
 	json_object_set_new(payload, "c2pa",
