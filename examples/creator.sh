@@ -140,4 +140,26 @@ say "Both registries now hold the same records, and both verify."
 run 'prov verify'
 run 'prov --registry "$DEMO/collective" verify'
 
+say "alice is also a photographer. A C2PA content credential travels inside" \
+	"the JPEG: it needs an X.509 certificate for her key, issued by a private" \
+	"root that other tools can be told to trust (--root-out)."
+run 'cd "$DEMO/studio"'
+run 'cp "$FIXTURES/c2pa/no_manifest.jpg" works/harbour.jpg'
+run 'prov id cert alice --root-out "$DEMO/root.pem"'
+
+say "sign embeds the credential: how the picture was made, her training" \
+	"permissions (cawg.training-mining), a thumbnail, a link to the registry," \
+	"and a hash of every byte outside the credential. --register also records" \
+	"the signed file as a work. Every byte of the input outside the inserted" \
+	"segments is kept."
+run 'prov c2pa sign works/harbour.jpg -o works/harbour-cc.jpg --title "Harbour" --deny ai_training --deny ai_generative_training --register --license CC-BY-NC-4.0 --as alice'
+
+say "Anyone can verify it: valid with an untrusted signer, trusted under her" \
+	"root. Change one byte of the picture and it is invalid."
+run 'prov c2pa verify works/harbour-cc.jpg'
+run 'prov c2pa verify --trust "$DEMO/root.pem" works/harbour-cc.jpg'
+run 'cp works/harbour-cc.jpg "$DEMO/tampered.jpg" && printf x | dd of="$DEMO/tampered.jpg" bs=1 seek=$(($(wc -c <works/harbour-cc.jpg) - 100)) conv=notrunc 2>/dev/null'
+run_fails 'prov c2pa verify "$DEMO/tampered.jpg"'
+run 'prov c2pa show works/harbour-cc.jpg'
+
 say "Done. The temporary folder is removed now."

@@ -10,6 +10,9 @@ if [ ! -x "$PROV" ]; then
 	exit 2
 fi
 
+# Pictures for the C2PA steps: the test fixtures (from c2pa-rs, MIT).
+FIXTURES=$(cd "$(dirname "$0")/.." && pwd)/tests/fixtures
+
 DEMO=$(mktemp -d "${TMPDIR:-/tmp}/prov-demo.XXXXXX")
 trap 'st=$?; rm -rf "$DEMO"; [ $st -eq 0 ] || echo "$NAME: a step failed (exit $st)" >&2; exit $st' EXIT
 trap 'exit 130' INT TERM
