@@ -6,7 +6,9 @@
 # which tests/oracle/validate.mjs checks prov's manifest exports; solc
 # (the compiler as JavaScript/wasm), @openzeppelin/contracts (MerkleProof.sol)
 # and @foundry-rs/anvil-linux-amd64 (anvil's binary, a local chain), with
-# which tests/oracle/sol-verify.mjs checks proofs in Solidity. anvil's
+# which tests/oracle/sol-verify.mjs checks proofs in Solidity;
+# @contentauth/c2pa-wasm, the reference C2PA reader (c2pa-rs as wasm, run
+# by tests/oracle/c2pa-read.mjs), the oracle for prov c2pa. anvil's
 # platform package is named directly, as an optional dependency (skipped
 # on other platforms): the @foundry-rs/anvil wrapper lists every
 # platform's package, and the registry reachable here serves only this
