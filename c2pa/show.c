@@ -88,11 +88,12 @@ static json_t *item_json(const cbor_item_t *it, int depth)
 		return j;
 	}
 	case CBOR_TYPE_FLOAT_CTRL:
+		/* cbor_is_bool asserts on a float: test for a control first */
+		if (!cbor_float_ctrl_is_ctrl(it))
+			return json_real(cbor_float_get_float(it));
 		if (cbor_is_bool(it))
 			return json_boolean(cbor_get_bool(it));
-		if (cbor_float_ctrl_is_ctrl(it))
-			return json_null();
-		return json_real(cbor_float_get_float(it));
+		return json_null();
 	}
 	return json_null();
 }
