@@ -509,6 +509,9 @@ static void malformed(void)
 	/* not a certificate: the key cannot be read */
 	CHECK(cose_sign1_verify(&c, (uint8_t *)"x", 1) == PROV_EINVALID);
 	cose_sign1_release(&c);
+	/* released: no chain left, and no crash */
+	CHECK(c.nx5 == 0 && c.alg == COSE_ES256);
+	CHECK(cose_sign1_verify(&c, (uint8_t *)"x", 1) == PROV_EINVALID);
 
 	/* no tag, or another tag */
 	build(&b, 0, S(prot), S("\xa0"), "\xf6");
