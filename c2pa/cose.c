@@ -440,13 +440,14 @@ static void sig_structure(struct buf *out, const char *context,
 
 static int leaf_key(EVP_PKEY **out, const struct cose_sign1 *c)
 {
-	const unsigned char *p = (const unsigned char *)c->x5chain[0].ptr;
+	const unsigned char *p;
 	X509 *x;
 
 	*out = NULL;
 	if (!c->nx5)
 		return prov_error_set(PROV_EINVALID,
 				      "COSE_Sign1: no signing certificate");
+	p = (const unsigned char *)c->x5chain[0].ptr;
 	x = d2i_X509(NULL, &p, (long)c->x5chain[0].len);
 	if (!x ||
 	    p != (const unsigned char *)c->x5chain[0].ptr + c->x5chain[0].len) {
@@ -737,6 +738,11 @@ int cose_sign1_tst_time(int64_t *at, const struct cose_sign1 *c,
 		goto done;
 	}
 	*at = (int64_t)day * 86400 + sec;
+	if (*at < 0) {
+		*at = 0;
+		prov_error_set(rc, "timestamp: a genTime before 1970");
+		goto done;
+	}
 	/* the TSA's certificate must have been valid then */
 	signers = CMS_get0_signers(cms);
 	for (int i = 0; i < sk_X509_num(signers); i++) {
