@@ -35,9 +35,9 @@
 
 #define COSE_INPUT_MAX (2u << 20)
 #define COSE_CERTS_MAX 16
-#define COSE_CERT_MAX 65535
-#define COSE_SIG_MAX 2048
-#define COSE_TST_MAX 65536
+#define COSE_CERT_MAX  65535
+#define COSE_SIG_MAX   2048
+#define COSE_TST_MAX   65536
 
 /* One item from exactly n bytes through the shared bounds check (cbor.c);
  * *out NULL after a failure. */
@@ -80,13 +80,13 @@ static const struct alg {
 	int curve;    /* ECDSA: the NID the key's curve must be */
 	size_t coord; /* ECDSA: bytes of r and of s */
 } algs[] = {
-	{ COSE_EDDSA, "EdDSA", 'd', NULL, 0, 0 },
-	{ COSE_ES256, "ES256", 'e', EVP_sha256, NID_X9_62_prime256v1, 32 },
-	{ COSE_ES384, "ES384", 'e', EVP_sha384, NID_secp384r1, 48 },
-	{ COSE_ES512, "ES512", 'e', EVP_sha512, NID_secp521r1, 66 },
-	{ COSE_PS256, "PS256", 'p', EVP_sha256, 0, 0 },
-	{ COSE_PS384, "PS384", 'p', EVP_sha384, 0, 0 },
-	{ COSE_PS512, "PS512", 'p', EVP_sha512, 0, 0 },
+	{COSE_EDDSA, "EdDSA", 'd', NULL, 0, 0},
+	{COSE_ES256, "ES256", 'e', EVP_sha256, NID_X9_62_prime256v1, 32},
+	{COSE_ES384, "ES384", 'e', EVP_sha384, NID_secp384r1, 48},
+	{COSE_ES512, "ES512", 'e', EVP_sha512, NID_secp521r1, 66},
+	{COSE_PS256, "PS256", 'p', EVP_sha256, 0, 0},
+	{COSE_PS384, "PS384", 'p', EVP_sha384, 0, 0},
+	{COSE_PS512, "PS512", 'p', EVP_sha512, 0, 0},
 };
 
 static const struct alg *alg_find(int id)
@@ -153,7 +153,8 @@ static int read_chain(struct cose_sign1 *out, const cbor_item_t *v)
 			return prov_error_set(PROV_EINVALID,
 					      "COSE_Sign1: x5chain[%zu] of %zu "
 					      "bytes (1 to %d allowed)",
-					      i, cbor_bytestring_length(certs[i]),
+					      i,
+					      cbor_bytestring_length(certs[i]),
 					      COSE_CERT_MAX);
 	}
 	out->x5chain = xcalloc(n, sizeof(*out->x5chain));
@@ -253,8 +254,9 @@ int cose_sign1_parse(struct cose_sign1 *out, const uint8_t *data, size_t n)
 		goto done;
 	if (!cbor_isa_array(top) || !cbor_array_is_definite(top) ||
 	    cbor_array_size(top) != 4) {
-		rc = prov_error_set(PROV_EINVALID,
-				    "not a COSE_Sign1: not an array of 4 items");
+		rc = prov_error_set(
+			PROV_EINVALID,
+			"not a COSE_Sign1: not an array of 4 items");
 		goto done;
 	}
 	v = cbor_array_handle(top);
@@ -278,8 +280,9 @@ int cose_sign1_parse(struct cose_sign1 *out, const uint8_t *data, size_t n)
 	}
 	if (!is_bytes(v[3]) || cbor_bytestring_length(v[3]) == 0 ||
 	    cbor_bytestring_length(v[3]) > COSE_SIG_MAX) {
-		prov_error_set(rc, "COSE_Sign1: the signature is not a byte "
-				   "string of 1 to %d bytes",
+		prov_error_set(rc,
+			       "COSE_Sign1: the signature is not a byte "
+			       "string of 1 to %d bytes",
 			       COSE_SIG_MAX);
 		goto done;
 	}
@@ -314,8 +317,9 @@ int cose_sign1_parse(struct cose_sign1 *out, const uint8_t *data, size_t n)
 		if (!slot)
 			continue;
 		if (*slot) {
-			prov_error_set(rc, "COSE_Sign1: %s twice in the "
-					   "protected header",
+			prov_error_set(rc,
+				       "COSE_Sign1: %s twice in the "
+				       "protected header",
 				       slot == &alg ? "alg" : "x5chain");
 			goto done;
 		}
@@ -436,16 +440,17 @@ static void sig_structure(struct buf *out, const char *context,
 
 static int leaf_key(EVP_PKEY **out, const struct cose_sign1 *c)
 {
-	const unsigned char *p = (const unsigned char *)c->x5chain[0].ptr;
+	const unsigned char *p;
 	X509 *x;
 
 	*out = NULL;
 	if (!c->nx5)
 		return prov_error_set(PROV_EINVALID,
 				      "COSE_Sign1: no signing certificate");
+	p = (const unsigned char *)c->x5chain[0].ptr;
 	x = d2i_X509(NULL, &p, (long)c->x5chain[0].len);
-	if (!x || p != (const unsigned char *)c->x5chain[0].ptr +
-				c->x5chain[0].len) {
+	if (!x ||
+	    p != (const unsigned char *)c->x5chain[0].ptr + c->x5chain[0].len) {
 		X509_free(x);
 		ERR_clear_error();
 		return prov_error_set(PROV_EINVALID,
@@ -464,7 +469,8 @@ static int leaf_key(EVP_PKEY **out, const struct cose_sign1 *c)
 }
 
 /* r || s (RFC 9053 2.1) as the DER ECDSA-Sig-Value OpenSSL verifies. */
-static int ecdsa_der(struct buf *out, const struct alg *a, const struct buf *sig)
+static int ecdsa_der(struct buf *out, const struct alg *a,
+		     const struct buf *sig)
 {
 	ECDSA_SIG *s = NULL;
 	BIGNUM *r = NULL, *ss = NULL;
@@ -548,7 +554,8 @@ int cose_sign1_verify(const struct cose_sign1 *c, const uint8_t *payload,
 	if (a->kind == 'd') {
 		uint8_t pk[32];
 		size_t pklen = sizeof(pk);
-		if (!EVP_PKEY_get_raw_public_key(k, pk, &pklen) || pklen != 32) {
+		if (!EVP_PKEY_get_raw_public_key(k, pk, &pklen) ||
+		    pklen != 32) {
 			ERR_clear_error();
 			rc = prov_error_set(PROV_EINVALID,
 					    "COSE_Sign1: cannot read the "
@@ -682,7 +689,8 @@ int cose_sign1_tst_time(int64_t *at, const struct cose_sign1 *c,
 	if (rc)
 		goto done;
 	rc = PROV_EINVALID;
-	if (OBJ_obj2nid(CMS_get0_eContentType(cms)) != NID_id_smime_ct_TSTInfo ||
+	if (OBJ_obj2nid(CMS_get0_eContentType(cms)) !=
+		    NID_id_smime_ct_TSTInfo ||
 	    !(content = CMS_get0_content(cms)) || !*content) {
 		prov_error_set(rc, "timestamp: the token holds no TSTInfo");
 		goto done;
@@ -700,7 +708,7 @@ int cose_sign1_tst_time(int64_t *at, const struct cose_sign1 *c,
 	p = ASN1_STRING_get0_data(*content);
 	info = d2i_TS_TST_INFO(NULL, &p, ASN1_STRING_length(*content));
 	if (!info || p != ASN1_STRING_get0_data(*content) +
-				  ASN1_STRING_length(*content)) {
+				     ASN1_STRING_length(*content)) {
 		prov_error_set(rc, "timestamp: malformed TSTInfo");
 		goto done;
 	}
@@ -730,6 +738,11 @@ int cose_sign1_tst_time(int64_t *at, const struct cose_sign1 *c,
 		goto done;
 	}
 	*at = (int64_t)day * 86400 + sec;
+	if (*at < 0) {
+		*at = 0;
+		prov_error_set(rc, "timestamp: a genTime before 1970");
+		goto done;
+	}
 	/* the TSA's certificate must have been valid then */
 	signers = CMS_get0_signers(cms);
 	for (int i = 0; i < sk_X509_num(signers); i++) {

@@ -25,9 +25,9 @@ struct signed_claim {
 static int extract(struct signed_claim *out, const char *name, size_t which)
 {
 	struct buf file = BUF_INIT;
-	struct jpeg_segments s = { 0 };
-	struct jpeg_c2pa c = { BUF_INIT, NULL, 0, 0 };
-	struct jumbf j = { 0 };
+	struct jpeg_segments s = {0};
+	struct jpeg_c2pa c = {BUF_INIT, NULL, 0, 0};
+	struct jumbf j = {0};
 	size_t found[64], nfound = 0;
 	char path[256];
 	int rc;
@@ -98,12 +98,12 @@ struct fixture {
 
 static const struct fixture fixtures[] = {
 	/* 2024-08-06T21:53:37+00:00 */
-	{ "C.jpg", 0, COSE_PS256, 2, 0, 1722981217 },
+	{"C.jpg", 0, COSE_PS256, 2, 0, 1722981217},
 	/* 2025-10-16T17:31:55+00:00, and the first manifest 17:31:54 */
-	{ "CACA.jpg", 0, COSE_PS256, 2, 1, 1760635915 },
-	{ "CACA.jpg", 1, COSE_PS256, 2, 1, 1760635914 },
+	{"CACA.jpg", 0, COSE_PS256, 2, 1, 1760635915},
+	{"CACA.jpg", 1, COSE_PS256, 2, 1, 1760635914},
 	/* 2025-07-29T23:13:49+00:00 */
-	{ "C_with_CAWG_data.jpg", 0, COSE_ES256, 2, 1, 1753830829 },
+	{"C_with_CAWG_data.jpg", 0, COSE_ES256, 2, 1, 1753830829},
 };
 
 /* id-smime-ct-TSTInfo (1.2.840.113549.1.9.16.1.4), DER */
@@ -254,8 +254,9 @@ static void ed25519_round_trip(void)
 				 strlen(claim2)) == 0);
 	/* the size is fixed by the chain alone */
 	CHECK(out1.len == out2.len);
-	CHECK(out1.len == 1 + 1 + 3 + (1 + 1 + 1 + 2 + 1 + 3 + chain[0].len +
-					3 + chain[1].len) +
+	CHECK(out1.len == 1 + 1 + 3 +
+				  (1 + 1 + 1 + 2 + 1 + 3 + chain[0].len + 3 +
+				   chain[1].len) +
 				  1 + 1 + 2 + 64);
 	CHECK((uint8_t)out1.ptr[0] == 0xd2);
 
@@ -267,8 +268,8 @@ static void ed25519_round_trip(void)
 	CHECK(cose_sign1_verify(&c, (uint8_t *)claim1, strlen(claim1)) == 0);
 	CHECK(cose_sign1_verify(&c, (uint8_t *)claim2, strlen(claim2)) ==
 	      PROV_EVERIFY);
-	CHECK(cose_sign1_tst_time(&at, &c, (uint8_t *)claim1,
-				  strlen(claim1)) == PROV_ENOTFOUND);
+	CHECK(cose_sign1_tst_time(&at, &c, (uint8_t *)claim1, strlen(claim1)) ==
+	      PROV_ENOTFOUND);
 	cose_sign1_release(&c);
 
 	/* one certificate: a bstr, not an array */
@@ -370,8 +371,8 @@ static int sign_openssl(struct buf *out, const char *alg, size_t nalg,
 	    (saltlen &&
 	     (EVP_PKEY_CTX_set_rsa_padding(pc, RSA_PKCS1_PSS_PADDING) != 1 ||
 	      EVP_PKEY_CTX_set_rsa_pss_saltlen(pc, saltlen) != 1)) ||
-	    EVP_DigestSign(m, sig, &slen, (unsigned char *)tbs.ptr,
-			   tbs.len) != 1)
+	    EVP_DigestSign(m, sig, &slen, (unsigned char *)tbs.ptr, tbs.len) !=
+		    1)
 		goto done;
 	buf_clear(out);
 	buf_put(out, "\xd2\x84", 2);
@@ -402,18 +403,18 @@ static void other_algorithms(void)
 {
 	static const struct {
 		int alg;
-		const char *cbor; /* the alg as CBOR */
+		const char *cbor;  /* the alg as CBOR */
 		const char *curve; /* NULL: RSA */
 		size_t coord;
 	} t[] = {
-		{ COSE_ES256, "\x26", "P-256", 32 },
-		{ COSE_ES384, "\x38\x22", "P-384", 48 },
-		{ COSE_ES512, "\x38\x23", "P-521", 66 },
-		{ COSE_PS256, "\x38\x24", NULL, 0 },
-		{ COSE_PS384, "\x38\x25", NULL, 0 },
-		{ COSE_PS512, "\x38\x26", NULL, 0 },
+		{COSE_ES256, "\x26", "P-256", 32},
+		{COSE_ES384, "\x38\x22", "P-384", 48},
+		{COSE_ES512, "\x38\x23", "P-521", 66},
+		{COSE_PS256, "\x38\x24", NULL, 0},
+		{COSE_PS384, "\x38\x25", NULL, 0},
+		{COSE_PS512, "\x38\x26", NULL, 0},
 	};
-	const EVP_MD *mds[] = { EVP_sha256(), EVP_sha384(), EVP_sha512() };
+	const EVP_MD *mds[] = {EVP_sha256(), EVP_sha384(), EVP_sha512()};
 	EVP_PKEY *rsa = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
 	struct buf rsa_cert, cose = BUF_INIT;
 	struct cose_sign1 c;
@@ -423,7 +424,7 @@ static void other_algorithms(void)
 	for (size_t i = 0; i < sizeof(t) / sizeof(*t); i++) {
 		const EVP_MD *md = mds[i % 3];
 		EVP_PKEY *k = t[i].curve ? EVP_PKEY_Q_keygen(NULL, NULL, "EC",
-							    t[i].curve)
+							     t[i].curve)
 					 : rsa;
 		struct buf cert;
 		int salt = t[i].curve ? 0 : RSA_PSS_SALTLEN_DIGEST;
@@ -440,9 +441,9 @@ static void other_algorithms(void)
 		if (t[i].curve) {
 			/* the same key under the next curve's algorithm */
 			size_t j = (i + 1) % 3;
-			CHECK(sign_openssl(&cose, t[j].cbor,
-					   strlen(t[j].cbor), k, mds[j],
-					   t[i].coord, 0, &cert, "claim") == 0);
+			CHECK(sign_openssl(&cose, t[j].cbor, strlen(t[j].cbor),
+					   k, mds[j], t[i].coord, 0, &cert,
+					   "claim") == 0);
 			CHECK(parse_buf(&c, &cose) == 0);
 			CHECK(cose_sign1_verify(&c, (uint8_t *)"claim", 5) ==
 			      PROV_EINVALID);
@@ -460,9 +461,8 @@ static void other_algorithms(void)
 			EVP_PKEY_free(k);
 		} else {
 			/* PSS with another salt length than the hash's */
-			CHECK(sign_openssl(&cose, t[i].cbor,
-					   strlen(t[i].cbor), k, md, 0,
-					   RSA_PSS_SALTLEN_MAX, &cert,
+			CHECK(sign_openssl(&cose, t[i].cbor, strlen(t[i].cbor),
+					   k, md, 0, RSA_PSS_SALTLEN_MAX, &cert,
 					   "claim") == 0);
 			CHECK(parse_buf(&c, &cose) == 0);
 			CHECK(cose_sign1_verify(&c, (uint8_t *)"claim", 5) ==
@@ -509,6 +509,9 @@ static void malformed(void)
 	/* not a certificate: the key cannot be read */
 	CHECK(cose_sign1_verify(&c, (uint8_t *)"x", 1) == PROV_EINVALID);
 	cose_sign1_release(&c);
+	/* released: no chain left, and no crash */
+	CHECK(c.nx5 == 0 && c.alg == COSE_ES256);
+	CHECK(cose_sign1_verify(&c, (uint8_t *)"x", 1) == PROV_EINVALID);
 
 	/* no tag, or another tag */
 	build(&b, 0, S(prot), S("\xa0"), "\xf6");
