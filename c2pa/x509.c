@@ -19,6 +19,9 @@
 
 #define INVALID "signingCredential.invalid"
 #define EXPIRED "signingCredential.expired"
+/* Real chains hold 1 to 3 certificates; this bounds path building work
+ * for hostile ones. */
+#define CHAIN_MAX 16
 
 /* Parses one DER certificate that fills b exactly; NULL otherwise. */
 static X509 *der_parse(const struct buf *b)
@@ -47,8 +50,9 @@ static void subject_line(char *out, size_t cap, X509 *x)
 	out[0] = '\0';
 	if (!bio)
 		return;
+	/* Escaped to ASCII: the names are untrusted and may not be UTF-8. */
 	if (X509_NAME_print_ex(bio, X509_get_subject_name(x), 0,
-			       XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB) >= 0 &&
+			       XN_FLAG_ONELINE) >= 0 &&
 	    (n = BIO_get_mem_data(bio, &p)) > 0)
 		snprintf(out, cap, "%.*s", (int)(n < 200 ? n : 200), p);
 	BIO_free(bio);
@@ -435,6 +439,12 @@ int c2pa_cert_trust(struct c2pa_report *r, const char *url,
 	if (!n || !(leaf = der_parse(&chain[0]))) {
 		c2pa_report_add(r, 1, "signingCredential.untrusted", url,
 				"no readable signer certificate");
+		goto done;
+	}
+	if (n > CHAIN_MAX) {
+		c2pa_report_add(r, 1, "signingCredential.untrusted", url,
+				"a chain of %zu certificates (at most %d)", n,
+				CHAIN_MAX);
 		goto done;
 	}
 	if (!(untrusted = sk_X509_new_null()) || !(store = X509_STORE_new()) ||

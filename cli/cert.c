@@ -280,7 +280,7 @@ static void cert_fill(struct cli_cert *out, X509 *x)
 		(void)BIO_reset(bio);
 		X509_NAME_print_ex(bio, i ? X509_get_issuer_name(x)
 					  : X509_get_subject_name(x),
-				   0, XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB);
+				   0, XN_FLAG_ONELINE);
 		n = BIO_get_mem_data(bio, &p);
 		snprintf(dst, sizeof(out->subject), "%.*s",
 			 (int)(n > 0 ? n : 0), n > 0 ? p : "");

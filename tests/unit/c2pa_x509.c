@@ -405,6 +405,19 @@ static void trust(void)
 	CHECK(c2pa_cert_trust(&r, URL, &der, 1, bundle.ptr, bundle.len, T0) ==
 	      0);
 	c2pa_report_release(&r);
+	/* a chain longer than any real one */
+	{
+		struct buf many[17];
+		for (size_t i = 0; i < 17; i++)
+			many[i] = der;
+		CHECK(c2pa_cert_trust(&r, URL, many, 17, anchors.ptr,
+				      anchors.len, T0) == PROV_EVERIFY);
+		CHECK(strstr(r.v[0].explanation, "a chain of 17 certificates"));
+		c2pa_report_release(&r);
+		CHECK(c2pa_cert_trust(&r, URL, many, 16, anchors.ptr,
+				      anchors.len, T0) == 0);
+		c2pa_report_release(&r);
+	}
 	/* a list that holds no certificate */
 	CHECK(c2pa_cert_trust(&r, URL, &der, 1, "junk", 4, T0) ==
 	      PROV_EVERIFY);
