@@ -21,6 +21,9 @@
 #define CERT_FILE_MAX (64 * 1024)
 #define ROOT_DAYS     3650
 #define ORG	      "prov"
+/* The size of the passphrase buffer new_pass fills: PASS_MAX in
+ * cli/cmd_id.c. */
+#define PASS_CAP 1024
 
 static void ca_paths(struct buf *key, struct buf *pem, const char *ca)
 {
@@ -317,7 +320,7 @@ int cli_cert_issue(struct cli_cert *out, const char *name, const char *ca,
 		   keyp = BUF_INIT, pemp = BUF_INIT;
 	struct ca c = {NULL, NULL, BUF_INIT, 0};
 	struct key *id = NULL;
-	char *pass = sodium_malloc(1024);
+	char *pass = sodium_malloc(PASS_CAP);
 	time_t now = time(NULL);
 	X509 *leaf = NULL;
 	int rc;
