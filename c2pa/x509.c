@@ -19,6 +19,9 @@
 
 #define INVALID "signingCredential.invalid"
 #define EXPIRED "signingCredential.expired"
+/* Real chains hold 1 to 3 certificates; this bounds path building work
+ * for hostile ones. */
+#define CHAIN_MAX 16
 
 /* Parses one DER certificate that fills b exactly; NULL otherwise. */
 static X509 *der_parse(const struct buf *b)
@@ -47,8 +50,9 @@ static void subject_line(char *out, size_t cap, X509 *x)
 	out[0] = '\0';
 	if (!bio)
 		return;
+	/* Escaped to ASCII: the names are untrusted and may not be UTF-8. */
 	if (X509_NAME_print_ex(bio, X509_get_subject_name(x), 0,
-			       XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB) >= 0 &&
+			       XN_FLAG_ONELINE) >= 0 &&
 	    (n = BIO_get_mem_data(bio, &p)) > 0)
 		snprintf(out, cap, "%.*s", (int)(n < 200 ? n : 200), p);
 	BIO_free(bio);
@@ -89,8 +93,7 @@ static const char *pss_params_bad(const X509_ALGOR *alg)
 	hnid = OBJ_obj2nid(pss->hashAlgorithm->algorithm);
 	if (hnid != mnid)
 		why = "RSASSA-PSS whose MGF1 hash differs from its hash";
-	else if (hnid != NID_sha256 && hnid != NID_sha384 &&
-		 hnid != NID_sha512)
+	else if (hnid != NID_sha256 && hnid != NID_sha384 && hnid != NID_sha512)
 		why = "RSASSA-PSS with a hash other than SHA-256/384/512";
 done:
 	RSA_PSS_PARAMS_free(pss);
@@ -118,16 +121,14 @@ static const char *sigalg_bad(X509 *x)
 	case NID_sha512WithRSAEncryption:
 	case NID_ecdsa_with_SHA256:
 	case NID_ecdsa_with_SHA384:
-	case NID_ecdsa_with_SHA512:
-		return NULL;
+	case NID_ecdsa_with_SHA512: return NULL;
 	case NID_ED25519:
 		/* RFC 8410: the parameters are absent. */
-		return ptype == V_ASN1_UNDEF ? NULL
-					     : "Ed25519 signature with parameters";
-	case NID_rsassaPss:
-		return pss_params_bad(tbs);
-	default:
-		return "a signature algorithm C2PA does not allow";
+		return ptype == V_ASN1_UNDEF
+			       ? NULL
+			       : "Ed25519 signature with parameters";
+	case NID_rsassaPss: return pss_params_bad(tbs);
+	default: return "a signature algorithm C2PA does not allow";
 	}
 }
 
@@ -166,18 +167,16 @@ static const char *pubkey_bad(X509 *x)
 			      "least 3";
 		break;
 	case EVP_PKEY_EC:
-		if (!EVP_PKEY_get_utf8_string_param(pk,
-						    OSSL_PKEY_PARAM_GROUP_NAME,
-						    group, sizeof(group), NULL) ||
+		if (!EVP_PKEY_get_utf8_string_param(
+			    pk, OSSL_PKEY_PARAM_GROUP_NAME, group,
+			    sizeof(group), NULL) ||
 		    (strcmp(group, "prime256v1") && strcmp(group, "P-256") &&
 		     strcmp(group, "secp384r1") && strcmp(group, "P-384") &&
 		     strcmp(group, "secp521r1") && strcmp(group, "P-521")))
 			why = "an EC key not on P-256, P-384 or P-521";
 		break;
-	case EVP_PKEY_ED25519:
-		break;
-	default:
-		why = "a public key type C2PA does not allow";
+	case EVP_PKEY_ED25519: break;
+	default: why = "a public key type C2PA does not allow";
 	}
 	BN_free(e);
 	ERR_clear_error();
@@ -223,7 +222,7 @@ static const char *eku_bad(X509 *x)
 	eku = X509_get_ext_d2i(x, NID_ext_key_usage, &crit, NULL);
 	if (!eku) {
 		ERR_clear_error();
-		return crit == -1 ? "no extended key usage"
+		return crit == -1   ? "no extended key usage"
 		       : crit == -2 ? "more than one extended key usage"
 				    : "a malformed extended key usage";
 	}
@@ -239,8 +238,8 @@ static const char *eku_bad(X509 *x)
 		else
 			others = 1;
 		if (OBJ_obj2txt(oid, sizeof(oid), o, 1) > 0)
-			for (size_t j = 0; j < sizeof(accepted_eku) /
-						       sizeof(*accepted_eku);
+			for (size_t j = 0;
+			     j < sizeof(accepted_eku) / sizeof(*accepted_eku);
 			     j++)
 				if (!strcmp(oid, accepted_eku[j]))
 					ok = 1;
@@ -265,13 +264,23 @@ static const char *eku_bad(X509 *x)
 static int known_extension(int nid)
 {
 	static const int known[] = {
-		NID_authority_key_identifier, NID_subject_key_identifier,
-		NID_key_usage, NID_certificate_policies, NID_policy_mappings,
-		NID_subject_alt_name, NID_basic_constraints,
-		NID_name_constraints, NID_policy_constraints,
-		NID_ext_key_usage, NID_crl_distribution_points,
-		NID_inhibit_any_policy, NID_info_access, NID_netscape_cert_type,
-		NID_crl_number, NID_crl_reason, NID_invalidity_date,
+		NID_authority_key_identifier,
+		NID_subject_key_identifier,
+		NID_key_usage,
+		NID_certificate_policies,
+		NID_policy_mappings,
+		NID_subject_alt_name,
+		NID_basic_constraints,
+		NID_name_constraints,
+		NID_policy_constraints,
+		NID_ext_key_usage,
+		NID_crl_distribution_points,
+		NID_inhibit_any_policy,
+		NID_info_access,
+		NID_netscape_cert_type,
+		NID_crl_number,
+		NID_crl_reason,
+		NID_invalidity_date,
 	};
 	for (size_t i = 0; i < sizeof(known) / sizeof(*known); i++)
 		if (known[i] == nid)
@@ -323,7 +332,8 @@ static const char *extensions_bad(X509 *x)
 	else if (!ASN1_BIT_STRING_get_bit(ku, 0))
 		why = "a Key Usage without digitalSignature";
 	else if (ASN1_BIT_STRING_get_bit(ku, 5))
-		why = "a Key Usage with keyCertSign on an end-entity certificate";
+		why = "a Key Usage with keyCertSign on an end-entity "
+		      "certificate";
 done:
 	ASN1_BIT_STRING_free(ku);
 	AUTHORITY_KEYID_free(aki);
@@ -435,6 +445,12 @@ int c2pa_cert_trust(struct c2pa_report *r, const char *url,
 	if (!n || !(leaf = der_parse(&chain[0]))) {
 		c2pa_report_add(r, 1, "signingCredential.untrusted", url,
 				"no readable signer certificate");
+		goto done;
+	}
+	if (n > CHAIN_MAX) {
+		c2pa_report_add(r, 1, "signingCredential.untrusted", url,
+				"a chain of %zu certificates (at most %d)", n,
+				CHAIN_MAX);
 		goto done;
 	}
 	if (!(untrusted = sk_X509_new_null()) || !(store = X509_STORE_new()) ||

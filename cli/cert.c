@@ -19,8 +19,11 @@
 #include "cli/cli.h"
 
 #define CERT_FILE_MAX (64 * 1024)
-#define ROOT_DAYS 3650
-#define ORG "prov"
+#define ROOT_DAYS     3650
+#define ORG	      "prov"
+/* The size of the passphrase buffer new_pass fills: PASS_MAX in
+ * cli/cmd_id.c. */
+#define PASS_CAP 1024
 
 static void ca_paths(struct buf *key, struct buf *pem, const char *ca)
 {
@@ -95,8 +98,8 @@ static X509 *cert_new(const uint8_t pk[32], const char *cn, X509 *issuer,
 	uint8_t serial[16];
 	X509 *x = X509_new();
 	X509_NAME *name = X509_NAME_new();
-	EVP_PKEY *key = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL,
-						    pk, 32);
+	EVP_PKEY *key =
+		EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pk, 32);
 	BIGNUM *bn = NULL;
 	int ok;
 
@@ -111,8 +114,7 @@ static X509 *cert_new(const uint8_t pk[32], const char *cn, X509 *issuer,
 					(const unsigned char *)ORG, -1, -1,
 					0) &&
 	     X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
-					(const unsigned char *)cn, -1, -1,
-					0) &&
+					(const unsigned char *)cn, -1, -1, 0) &&
 	     X509_set_subject_name(x, name) &&
 	     X509_set_issuer_name(x, issuer ? X509_get_subject_name(issuer)
 					    : name) &&
@@ -189,8 +191,9 @@ static int ca_open(struct ca *c, const char *ca, int (*new_pass)(char *),
 		if ((rc = new_pass(pass)) || (rc = key_generate(&c->key, ca)))
 			goto done;
 		if (!(c->cert = root_new(c->key, ca, now))) {
-			rc = prov_error_set(PROV_EIO, "cannot make the root "
-						      "certificate of CA '%s'",
+			rc = prov_error_set(PROV_EIO,
+					    "cannot make the root "
+					    "certificate of CA '%s'",
 					    ca);
 			goto done;
 		}
@@ -201,8 +204,9 @@ static int ca_open(struct ca *c, const char *ca, int (*new_pass)(char *),
 	if ((rc = key_load(&c->key, keyp.ptr, cli_passphrase, NULL)))
 		goto done;
 	if ((rc = buf_read_file(&c->pem, pemp.ptr, CERT_FILE_MAX))) {
-		rc = prov_error_set(rc, "CA '%s' has a key but no readable "
-					"certificate '%s'",
+		rc = prov_error_set(rc,
+				    "CA '%s' has a key but no readable "
+				    "certificate '%s'",
 				    ca, pemp.ptr);
 		goto done;
 	}
@@ -278,9 +282,10 @@ static void cert_fill(struct cli_cert *out, X509 *x)
 	for (int i = 0; i < 2 && bio; i++) {
 		char *dst = i ? out->issuer : out->subject;
 		(void)BIO_reset(bio);
-		X509_NAME_print_ex(bio, i ? X509_get_issuer_name(x)
-					  : X509_get_subject_name(x),
-				   0, XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB);
+		X509_NAME_print_ex(bio,
+				   i ? X509_get_issuer_name(x)
+				     : X509_get_subject_name(x),
+				   0, XN_FLAG_ONELINE);
 		n = BIO_get_mem_data(bio, &p);
 		snprintf(dst, sizeof(out->subject), "%.*s",
 			 (int)(n > 0 ? n : 0), n > 0 ? p : "");
@@ -313,9 +318,9 @@ int cli_cert_issue(struct cli_cert *out, const char *name, const char *ca,
 {
 	struct buf idpath = BUF_INIT, dir = BUF_INIT, leafpem = BUF_INIT,
 		   keyp = BUF_INIT, pemp = BUF_INIT;
-	struct ca c = { NULL, NULL, BUF_INIT, 0 };
+	struct ca c = {NULL, NULL, BUF_INIT, 0};
 	struct key *id = NULL;
-	char *pass = sodium_malloc(1024);
+	char *pass = sodium_malloc(PASS_CAP);
 	time_t now = time(NULL);
 	X509 *leaf = NULL;
 	int rc;
@@ -340,15 +345,16 @@ int cli_cert_issue(struct cli_cert *out, const char *name, const char *ca,
 		goto done;
 	}
 	if ((rc = key_name_check(ca))) {
-		rc = prov_error_set(PROV_EINVALID, "'%s' is not a valid CA name",
-				    ca);
+		rc = prov_error_set(PROV_EINVALID,
+				    "'%s' is not a valid CA name", ca);
 		goto done;
 	}
 	if ((rc = ca_open(&c, ca, new_pass, pass, now)))
 		goto done;
 	if (!(leaf = leaf_new(id, &c, days, now))) {
-		rc = prov_error_set(PROV_EIO, "cannot make the certificate of "
-					      "'%s'",
+		rc = prov_error_set(PROV_EIO,
+				    "cannot make the certificate of "
+				    "'%s'",
 				    name);
 		goto done;
 	}
@@ -356,8 +362,8 @@ int cli_cert_issue(struct cli_cert *out, const char *name, const char *ca,
 		goto done;
 	/* Every file is written whole or not at all; the root for other
 	 * tools first, as its path is the one most likely to be refused. */
-	if (root_out && (rc = write_file_atomic(root_out, c.pem.ptr, c.pem.len,
-						0644, 0))) {
+	if (root_out &&
+	    (rc = write_file_atomic(root_out, c.pem.ptr, c.pem.len, 0644, 0))) {
 		rc = write_failed("the root certificate", root_out);
 		goto done;
 	}

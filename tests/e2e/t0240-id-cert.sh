@@ -80,6 +80,24 @@ na=$(date -u -d "$(openssl x509 -in "$leaf" -noout -enddate | sed 's/^notAfter=/
 expect_eq "$((na - nb))" "$((365 * 86400))" "default validity"
 expect_grep "^valid:       $(date -u -d "@$nb" +%Y-%m-%dT%H:%M:%SZ) to $(date -u -d "@$na" +%Y-%m-%dT%H:%M:%SZ)$" "$TMP/out"
 
+# The reference C2PA implementation signs with this leaf and alice's key:
+# its reader finds the signature valid, untrusted without anchors and
+# trusted with the root as a user anchor.
+ok_codes="claimSignature.insideValidity,claimSignature.validated,assertion.hashedURI.match,assertion.hashedURI.match,assertion.dataHash.match"
+c2pa_sign() {
+	node "$ROOT/tests/e2e/t0240-id-cert.mjs" "$PROV_HOME/keys/alice.key" "$leaf" "$1" \
+		"$ROOT/tests/fixtures/c2pa/no_manifest.jpg" signed.jpg >c2pa.txt 2>&1 || {
+		cat c2pa.txt >&2
+		fail "the reference signer or reader failed"
+	}
+}
+c2pa_sign root.pem
+cat >want.txt <<EOF
+none: Valid failure=signingCredential.untrusted success=$ok_codes
+root: Trusted failure= success=signingCredential.trusted,$ok_codes
+EOF
+diff -u want.txt c2pa.txt >&2 || fail "the reference reader's verdict differs"
+
 # A second identity reuses the root: same bytes, no new CA.
 cp "$root" root-before.pem
 PROV_PASSPHRASE=ca-secret expect_exit 0 prov id cert bob --days 30 --json
@@ -129,6 +147,11 @@ if openssl verify -CAfile team.pem alice-old.pem >/dev/null 2>&1; then
 	fail "a leaf of prov-root verifies under team"
 fi
 cmp "$root" root-before.pem || fail "prov-root changed"
+# The reference reader agrees: trusted under team, not under prov-root.
+c2pa_sign team.pem
+expect_eq "$(sed -n 2p c2pa.txt)" "root: Trusted failure= success=signingCredential.trusted,$ok_codes"
+c2pa_sign root.pem
+expect_eq "$(sed -n 2p c2pa.txt)" "root: Valid failure=signingCredential.untrusted success=$ok_codes"
 
 # Refusals: exit 2, a message, nothing written.
 cp "$leaf" alice-now.pem

@@ -14,8 +14,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define ANCHORS "tests/fixtures/c2pa/certs/test_cert_root_bundle.pem"
-#define AT 1767225600 /* 2026-01-01: the fixture chains are valid */
+#define ANCHORS	  "tests/fixtures/c2pa/certs/test_cert_root_bundle.pem"
+#define AT	  1767225600 /* 2026-01-01: the fixture chains are valid */
 #define CHAIN_MAX 4
 
 static struct buf anchors = BUF_INIT;
@@ -23,7 +23,7 @@ static struct buf anchors = BUF_INIT;
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct buf chain[CHAIN_MAX];
-	struct c2pa_report r = { 0 };
+	struct c2pa_report r = {0};
 	size_t n = 0, at = 0;
 	int rc;
 
@@ -31,7 +31,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort(); /* run from the repository's top folder */
 	while (at < size && n < CHAIN_MAX) {
 		size_t len = size - at;
-		if (len >= 2 && (size_t)(data[at] << 8 | data[at + 1]) <= len - 2) {
+		if (len >= 2 &&
+		    (size_t)(data[at] << 8 | data[at + 1]) <= len - 2) {
 			len = (size_t)(data[at] << 8 | data[at + 1]);
 			at += 2;
 		}
@@ -48,8 +49,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rc = c2pa_cert_profile(&r, "self#jumbf=c2pa.signature", chain, n, AT);
 	if (rc == 0 ? r.n != 0
 		    : rc != PROV_EVERIFY || r.n != 1 || !r.v[0].failure ||
-			      (strcmp(r.v[0].code, "signingCredential.invalid") &&
-			       strcmp(r.v[0].code, "signingCredential.expired")))
+			      (strcmp(r.v[0].code,
+				      "signingCredential.invalid") &&
+			       strcmp(r.v[0].code,
+				      "signingCredential.expired")))
 		abort();
 	c2pa_report_release(&r);
 	rc = c2pa_cert_trust(&r, NULL, chain, n, anchors.ptr, anchors.len, AT);
@@ -57,7 +60,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    (rc == 0 ? r.v[0].failure ||
 			       strcmp(r.v[0].code, "signingCredential.trusted")
 		     : rc != PROV_EVERIFY || !r.v[0].failure ||
-			       strcmp(r.v[0].code, "signingCredential.untrusted")))
+			       strcmp(r.v[0].code,
+				      "signingCredential.untrusted")))
 		abort();
 	c2pa_report_release(&r);
 	for (size_t i = 0; i < n; i++)

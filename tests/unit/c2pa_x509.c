@@ -12,9 +12,9 @@
 #include "unit.h"
 
 #define CERTS "tests/fixtures/c2pa/certs/"
-#define URL "self#jumbf=/c2pa/urn:c2pa:x/c2pa.signature"
+#define URL   "self#jumbf=/c2pa/urn:c2pa:x/c2pa.signature"
 /* 2026-01-01T00:00:00Z: inside the fixtures' validity (2022-2030). */
-#define T0 1767225600
+#define T0  1767225600
 #define DAY 86400
 
 /* The DER certificates of a PEM file, in order. */
@@ -52,13 +52,13 @@ static const char *only_code(const struct c2pa_report *r)
 
 static void fixtures(void)
 {
-	static const char *const algs[] = { "ed25519", "es256", "ps256" };
+	static const char *const algs[] = {"ed25519", "es256", "ps256"};
 	struct buf anchors = BUF_INIT, chain[4];
 
 	CHECK(buf_read_file(&anchors, CERTS "test_cert_root_bundle.pem", 0) ==
 	      0);
 	for (size_t i = 0; i < 3; i++) {
-		struct c2pa_report r = { 0 };
+		struct c2pa_report r = {0};
 		char path[128];
 		size_t n;
 
@@ -87,13 +87,14 @@ static void fixtures(void)
 				      anchors.len, T0) == PROV_EVERIFY);
 		CHECK_STR(only_code(&r), "signingCredential.untrusted");
 		c2pa_report_release(&r);
-		/* after the leaf expired (2030-08-26): expired, and not trusted */
+		/* after the leaf expired (2030-08-26): expired, and not trusted
+		 */
 		CHECK(c2pa_cert_profile(&r, URL, chain, n, T0 + 5000LL * DAY) ==
 		      PROV_EVERIFY);
 		CHECK_STR(only_code(&r), "signingCredential.expired");
 		CHECK(c2pa_cert_trust(&r, URL, chain, n, anchors.ptr,
-				      anchors.len, T0 + 5000LL * DAY) ==
-		      PROV_EVERIFY);
+				      anchors.len,
+				      T0 + 5000LL * DAY) == PROV_EVERIFY);
 		c2pa_report_release(&r);
 		/* the intermediate is a CA: not a signer */
 		CHECK(c2pa_cert_profile(&r, URL, chain + 1, 1, T0) ==
@@ -118,7 +119,7 @@ enum {
 	TS_EKU = 1 << 6,       /* timeStamping beside emailProtection */
 	CRIT_UNKNOWN = 1 << 7, /* an unknown critical extension */
 	NO_KU = 1 << 8,
-	OTHER_EKU = 1 << 9, /* only serverAuth */
+	OTHER_EKU = 1 << 9,  /* only serverAuth */
 	CLAIM_EKU = 1 << 10, /* only c2pa-kp-claimSigning */
 };
 
@@ -155,12 +156,11 @@ static X509 *make_cert(EVP_PKEY *key, X509 *issuer, EVP_PKEY *ikey,
 				   0);
 	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
 				   (const unsigned char *)cn, -1, -1, 0);
-	ok &= X509_set_version(x, flags & V1 ? X509_VERSION_1
-					     : X509_VERSION_3);
+	ok &= X509_set_version(x, flags & V1 ? X509_VERSION_1 : X509_VERSION_3);
 	ASN1_INTEGER_set(X509_get_serialNumber(x), 1000 + flags);
 	ok &= X509_set_subject_name(x, name);
-	ok &= X509_set_issuer_name(
-		x, issuer ? X509_get_subject_name(issuer) : name);
+	ok &= X509_set_issuer_name(x, issuer ? X509_get_subject_name(issuer)
+					     : name);
 	ok &= ASN1_TIME_set(X509_getm_notBefore(x), T0 + nb) != NULL;
 	ok &= ASN1_TIME_set(X509_getm_notAfter(x), T0 + na) != NULL;
 	ok &= X509_set_pubkey(x, key);
@@ -244,10 +244,10 @@ static X509 *root;
 
 /* The profile's verdict on a leaf made with flags, valid [nb, na]: the
  * code of its one status, or "" when it passes. */
-static const char *verdict(char *code, size_t cap, int flags, long nb,
-			   long na, char *why, size_t whycap)
+static const char *verdict(char *code, size_t cap, int flags, long nb, long na,
+			   char *why, size_t whycap)
 {
-	struct c2pa_report r = { 0 };
+	struct c2pa_report r = {0};
 	struct buf der;
 	X509 *x = make_cert(leaf_key, root, root_key, "alice", nb, na, flags);
 	int rc;
@@ -257,10 +257,11 @@ static const char *verdict(char *code, size_t cap, int flags, long nb,
 		return code;
 	der_of(&der, x);
 	rc = c2pa_cert_profile(&r, URL, &der, 1, T0);
-	snprintf(code, cap, "%s", rc == 0 && r.n == 0 ? ""
-				  : rc == PROV_EVERIFY && r.n == 1 && r.v[0].failure
-					  ? r.v[0].code
-					  : "(bad report)");
+	snprintf(code, cap, "%s",
+		 rc == 0 && r.n == 0 ? ""
+		 : rc == PROV_EVERIFY && r.n == 1 && r.v[0].failure
+			 ? r.v[0].code
+			 : "(bad report)");
 	snprintf(why, whycap, "%s", r.n ? r.v[0].explanation : "");
 	c2pa_report_release(&r);
 	buf_release(&der);
@@ -275,31 +276,32 @@ static void profile(void)
 		long nb, na;
 		const char *code, *why;
 	} cases[] = {
-		{ 0, -DAY, DAY, "", "" },
-		{ CLAIM_EKU, -DAY, DAY, "", "" },
-		{ NO_EKU, -DAY, DAY, "signingCredential.invalid",
-		  "no extended key usage" },
-		{ ANY_EKU, -DAY, DAY, "signingCredential.invalid",
-		  "anyExtendedKeyUsage" },
-		{ OTHER_EKU, -DAY, DAY, "signingCredential.invalid",
-		  "no accepted extended key usage" },
-		{ TS_EKU, -DAY, DAY, "signingCredential.invalid",
-		  "timeStamping or OCSPSigning together" },
-		{ CA_TRUE, -DAY, DAY, "signingCredential.invalid",
-		  "a CA certificate" },
-		{ NO_DIGSIG, -DAY, DAY, "signingCredential.invalid",
-		  "without digitalSignature" },
-		{ NO_KU, -DAY, DAY, "signingCredential.invalid", "no Key Usage" },
-		{ NO_AKI, -DAY, DAY, "signingCredential.invalid",
-		  "no Authority Key Identifier" },
-		{ CRIT_UNKNOWN, -DAY, DAY, "signingCredential.invalid",
-		  "unknown critical extension" },
-		{ V1, -DAY, DAY, "signingCredential.invalid", "X.509 v1, not v3" },
-		{ 0, -2 * DAY, -1, "signingCredential.expired", "is expired" },
-		{ 0, 1, DAY, "signingCredential.expired", "is not yet valid" },
+		{0, -DAY, DAY, "", ""},
+		{CLAIM_EKU, -DAY, DAY, "", ""},
+		{NO_EKU, -DAY, DAY, "signingCredential.invalid",
+		 "no extended key usage"},
+		{ANY_EKU, -DAY, DAY, "signingCredential.invalid",
+		 "anyExtendedKeyUsage"},
+		{OTHER_EKU, -DAY, DAY, "signingCredential.invalid",
+		 "no accepted extended key usage"},
+		{TS_EKU, -DAY, DAY, "signingCredential.invalid",
+		 "timeStamping or OCSPSigning together"},
+		{CA_TRUE, -DAY, DAY, "signingCredential.invalid",
+		 "a CA certificate"},
+		{NO_DIGSIG, -DAY, DAY, "signingCredential.invalid",
+		 "without digitalSignature"},
+		{NO_KU, -DAY, DAY, "signingCredential.invalid", "no Key Usage"},
+		{NO_AKI, -DAY, DAY, "signingCredential.invalid",
+		 "no Authority Key Identifier"},
+		{CRIT_UNKNOWN, -DAY, DAY, "signingCredential.invalid",
+		 "unknown critical extension"},
+		{V1, -DAY, DAY, "signingCredential.invalid",
+		 "X.509 v1, not v3"},
+		{0, -2 * DAY, -1, "signingCredential.expired", "is expired"},
+		{0, 1, DAY, "signingCredential.expired", "is not yet valid"},
 		/* the bounds themselves are inside */
-		{ 0, 0, DAY, "", "" },
-		{ 0, -DAY, 0, "", "" },
+		{0, 0, DAY, "", ""},
+		{0, -DAY, 0, "", ""},
 	};
 	char code[64], why[512];
 
@@ -318,7 +320,7 @@ static void profile(void)
  * certificate. */
 static void profile_keys_and_bytes(void)
 {
-	struct c2pa_report r = { 0 };
+	struct c2pa_report r = {0};
 	EVP_PKEY *rsa = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)1024);
 	EVP_PKEY *k1 = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "secp256k1");
 	EVP_PKEY *p256 = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
@@ -363,8 +365,7 @@ static void profile_keys_and_bytes(void)
 	buf_clear(&der);
 	buf_puts(&der, "not a certificate");
 	CHECK(c2pa_cert_profile(&r, URL, &der, 1, T0) == PROV_EVERIFY);
-	CHECK(c2pa_cert_trust(&r, URL, &der, 1, NULL, 0, T0) ==
-	      PROV_EVERIFY);
+	CHECK(c2pa_cert_trust(&r, URL, &der, 1, NULL, 0, T0) == PROV_EVERIFY);
 	CHECK(r.n == 2);
 	c2pa_report_release(&r);
 	buf_release(&der);
@@ -375,21 +376,20 @@ static void profile_keys_and_bytes(void)
 
 static void trust(void)
 {
-	struct c2pa_report r = { 0 };
+	struct c2pa_report r = {0};
 	struct buf anchors = BUF_INIT, other_pem = BUF_INIT, bundle = BUF_INIT,
 		   der = BUF_INIT;
 	EVP_PKEY *other_key = ed25519_key();
-	X509 *other = make_cert(other_key, NULL, other_key, "other root",
-				-DAY, 3650L * DAY, CA_TRUE | NO_AKI);
-	X509 *leaf = make_cert(leaf_key, root, root_key, "alice", -DAY, DAY,
-			       0);
+	X509 *other = make_cert(other_key, NULL, other_key, "other root", -DAY,
+				3650L * DAY, CA_TRUE | NO_AKI);
+	X509 *leaf = make_cert(leaf_key, root, root_key, "alice", -DAY, DAY, 0);
 
 	CHECK(other && leaf);
 	der_of(&der, leaf);
 	pem_of(&anchors, root);
 	pem_of(&other_pem, other);
-	CHECK(c2pa_cert_trust(&r, URL, &der, 1, anchors.ptr, anchors.len,
-			      T0) == 0);
+	CHECK(c2pa_cert_trust(&r, URL, &der, 1, anchors.ptr, anchors.len, T0) ==
+	      0);
 	CHECK_STR(only_code(&r), "signingCredential.trusted");
 	CHECK(strstr(r.v[0].explanation, "CN = test root"));
 	c2pa_report_release(&r);
@@ -405,9 +405,21 @@ static void trust(void)
 	CHECK(c2pa_cert_trust(&r, URL, &der, 1, bundle.ptr, bundle.len, T0) ==
 	      0);
 	c2pa_report_release(&r);
+	/* a chain longer than any real one */
+	{
+		struct buf many[17];
+		for (size_t i = 0; i < 17; i++)
+			many[i] = der;
+		CHECK(c2pa_cert_trust(&r, URL, many, 17, anchors.ptr,
+				      anchors.len, T0) == PROV_EVERIFY);
+		CHECK(strstr(r.v[0].explanation, "a chain of 17 certificates"));
+		c2pa_report_release(&r);
+		CHECK(c2pa_cert_trust(&r, URL, many, 16, anchors.ptr,
+				      anchors.len, T0) == 0);
+		c2pa_report_release(&r);
+	}
 	/* a list that holds no certificate */
-	CHECK(c2pa_cert_trust(&r, URL, &der, 1, "junk", 4, T0) ==
-	      PROV_EVERIFY);
+	CHECK(c2pa_cert_trust(&r, URL, &der, 1, "junk", 4, T0) == PROV_EVERIFY);
 	CHECK(strstr(r.v[0].explanation, "no trust anchors"));
 	c2pa_report_release(&r);
 	/* outside the leaf's validity */
