@@ -10,7 +10,7 @@ build="build-essential pkg-config libgit2-dev libsodium-dev libssl-dev
 # fonts its pages name; libjpeg-turbo-progs (cjpeg, djpeg, jpegtran) makes
 # the C2PA and fingerprint tests' images: progressive, re-encoded, resized
 # and cropped JPEGs
-test="$build git openssh-client minisign util-linux chromium fonts-dejavu-core
+test="$build git openssh-client openssl minisign util-linux chromium fonts-dejavu-core
       libjpeg-turbo-progs"
 case "${1:-test}" in
 build) pkgs=$build ;;
