@@ -15,7 +15,7 @@ OPT      ?= -O2
 WARN     := -Wall -Wextra -Werror -Wvla -Wformat=2 -Wshadow -Wno-unused-parameter
 CFLAGS   += -std=gnu11 $(OPT) -g $(WARN) -I. $(SANFLAGS) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDFLAGS  += $(SANFLAGS)
-LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 
 CORE_SRC := $(wildcard core/*.c license/*.c manifest/*.c c2pa/*.c)
 CLI_SRC  := $(wildcard cli/*.c)

@@ -283,12 +283,19 @@ int c2pa_cert_trust(struct c2pa_report *r, const char *url,
 int image_thumbnail(struct buf *out, const uint8_t *data, size_t n,
 		    unsigned max_side);
 
-#define FINGERPRINT_BITS 64
+/* 48 bits: the 7x7 lowest DCT frequencies but the mean; FINGERPRINT_NEAR is
+ * the largest Hamming distance that still means the same image
+ * (docs/fingerprint.md has the measurements both come from). */
+#define FINGERPRINT_BITS 48
+#define FINGERPRINT_NEAR 12
 /* A perceptual fingerprint of a decoded JPEG: near for re-encodes,
  * resizes and small crops of one image, far for distinct images. */
 struct fingerprint {
 	uint8_t v[FINGERPRINT_BITS / 8];
 };
+/* Decodes data (untrusted) and hashes its pixels, so metadata such as a
+ * C2PA manifest store does not change it. PROV_EINVALID as for
+ * image_thumbnail. */
 int fingerprint_jpeg(struct fingerprint *out, const uint8_t *data, size_t n);
 /* Hamming distance, and whether it makes a and b the same image. */
 unsigned fingerprint_distance(const struct fingerprint *a,
@@ -297,5 +304,126 @@ int fingerprint_near(const struct fingerprint *a, const struct fingerprint *b);
 /* Text form kept in work records: "<alg>:<hex>". */
 int fingerprint_format(struct buf *out, const struct fingerprint *f);
 int fingerprint_parse(struct fingerprint *out, const char *s);
+
+/* ---- the manifest store (store.c) ----------------------------------------- */
+
+/* A hashed URI {url, hash, ?alg}: what a claim says a box hashes to. */
+struct c2pa_hashed_uri {
+	char *url;
+	char *alg; /* NULL: the claim's alg, else sha256 */
+	const uint8_t *hash; /* borrowed from the decoded claim */
+	size_t hash_n;
+};
+
+/* Reads a hashed URI map; *out's strings are freed by the caller.
+ * PROV_EINVALID when it lacks a text url or a byte-string hash. */
+int c2pa_hashed_uri_read(struct c2pa_hashed_uri *out, const cbor_item_t *it);
+
+/* One manifest of a store. Indices are into the store's jumbf; 0 means
+ * absent. A manifest that cannot be read keeps the status code that says
+ * why in problem_code (with problem, the explanation). */
+struct c2pa_manifest {
+	char *label;
+	size_t box, claim_box, sig_box, assertions_box;
+	int claim_version; /* 1 (c2pa.claim) or 2 (c2pa.claim.v2) */
+	const uint8_t *claim; /* the claim's CBOR bytes, in the store */
+	size_t claim_n;
+	cbor_item_t *claim_item;
+	const uint8_t *sig; /* the COSE_Sign1 bytes, in the store */
+	size_t sig_n;
+	struct c2pa_hashed_uri *assertions; /* created first, then gathered */
+	size_t nassertions, ncreated;
+	char *alg, *title, *instance_id, *signature_url; /* NULL if absent */
+	const char *problem_code;
+	char *problem;
+};
+
+struct c2pa_store {
+	struct buf bytes; /* the JUMBF, which the manifests point into */
+	struct jumbf j;
+	struct c2pa_manifest *m; /* in store order: the last is active */
+	size_t n;
+};
+
+/* Parses a manifest store's JUMBF (untrusted; copied). PROV_EINVALID when
+ * it is not a store of at least one manifest; a manifest's own problems
+ * are kept in it. Release with c2pa_store_release, also after a failure. */
+int c2pa_store_parse(struct c2pa_store *out, const uint8_t *p, size_t n);
+void c2pa_store_release(struct c2pa_store *s);
+/* The box a "self#jumbf=" URL names, relative to manifest i unless it is
+ * absolute ("/c2pa/..."): its jumbf index, 0 when there is none. */
+size_t c2pa_resolve(const struct c2pa_store *s, size_t manifest,
+		    const char *url);
+
+/* ---- verifying (verify.c) ------------------------------------------------- */
+
+/* Ingredient manifests are followed at most this deep. */
+#define C2PA_INGREDIENT_DEPTH_MAX 64
+
+enum c2pa_state { C2PA_NONE, C2PA_INVALID, C2PA_VALID, C2PA_TRUSTED };
+
+struct c2pa_verify_opts {
+	const char *anchors; /* PEM roots, may be NULL */
+	size_t anchors_n;
+	int64_t now; /* unix seconds: when no timestamp says otherwise */
+};
+
+struct c2pa_result {
+	enum c2pa_state state;
+	struct c2pa_report active;	/* the active manifest */
+	struct c2pa_report ingredients; /* the manifests it came from */
+	struct c2pa_store store;	/* when has_store */
+	int has_store;
+	size_t active_index;
+	char *signer; /* the active signer's subject, or NULL */
+	/* The active manifest's cawg.training-mining (or the older
+	 * c2pa.training-mining) entries, by training_uses index: "allowed",
+	 * "notAllowed", "constrained", or NULL when not stated. */
+	const char *training[TRAINING_USES];
+};
+
+/* Verifies data (a JPEG, untrusted). 0 with out->state set, none when it
+ * has no manifest store; PROV_EINVALID only when data is not a JPEG.
+ * Release out with c2pa_result_release. */
+int c2pa_verify(struct c2pa_result *out, const uint8_t *data, size_t n,
+		const struct c2pa_verify_opts *o);
+void c2pa_result_release(struct c2pa_result *r);
+const char *c2pa_state_name(enum c2pa_state s);
+/* Whether r holds a success (not a failure) with this code. */
+int c2pa_report_has_success(const struct c2pa_report *r, const char *code);
+
+/* ---- signing (sign.c) ----------------------------------------------------- */
+
+#define PROV_VERSION "0.1.0"
+/* The claim thumbnail's longer side, as the reference SDK makes it. */
+#define C2PA_THUMBNAIL_SIDE 1024
+/* The vendor assertion that links a credential to the registry. */
+#define C2PA_PROV_WORK "org.prov.work"
+
+struct c2pa_sign_opts {
+	const struct key *key; /* Ed25519, with its secret */
+	const struct buf *chain; /* DER, leaf first, no root */
+	size_t nchain;
+	const char *title;
+	const char *source; /* an IPTC digital source type: "digitalCapture" */
+	const char *training[TRAINING_USES]; /* "allowed"/"notAllowed"/NULL */
+	cbor_item_t *link; /* the org.prov.work assertion's content, or NULL */
+	int64_t now;
+};
+
+/* Appends to out the JPEG in with a new active manifest signed as o says;
+ * a manifest store it has is kept, its active manifest becoming the
+ * parent ingredient. binding (may be NULL) gets the hard binding's hash:
+ * SHA-256 of out without its store. PROV_EINVALID for input that is not a
+ * JPEG or whose store cannot be read. */
+int c2pa_sign(struct buf *out, uint8_t binding[32], const uint8_t *in,
+	      size_t n, const struct c2pa_sign_opts *o);
+
+/* ---- JSON (show.c) -------------------------------------------------------- */
+
+/* The store and verdict as JSON close to the reference reader's. */
+json_t *c2pa_result_json(const struct c2pa_result *r);
+/* A report's statuses, failures first: [{code, explanation, url}]. */
+json_t *c2pa_report_json(const struct c2pa_report *r);
 
 #endif

@@ -32,6 +32,14 @@ int c2pa_report_has(const struct c2pa_report *r, const char *code)
 	return 0;
 }
 
+int c2pa_report_has_success(const struct c2pa_report *r, const char *code)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (!r->v[i].failure && !strcmp(r->v[i].code, code))
+			return 1;
+	return 0;
+}
+
 void c2pa_report_release(struct c2pa_report *r)
 {
 	for (size_t i = 0; i < r->n; i++) {

@@ -90,6 +90,10 @@ int cli_subcommand(int argc, char **argv, const char *command,
 
 /* The signing identity: name, else $PROV_IDENTITY, else the only key. */
 int cli_load_identity(struct key **out, const char *name);
+/* --allow and --deny USE lists into training values ("allowed",
+ * "notAllowed"); PROV_EINVALID for an unknown use or one in both. */
+int cli_parse_uses(const char *training[TRAINING_USES],
+		   const struct strlist *allow, const struct strlist *deny);
 /* The passphrase callback: $PROV_PASSPHRASE, else a prompt on the terminal. */
 int cli_passphrase(char *buf, size_t cap, const char *prompt, void *payload);
 
@@ -171,5 +175,44 @@ void cli_blob_path(struct buf *out, const char *hex);
  * checked against the hash the record names: PROV_EVERIFY if altered. */
 int cli_read_blob(struct buf *out, struct store *s, const json_t *payload,
 		  const char *field);
+
+/* ---- X.509 certificates for identities (cli/cert.c) ------------------- */
+
+/* The CA `prov id cert` issues from unless told: $PROV_HOME/ca/prov-root.
+ * key (its Ed25519 key, encrypted like an identity's) and .pem (its
+ * self-signed root certificate, 10 years). */
+#define CLI_CA_DEFAULT "prov-root"
+#define CLI_CERT_DAYS_MAX 3650
+/* c2pa-kp-claimSigning, beside emailProtection in every leaf. */
+#define CLI_C2PA_CLAIM_SIGNING "1.3.6.1.4.1.62558.2.1"
+
+/* What cli_cert_issue made, for printing. */
+struct cli_cert {
+	char name[KEY_NAME_MAX + 1], ca[KEY_NAME_MAX + 1], did[DID_MAX];
+	char path[4096], root_path[4096];
+	char subject[256], issuer[256];
+	char not_before[21], not_after[21]; /* 2026-01-01T00:00:00Z */
+	char serial[41];		    /* hex */
+	char fingerprint[72];		    /* sha256:<hex of the DER> */
+	int ca_created;
+};
+/* Issues identity name (only its public key is read) a C2PA signer
+ * certificate valid for days (1..CLI_CERT_DAYS_MAX) from the CA ca (NULL:
+ * CLI_CA_DEFAULT), stored as $PROV_HOME/certs/NAME.pem (replaced
+ * atomically). The CA's key is loaded with cli_passphrase; a CA that does
+ * not exist is made first, its key encrypted with the passphrase new_pass
+ * gets. root_out (optional) receives a copy of the root's PEM. Each file
+ * is written whole or not at all. PROV_ENOTFOUND for an unknown identity,
+ * PROV_EINVALID for bad days or names, PROV_EIO naming the file. */
+int cli_cert_issue(struct cli_cert *out, const char *name, const char *ca,
+		   int days, const char *root_out, int (*new_pass)(char *pass));
+/* k->name's x5chain for a COSE signature: DER, leaf first, without the
+ * root (so only the leaf). Free each with buf_release, then *out with
+ * free. PROV_ENOTFOUND when k has no certificate, PROV_EINVALID when it
+ * is not for k->pk (both say to run prov id cert NAME). */
+int cli_cert_chain(struct buf **out, size_t *n, const struct key *k);
+/* The root certificate (PEM) of CA ca_name (NULL: CLI_CA_DEFAULT), for
+ * trust lists. PROV_ENOTFOUND when there is no such CA. */
+int cli_cert_root_pem(struct buf *out, const char *ca_name);
 
 #endif

@@ -1,4 +1,6 @@
-/* prov id new|list|show|export: Ed25519 identities in $PROV_HOME/keys. */
+/* prov id new|list|show|export|cert: Ed25519 identities in $PROV_HOME/keys,
+ * and their X.509 certificates for C2PA signing (cli/cert.c). */
+#include <ctype.h>
 #include <dirent.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -252,6 +254,100 @@ static int id_export(int argc, char **argv)
 	return id_show_export(argc, argv, 1);
 }
 
+/* --days: a plain decimal number; the range is cli_cert_issue's. */
+static int parse_days(int *out, const char *s)
+{
+	long v = 0;
+
+	if (!*s)
+		return -1;
+	for (const char *p = s; *p; p++) {
+		if (!isdigit((unsigned char)*p) || v > CLI_CERT_DAYS_MAX)
+			return -1;
+		v = v * 10 + (*p - '0');
+	}
+	if (v < 1 || v > CLI_CERT_DAYS_MAX)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+static int id_cert(int argc, char **argv)
+{
+	static const struct cmd_help help = {
+		"prov id cert NAME [--ca CA-NAME] [--days N] [--root-out "
+		"ROOT.pem] [--json]",
+		"Issues identity NAME an X.509 certificate for signing C2PA "
+		"manifests: its Ed25519 key, subject O=prov, CN=NAME, its did:key "
+		"as subjectAltName, key usage digitalSignature, extended key "
+		"usage emailProtection and c2pa-kp-claimSigning. It is stored in "
+		"$PROV_HOME/certs/NAME.pem, replacing an older one. The issuer is "
+		"a private root CA (default prov-root) kept in "
+		"$PROV_HOME/ca/CA-NAME.pem with its own key, made on first use; "
+		"its key's passphrase comes from PROV_PASSPHRASE or the "
+		"terminal. Give the root to other tools' trust lists with "
+		"--root-out.",
+		1, 1, 0,
+	};
+	const char *ca = NULL, *days_s = NULL, *root_out = NULL;
+	int json = 0, days = 365, rc;
+	const struct opt opts[] = {
+		OPT_STR("ca", 0, &ca, "CA-NAME",
+			"the issuing CA (default: " CLI_CA_DEFAULT ")"),
+		OPT_STR("days", 0, &days_s, "N",
+			"days the certificate is valid (default 365, at most "
+			"3650)"),
+		OPT_STR("root-out", 0, &root_out, "ROOT.pem",
+			"also write the root certificate (PEM) there"),
+		OPT_JSON(&json), OPT_END_,
+	};
+	struct strlist args = { 0 };
+	struct cli_cert c;
+
+	if ((rc = cli_parse(argc, argv, &help, opts, &args)))
+		goto done;
+	if (days_s && parse_days(&days, days_s)) {
+		rc = cli_usage_error("id cert: --days takes a whole number of "
+				     "days from 1 to %d, not '%s'",
+				     CLI_CERT_DAYS_MAX, cli_esc(days_s));
+		goto done;
+	}
+	if (cli_cert_issue(&c, args.v[0], ca, days, root_out,
+			   new_passphrase)) {
+		rc = cli_fail(prov_error_code());
+		goto done;
+	}
+	if (json) {
+		json_t *o = json_pack(
+			"{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, "
+			"s:s, s:b, s:o}",
+			"name", c.name, "did", c.did, "certificate", c.path,
+			"subject", c.subject, "issuer", c.issuer, "serial",
+			c.serial, "not_before", c.not_before, "not_after",
+			c.not_after, "fingerprint", c.fingerprint, "ca", c.ca,
+			"root", c.root_path, "ca_created", c.ca_created,
+			"root_out", root_out ? json_string(root_out)
+					     : json_null());
+		cli_print_json(o);
+		json_decref(o);
+	} else {
+		printf("certificate: %s\n", cli_esc(c.path));
+		printf("subject:     %s\n", cli_esc(c.subject));
+		printf("issuer:      %s\n", cli_esc(c.issuer));
+		printf("did:         %s\n", c.did);
+		printf("valid:       %s to %s\n", c.not_before, c.not_after);
+		printf("serial:      %s\n", c.serial);
+		printf("fingerprint: %s\n", c.fingerprint);
+		printf("root:        %s%s\n", cli_esc(c.root_path),
+		       c.ca_created ? " (new CA)" : "");
+		if (root_out)
+			printf("root copy:   %s\n", cli_esc(root_out));
+	}
+done:
+	strlist_release(&args);
+	return CLI_EXIT(rc);
+}
+
 int cmd_id(int argc, char **argv)
 {
 	static const struct subcommand subs[] = {
@@ -259,12 +355,16 @@ int cmd_id(int argc, char **argv)
 		{ "list", id_list },
 		{ "show", id_show },
 		{ "export", id_export },
+		{ "cert", id_cert },
 	};
 
 	return CLI_SUBCOMMAND(argc, argv, "id", subs,
 			      "usage: prov id new NAME [--no-passphrase] [--json]\n"
 			      "       prov id list [--json]\n"
 			      "       prov id show NAME [--json]\n"
-			      "       prov id export NAME --minisign|--ssh\n\n"
-			      "Ed25519 signing identities, named by did:key.");
+			      "       prov id export NAME --minisign|--ssh\n"
+			      "       prov id cert NAME [--ca CA-NAME] [--days N] "
+			      "[--root-out ROOT.pem] [--json]\n\n"
+			      "Ed25519 signing identities, named by did:key, and "
+			      "their X.509\ncertificates for C2PA signing.");
 }

@@ -95,6 +95,7 @@ static int decide(struct manifest_build *b, struct decided *d, struct store *s,
 {
 	struct license_defs defs;
 	struct index *ix = NULL;
+	struct manifest_near *near = NULL;
 	int rc;
 
 	d->cache_key = cli_cache_key();
@@ -106,8 +107,14 @@ static int decide(struct manifest_build *b, struct decided *d, struct store *s,
 		return 0;
 	license_defs_init(&defs);
 	if (!(rc = index_load(&ix, s, d->cache_key)) &&
-	    !(rc = store_walk(s, "records/license", license_defs_walk, &defs)))
-		rc = manifest_build(b, fs, ix, &defs, spec, curator);
+	    !(rc = store_walk(s, "records/license", license_defs_walk, &defs)) &&
+	    !(rc = cli_near_optouts(&near, s, ix, spec->uses))) {
+		struct manifest_spec with_near = *spec;
+
+		with_near.near = near;
+		rc = manifest_build(b, fs, ix, &defs, &with_near, curator);
+	}
+	cli_near_free(near);
 	index_free(ix);
 	license_defs_release(&defs);
 	return rc;

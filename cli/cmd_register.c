@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "c2pa/c2pa.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "license/license.h"
@@ -21,7 +22,14 @@ struct item {
 	enum { NEW, UNCHANGED, DUPLICATE } status;
 	struct strlist others; /* other creators claiming this content */
 	struct item *dup_of;   /* DUPLICATE: the item with the same content */
+	int has_fp;	       /* a JPEG that decoded: fp is its fingerprint */
+	struct fingerprint fp;
+	char *fp_err; /* a JPEG that did not decode: why */
+	json_t *near; /* [{id, path, creator, distance}]: near-duplicates */
 };
+
+/* JPEGs larger than this are registered without a fingerprint. */
+#define REGISTER_JPEG_MAX (256u * 1024 * 1024)
 
 struct job {
 	struct item *items;
@@ -43,11 +51,31 @@ static void build_payload(size_t i, void *payload)
 	 * U+FFFD rather than failing a whole folder over one file name. */
 	char *name = utf8_sanitize(slash ? slash + 1 : it->file->path);
 
+	struct buf data = BUF_INIT, fp = BUF_INIT;
+
 	memcpy(c.sha256, it->file->sha256, 32);
 	c.size = (uint64_t)it->file->st.st_size;
 	c.name = name;
 	c.media_type = media_type_guess(name);
+	/* Only JPEGs (by name, as media_type says) are read a second time;
+	 * one whose bytes do not start as a JPEG does is not one. */
+	if (!strcmp(c.media_type, "image/jpeg") &&
+	    !buf_read_file(&data, it->file->path, REGISTER_JPEG_MAX) &&
+	    data.len >= 2 && (uint8_t)data.ptr[0] == 0xff &&
+	    (uint8_t)data.ptr[1] == JPEG_SOI) {
+		if (fingerprint_jpeg(&it->fp, (const uint8_t *)data.ptr,
+				     data.len)) {
+			it->fp_err = xstrdup(prov_error_last());
+		} else {
+			it->has_fp = 1;
+			fingerprint_format(&fp, &it->fp);
+			c.fingerprint = fp.ptr;
+		}
+	}
+	prov_error_clear();
 	it->payload = work_payload(&c, j->key->did, j->now);
+	buf_release(&data);
+	buf_release(&fp);
 	free(name);
 }
 
@@ -163,6 +191,72 @@ static int find_earlier(struct store *s, struct job *j, const char *me)
 	return rc;
 }
 
+/* ---- near-duplicate JPEGs -------------------------------------------------- */
+
+struct near_walk {
+	struct job *j;
+	struct store *s;
+	const char *me;
+};
+
+/* A work record of another identity whose fingerprint is near a new
+ * JPEG's: noted on the item (signatures checked only for those). */
+static int near_check(const char *path, const void *data, size_t n,
+		      void *payload)
+{
+	struct near_walk *w = payload;
+	struct record *r = NULL;
+	struct fingerprint f;
+	const char *fp, *creator, *sha;
+
+	if (!strstr(path, ".json") || record_parse(&r, data, n))
+		goto done;
+	fp = json_string_value(json_object_get(r->payload, "fingerprint"));
+	creator = json_string_value(json_object_get(r->payload, "creator"));
+	sha = json_string_value(json_object_get(
+		json_object_get(r->payload, "content"), "sha256"));
+	if (!fp || !creator || !sha || !strcmp(creator, w->me) ||
+	    fingerprint_parse(&f, fp))
+		goto done;
+	for (size_t i = 0; i < w->j->n; i++) {
+		struct item *it = &w->j->items[i];
+		char hex[65];
+		unsigned d;
+
+		if (!it->has_fp || it->status != NEW)
+			continue;
+		hex_encode(hex, it->file->sha256, 32);
+		d = fingerprint_distance(&it->fp, &f);
+		/* The same content is "also claimed by", said already. */
+		if (d > FINGERPRINT_NEAR || !strcmp(hex, sha))
+			continue;
+		if (record_verify(r))
+			break;
+		if (!it->near)
+			it->near = json_array();
+		json_array_append_new(
+			it->near, json_pack("{s:s, s:s, s:s, s:i}", "id", r->id,
+					    "path", path, "creator", creator,
+					    "distance", (int)d));
+	}
+done:
+	record_free(r);
+	prov_error_clear();
+	return 0;
+}
+
+static int find_near(struct store *s, struct job *j, const char *me)
+{
+	struct near_walk w = { j, s, me };
+	int any = 0;
+
+	for (size_t i = 0; i < j->n; i++)
+		any |= j->items[i].has_fp && j->items[i].status == NEW;
+	if (!any)
+		return 0;
+	return store_walk(s, "works", near_check, &w);
+}
+
 /* The same content twice in one run is one claim: the first path wins. */
 static int digest_cmp(const void *a, const void *b)
 {
@@ -192,31 +286,6 @@ static void mark_duplicates(struct job *j)
 
 /* ---- options ----------------------------------------------------------- */
 
-static int parse_uses(struct work_claim *c, struct strlist *allow,
-		      struct strlist *deny)
-{
-	struct strlist *lists[2] = { allow, deny };
-	const char *values[2] = { "allowed", "notAllowed" };
-
-	for (int l = 0; l < 2; l++)
-		for (size_t i = 0; i < lists[l]->n; i++) {
-			int u = training_use_index(lists[l]->v[i]);
-			if (u < 0)
-				return prov_error_set(
-					PROV_EINVALID,
-					"'%s' is not a use (expected ai_training, "
-					"ai_generative_training, data_mining or "
-					"ai_inference)",
-					lists[l]->v[i]);
-			if (c->training[u] && strcmp(c->training[u], values[l]))
-				return prov_error_set(PROV_EINVALID,
-						      "'%s' is both allowed and denied",
-						      lists[l]->v[i]);
-			c->training[u] = values[l];
-		}
-	return 0;
-}
-
 static void print_result(struct job *j, size_t added, int json)
 {
 	json_t *arr = json ? json_array() : NULL;
@@ -236,11 +305,13 @@ static void print_result(struct job *j, size_t added, int json)
 			for (size_t k = 0; k < it->others.n; k++)
 				json_array_append_new(others,
 						      json_string(it->others.v[k]));
-			json_array_append_new(
-				arr, json_pack("{s:s, s:s, s:s, s:s, s:o}", "path",
-					       path, "id", it->id, "sha256", hex,
-					       "status", status, "also_claimed_by",
-					       others));
+			json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:o}", "path",
+					      path, "id", it->id, "sha256", hex,
+					      "status", status, "also_claimed_by",
+					      others);
+			if (it->status == NEW && it->near)
+				json_object_set(o, "near_duplicates", it->near);
+			json_array_append_new(arr, o);
 			free(path);
 		} else {
 			printf("%s  %s  %s\n", status, it->id, cli_esc(it->file->path));
@@ -266,7 +337,9 @@ int cmd_register(int argc, char **argv)
 		"commit, or nothing at all if any file fails. USE is ai_training, "
 		"ai_generative_training, data_mining or ai_inference. Re-registering "
 		"an unchanged claim is a no-op; a content hash already claimed by "
-		"another identity is still recorded, with a warning.",
+		"another identity is still recorded, with a warning. A JPEG "
+		"(.jpg, .jpeg) gets its perceptual fingerprint in the record, and "
+		"a warning when it looks like another identity's work.",
 		1, -1, 1,
 	};
 	int recursive = 0, json = 0, rc;
@@ -300,7 +373,7 @@ int cmd_register(int argc, char **argv)
 	}
 	if (license_expr_check(license, &norm) ||
 	    (payout && account_parse(&acct, payout)) ||
-	    parse_uses(&j.claim, &allow, &deny) ||
+	    cli_parse_uses(j.claim.training, &allow, &deny) ||
 	    fileset_add(&fs, args.v, args.n, recursive) || cli_open_store(&s) ||
 	    cli_load_identity(&k, as)) {
 		rc = cli_fail(prov_error_code());
@@ -349,6 +422,10 @@ int cmd_register(int argc, char **argv)
 		rc = cli_fail(prov_error_code());
 		goto done;
 	}
+	if (find_near(s, &j, k->did)) {
+		rc = cli_fail(prov_error_code());
+		goto done;
+	}
 	parallel_for(j.n, sign_item, &j);
 	if ((rc = first_error(&j))) {
 		rc = cli_fail(rc);
@@ -378,6 +455,25 @@ int cmd_register(int argc, char **argv)
 				"prov: warning: '%s' is also claimed by %s%s\n",
 				cli_esc(it->file->path), cli_esc(it->others.v[0]),
 				it->others.n > 1 ? " and others" : "");
+		for (size_t m = 0; !json && m < json_array_size(it->near); m++) {
+			json_t *e = json_array_get(it->near, m);
+
+			fprintf(stderr,
+				"prov: warning: '%s' looks like work %s by %s "
+				"(%s, fingerprint distance %d)\n",
+				cli_esc(it->file->path),
+				json_string_value(json_object_get(e, "id")),
+				cli_esc(json_string_value(
+					json_object_get(e, "creator"))),
+				cli_esc(json_string_value(
+					json_object_get(e, "path"))),
+				(int)json_integer_value(
+					json_object_get(e, "distance")));
+		}
+		if (it->fp_err && !json)
+			fprintf(stderr,
+				"prov: warning: '%s': no fingerprint: %s\n",
+				cli_esc(it->file->path), cli_esc(it->fp_err));
 	}
 	buf_printf(&msg, "register %zu work%s\n\nby %s\n", added,
 		   added == 1 ? "" : "s", k->did);
@@ -399,6 +495,8 @@ done:
 		buf_release(&j.items[i].envelope);
 		json_decref(j.items[i].payload);
 		strlist_release(&j.items[i].others);
+		free(j.items[i].fp_err);
+		json_decref(j.items[i].near);
 	}
 	free(j.items);
 	fileset_release(&fs);

@@ -573,3 +573,30 @@ int cli_read_blob(struct buf *out, struct store *s, const json_t *payload,
 				      field);
 	return store_read_blob(out, s, hex);
 }
+
+int cli_parse_uses(const char *training[TRAINING_USES],
+		   const struct strlist *allow, const struct strlist *deny)
+{
+	const struct strlist *lists[2] = { allow, deny };
+	const char *values[2] = { "allowed", "notAllowed" };
+
+	for (int l = 0; l < 2; l++)
+		for (size_t i = 0; i < lists[l]->n; i++) {
+			int u = training_use_index(lists[l]->v[i]);
+
+			if (u < 0)
+				return prov_error_set(
+					PROV_EINVALID,
+					"'%s' is not a use (expected ai_training, "
+					"ai_generative_training, data_mining or "
+					"ai_inference)",
+					lists[l]->v[i]);
+			if (training[u] && strcmp(training[u], values[l]))
+				return prov_error_set(
+					PROV_EINVALID,
+					"'%s' is both allowed and denied",
+					lists[l]->v[i]);
+			training[u] = values[l];
+		}
+	return 0;
+}

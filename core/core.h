@@ -379,6 +379,7 @@ struct work_claim {
 	const char *license;
 	const char *payout;
 	const char *training[TRAINING_USES];
+	const char *fingerprint; /* "dct48:<hex>" of a JPEG's pixels, or NULL */
 };
 /* Builds a work payload, signed later by record_create. */
 json_t *work_payload(const struct work_claim *c, const char *creator,

@@ -34,6 +34,9 @@ json_t *work_payload(const struct work_claim *c, const char *creator,
 		      "training", training, "created", when);
 	if (c->payout)
 		json_object_set_new(p, "payout", json_string(c->payout));
+	if (c->fingerprint)
+		json_object_set_new(p, "fingerprint",
+				    json_string(c->fingerprint));
 	return p;
 }
 

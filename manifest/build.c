@@ -350,11 +350,35 @@ static void count(json_t *counts, const char *key)
 					 1));
 }
 
+/* What the caller's near-duplicate check said of each file. */
+struct near_result {
+	char *record, *why; /* set: excluded */
+};
+
+struct near_job {
+	const struct fileset *fs;
+	const struct manifest_near *near;
+	struct near_result *v;
+};
+
+static void near_of(size_t i, void *payload)
+{
+	struct near_job *j = payload;
+
+	if (!j->fs->v[i].err &&
+	    j->near->match(&j->v[i].record, &j->v[i].why, &j->fs->v[i],
+			   j->near->arg) != 1) {
+		free(j->v[i].record);
+		free(j->v[i].why);
+		j->v[i].record = j->v[i].why = NULL;
+	}
+}
+
 /* Decides one file; returns 1 if it is included. */
 static int decide(struct manifest_judge *vs, const struct index *ix,
 		  const struct file_entry *f, const char *path,
-		  struct lines *in, struct lines *out, json_t *licenses,
-		  json_t *reasons)
+		  const struct near_result *near, struct lines *in,
+		  struct lines *out, json_t *licenses, json_t *reasons)
 {
 	const struct manifest_spec *spec = vs->spec;
 	struct manifest_decision d;
@@ -367,6 +391,16 @@ static int decide(struct manifest_judge *vs, const struct index *ix,
 		count(reasons, "unreadable");
 		lines_add(out, f->sha256, path,
 			  exclusion("", path, "unreadable", NULL, f->errmsg));
+		return 0;
+	}
+	if (near && near->why) {
+		/* Before the content's own claims: a copy of an opted-out
+		 * picture is usually registered by no one, or by the copier. */
+		hex_encode(hex, f->sha256, 32);
+		count(reasons, "near-duplicate");
+		lines_add(out, f->sha256, path,
+			  exclusion(hex, path, "near-duplicate", near->record,
+				    near->why));
 		return 0;
 	}
 	manifest_decide(&d, vs, ix, f->sha256, path);
@@ -463,6 +497,7 @@ int manifest_build(struct manifest_build *b, const struct fileset *fs,
 	struct merkle *tree = NULL;
 	char root[67], items_hex[65], excl_hex[65];
 	uint8_t digest[32];
+	struct near_result *near = NULL;
 	uint64_t bytes = 0;
 	int rc = 0;
 
@@ -473,10 +508,15 @@ int manifest_build(struct manifest_build *b, const struct fileset *fs,
 	manifest_judge_init(&vs, spec, defs);
 	if ((rc = names_check(fs)))
 		goto done;
+	if (spec->near) {
+		near = xcalloc(fs->n ? fs->n : 1, sizeof(*near));
+		parallel_for(fs->n, near_of,
+			     &(struct near_job){ fs, spec->near, near });
+	}
 	for (size_t i = 0; i < fs->n; i++) {
 		const char *path = item_path(spec, fs->v[i].path);
-		if (decide(&vs, ix, &fs->v[i], path, &in, &out, licenses,
-			   b->reasons))
+		if (decide(&vs, ix, &fs->v[i], path, near ? &near[i] : NULL,
+			   &in, &out, licenses, b->reasons))
 			bytes += (uint64_t)fs->v[i].st.st_size;
 	}
 	if (!in.n) {
@@ -509,6 +549,11 @@ int manifest_build(struct manifest_build *b, const struct fileset *fs,
 		(json_int_t)out.n, "licenses", licenses);
 	b->payload = dataset_payload(spec, curator, b->outcome);
 done:
+	for (size_t i = 0; near && i < fs->n; i++) {
+		free(near[i].record);
+		free(near[i].why);
+	}
+	free(near);
 	merkle_free(tree);
 	free(leaves);
 	lines_release(&in);

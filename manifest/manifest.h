@@ -129,6 +129,20 @@ struct manifest_spec {
 	const char *base;   /* folder stripped from item paths, or NULL */
 	const json_t *weights; /* item path -> integer weight, or NULL */
 	int64_t created;
+	const struct manifest_near *near; /* NULL: no near-duplicate check */
+};
+
+/* Near-duplicates of opted-out works (pictures whose work record has a
+ * fingerprint): the caller tells, as manifest/ does not decode images.
+ * match is called for every readable file, from several threads at once;
+ * it returns 1 to exclude the file as "near-duplicate", with *record the
+ * original work's id and *why the explanation (both malloc'd), else 0.
+ * What it decides must follow from the files' bytes and the registry's
+ * works/ and records/optout/ trees, which the build cache's key covers. */
+struct manifest_near {
+	int (*match)(char **record, char **why, const struct file_entry *f,
+		     void *arg);
+	void *arg;
 };
 
 struct manifest_build {

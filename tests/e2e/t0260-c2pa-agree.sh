@@ -163,3 +163,22 @@ valid=$(grep '"state":"valid"' "$TMP/untrusted.ref" | sed 's/^{"file":"\([^"]*\)
 expect_eq "$(echo "$valid" | wc -l)" 7 "valid files"
 # shellcheck disable=SC2086
 expect_exit 0 prov c2pa verify $valid
+
+# ---- prov's own credentials, and corruptions of them -------------------------
+# A new credential and one over a fixture's history, signed with a root of
+# our own: the same agreement, untrusted and with our root as the anchor.
+: >"$TMP/files"
+prov init >/dev/null
+prov id new alice --no-passphrase >/dev/null
+PROV_PASSPHRASE=ca prov id cert alice --root-out "$TMP/root.pem" >/dev/null
+prov c2pa sign "$FIX/no_manifest.jpg" -o "$TMP/signed-new.jpg" --deny ai_training >/dev/null
+prov c2pa sign "$FIX/CA.jpg" -o "$TMP/signed-over.jpg" >/dev/null
+add_files "$TMP/signed-new.jpg" "$TMP/signed-over.jpg"
+add_corruptions "$TMP/signed-new.jpg"
+add_corruptions "$TMP/signed-over.jpg"
+compare ours
+n=$(wc -l <"$TMP/files")
+[ "$n" -ge 20 ] || fail "only $n files of our own compared"
+grep -q '"state":"invalid"' "$TMP/ours.ref" || fail "no corruption of ours is invalid"
+compare ours-trusted --trust "$TMP/root.pem"
+grep -q '"state":"trusted"' "$TMP/ours-trusted.ref" || fail "our root is not trusted"

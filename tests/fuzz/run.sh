@@ -1,11 +1,14 @@
 #!/bin/sh
-# Fuzzes every target in tests/fuzz for SECONDS each (default 60), starting
+# Fuzzes every target in tests/fuzz (or the NAMEs given, e.g. cose) for
+# SECONDS each (default 60):  tests/fuzz/run.sh [SECONDS [NAME...]]. Starting
 # from a copy of its corpus, then merges the inputs that reached new code
 # back into tests/fuzz/corpus/<name>/. Exits non-zero if any target
 # crashed; the crashing input is kept under build-fuzz/crashes/<name>/.
 # The targets are built by `make fuzz` (libFuzzer, ASan and UBSan).
 set -u
 secs=${1:-60}
+[ $# -gt 0 ] && shift
+only=" $* "
 cd "$(dirname "$0")/../.." || exit 2
 work=$(mktemp -d /tmp/prov-fuzz.XXXXXX) || exit 2
 trap 'rm -rf "$work"' EXIT
@@ -14,6 +17,7 @@ status=0
 for src in tests/fuzz/fuzz_*.c; do
 	target=$(basename "$src" .c)
 	name=${target#fuzz_}
+	[ "$only" = "  " ] || case "$only" in *" $name "*) ;; *) continue ;; esac
 	bin=build-fuzz/$target
 	corpus=tests/fuzz/corpus/$name
 	if [ ! -x "$bin" ]; then
