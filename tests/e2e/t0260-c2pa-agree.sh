@@ -5,8 +5,10 @@
 # flipped byte in the scan, in a DQT segment, in assertions of the active
 # and of an older manifest, in the claim, in the COSE signature; a JUMBF box
 # length; truncation inside the scan and inside the store; a dropped APP11
-# packet or store; a dropped APP0/APP1; a second store). Both readers see
-# all files in one run each; the verdicts are compared file by file.
+# packet or store; a dropped APP0/APP1; a second store), then on files the
+# reference SDK signs (Ed25519, ES256) and on prov's own credentials, with
+# their corruptions. Both readers see all files of a set in one run each,
+# without and with a trust anchor; the verdicts are compared file by file.
 . "$(dirname "$0")/lib.sh"
 ORACLE=$ROOT/tests/oracle
 FIX=$ROOT/tests/fixtures/c2pa
