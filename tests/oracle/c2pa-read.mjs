@@ -1,7 +1,8 @@
 // The reference C2PA reader (c2pa-rs in @contentauth/c2pa-wasm) as a test
 // oracle: for each file named on the command line, one JSON line
 //   {"file", "state": "trusted"|"valid"|"invalid"|"none"|"error",
-//    "failure": [codes], "success": [codes], "error": message}
+//    "failure": [codes], "success": [codes], "ingredient_failure": [codes],
+//    "error": message}
 // "none" is the reader's JumbfNotFound (no manifest store found); "error" is
 // any other error it throws (it rejects the file: a store it cannot parse,
 // a second store, a JPEG it cannot walk), with the message.
@@ -47,6 +48,10 @@ for (const file of files) {
     const v = (r.validation_results || {}).activeManifest || {};
     out.failure = codes(v.failure);
     out.success = codes(v.success);
+    // failures found in ingredients' manifests (an older manifest changed)
+    const deltas = (r.validation_results || {}).ingredientDeltas || [];
+    const ing = deltas.flatMap((d) => codes((d.validationDeltas || {}).failure));
+    if (ing.length) out.ingredient_failure = ing;
   } catch (e) {
     const msg = String(e && e.message ? e.message : e);
     out.state = /JumbfNotFound/.test(msg) ? 'none' : 'error';
