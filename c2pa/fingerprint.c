@@ -28,18 +28,14 @@ static int cmp_float(const void *a, const void *b)
 
 static void hash_gray(struct fingerprint *out, const uint8_t *g)
 {
-	static double cosv[LOW][SIDE];
-	static int ready;
-	double rows[SIDE][LOW];
+	/* Made per call (224 cosines, nothing beside a decode): callers
+	 * fingerprint from several threads at once. */
+	double cosv[LOW][SIDE], rows[SIDE][LOW];
 	float coef[LOW * LOW], sorted[LOW * LOW], median;
 
-	if (!ready) {
-		for (int u = 0; u < LOW; u++)
-			for (int x = 0; x < SIDE; x++)
-				cosv[u][x] = cos((2 * x + 1) * u * M_PI /
-						 (2 * SIDE));
-		ready = 1;
-	}
+	for (int u = 0; u < LOW; u++)
+		for (int x = 0; x < SIDE; x++)
+			cosv[u][x] = cos((2 * x + 1) * u * M_PI / (2 * SIDE));
 	for (int y = 0; y < SIDE; y++)
 		for (int u = 0; u < LOW; u++) {
 			double acc = 0;
