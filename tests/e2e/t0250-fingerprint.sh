@@ -17,6 +17,11 @@ dct48:018a764e4f9e  other.jpg"
 expect_exit 0 prov fingerprint --json a.jpg
 expect_eq "$(tr -d ' \n' <"$TMP/out")" \
 	'[{"file":"a.jpg","fingerprint":"dct48:74fe2c033361"}]'
+# a name that is not UTF-8 is still listed in JSON (U+FFFD for the byte)
+cp a.jpg "$(printf 'bad\377name.jpg')"
+expect_exit 0 prov fingerprint --json bad*name.jpg
+expect_grep '"file": "bad.+name.jpg",' "$TMP/out"
+rm bad*name.jpg
 expect_exit 0 prov fingerprint reenc.jpg half.jpg
 expect_grep '^dct48:[0-9a-f]{12}  reenc.jpg$' "$TMP/out"
 expect_exit 2 prov fingerprint text.jpg a.jpg cut.jpg
