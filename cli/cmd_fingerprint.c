@@ -49,11 +49,14 @@ int cmd_fingerprint(int argc, char **argv)
 			failed = 1;
 			continue;
 		}
-		if (json)
+		if (json) {
+			char *name = utf8_sanitize(args.v[i]); /* JSON is UTF-8 */
+
 			json_array_append_new(
-				arr, json_pack("{s:s, s:s}", "file", args.v[i],
+				arr, json_pack("{s:s, s:s}", "file", name,
 					       "fingerprint", text.ptr));
-		else
+			free(name);
+		} else
 			printf("%s  %s\n", text.ptr, cli_esc(args.v[i]));
 	}
 	if (json)
