@@ -15,9 +15,9 @@
 #include "c2pa/image.h"
 
 #define SIDE 32 /* the reduction */
-#define LOW 7 /* LOW x LOW coefficients: the DC and FINGERPRINT_BITS */
-#define ALG "dct48"
-_Static_assert(LOW * LOW - 1 == FINGERPRINT_BITS, "one bit per AC coefficient");
+#define LOW  7	/* LOW x LOW coefficients: the DC and FINGERPRINT_BITS */
+#define ALG  "dct48"
+_Static_assert(LOW *LOW - 1 == FINGERPRINT_BITS, "one bit per AC coefficient");
 
 static int cmp_float(const void *a, const void *b)
 {
@@ -28,18 +28,14 @@ static int cmp_float(const void *a, const void *b)
 
 static void hash_gray(struct fingerprint *out, const uint8_t *g)
 {
-	static double cosv[LOW][SIDE];
-	static int ready;
-	double rows[SIDE][LOW];
+	/* Made per call (224 cosines, nothing beside a decode): callers
+	 * fingerprint from several threads at once. */
+	double cosv[LOW][SIDE], rows[SIDE][LOW];
 	float coef[LOW * LOW], sorted[LOW * LOW], median;
 
-	if (!ready) {
-		for (int u = 0; u < LOW; u++)
-			for (int x = 0; x < SIDE; x++)
-				cosv[u][x] = cos((2 * x + 1) * u * M_PI /
-						 (2 * SIDE));
-		ready = 1;
-	}
+	for (int u = 0; u < LOW; u++)
+		for (int x = 0; x < SIDE; x++)
+			cosv[u][x] = cos((2 * x + 1) * u * M_PI / (2 * SIDE));
 	for (int y = 0; y < SIDE; y++)
 		for (int u = 0; u < LOW; u++) {
 			double acc = 0;
@@ -67,7 +63,7 @@ static void hash_gray(struct fingerprint *out, const uint8_t *g)
 
 int fingerprint_jpeg(struct fingerprint *out, const uint8_t *data, size_t n)
 {
-	struct image im = { 0 };
+	struct image im = {0};
 	uint8_t *gray = NULL, small[SIDE * SIDE];
 	size_t npx;
 	int ret;
@@ -81,8 +77,9 @@ int fingerprint_jpeg(struct fingerprint *out, const uint8_t *data, size_t n)
 	for (size_t i = 0; i < npx; i++) {
 		const uint8_t *p = im.px + 3 * i;
 
-		gray[i] = (uint8_t)((299 * p[0] + 587 * p[1] + 114 * p[2] +
-				     500) / 1000);
+		gray[i] =
+			(uint8_t)((299 * p[0] + 587 * p[1] + 114 * p[2] + 500) /
+				  1000);
 	}
 	image_resize(small, SIDE, SIDE, gray, im.w, im.h, 1);
 	hash_gray(out, small);

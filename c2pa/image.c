@@ -113,13 +113,9 @@ int image_decode(struct image *out, const uint8_t *data, size_t n,
 	switch (cinfo.jpeg_color_space) {
 	case JCS_GRAYSCALE:
 	case JCS_YCbCr:
-	case JCS_RGB:
-		cinfo.out_color_space = JCS_RGB;
-		break;
+	case JCS_RGB: cinfo.out_color_space = JCS_RGB; break;
 	case JCS_CMYK:
-	case JCS_YCCK:
-		cinfo.out_color_space = JCS_CMYK;
-		break;
+	case JCS_YCCK: cinfo.out_color_space = JCS_CMYK; break;
 	default:
 		ret = prov_error_set(PROV_EINVALID,
 				     "JPEG: unsupported color space (%d "
@@ -148,9 +144,9 @@ int image_decode(struct image *out, const uint8_t *data, size_t n,
 	if (cinfo.out_color_space == JCS_CMYK)
 		cmyk = xmalloc((size_t)out->w * 4);
 	while (cinfo.output_scanline < cinfo.output_height) {
-		uint8_t *row = out->px + (size_t)cinfo.output_scanline *
-						 out->w * 3;
-		JSAMPROW rows[1] = { cmyk ? cmyk : row };
+		uint8_t *row =
+			out->px + (size_t)cinfo.output_scanline * out->w * 3;
+		JSAMPROW rows[1] = {cmyk ? cmyk : row};
 
 		jpeg_read_scanlines(&cinfo, rows, 1);
 		if (!cmyk)
@@ -183,8 +179,8 @@ done:
 /* One axis of the box filter: dst[i] averages src over
  * [i * sn / dn, (i + 1) * sn / dn), partly covered pixels weighted by
  * how much of them falls inside. */
-static void resize_line(float *dst, unsigned dn, size_t dstep,
-			const float *src, unsigned sn, size_t sstep)
+static void resize_line(float *dst, unsigned dn, size_t dstep, const float *src,
+			unsigned sn, size_t sstep)
 {
 	double scale = (double)sn / dn;
 
@@ -224,8 +220,10 @@ void image_resize(uint8_t *dst, unsigned dw, unsigned dh, const uint8_t *src,
 		for (unsigned y = 0; y < dh; y++) {
 			float v = res[y] + 0.5f;
 
-			dst[(size_t)y * dw * chans + x] =
-				v <= 0 ? 0 : v >= 255 ? 255 : (uint8_t)v;
+			dst[(size_t)y * dw * chans + x] = v <= 0 ? 0
+							  : v >= 255
+								  ? 255
+								  : (uint8_t)v;
 		}
 	}
 	free(in);
@@ -267,9 +265,9 @@ static int encode_jpeg(struct buf *out, const uint8_t *rgb, unsigned w,
 		cinfo.dct_method = JDCT_ISLOW;
 		jpeg_start_compress(&cinfo, TRUE);
 		while (cinfo.next_scanline < h) {
-			JSAMPROW row[1] = { (JSAMPROW)(rgb + (size_t)
-							cinfo.next_scanline *
-							w * 3) };
+			JSAMPROW row[1] = {
+				(JSAMPROW)(rgb + (size_t)cinfo.next_scanline *
+							 w * 3)};
 
 			jpeg_write_scanlines(&cinfo, row, 1);
 		}
@@ -287,7 +285,7 @@ done:
 int image_thumbnail(struct buf *out, const uint8_t *data, size_t n,
 		    unsigned max_side)
 {
-	struct image im = { 0 };
+	struct image im = {0};
 	uint8_t *small = NULL;
 	unsigned tw, th;
 	int ret;

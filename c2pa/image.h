@@ -10,7 +10,7 @@
 /* Hostile headers: refuse before libjpeg allocates anything. 65500 is
  * the JPEG limit; 50 megapixels keeps a progressive decode's coefficient
  * buffers (2 bytes per sample, kept for the whole image) near 300 MiB. */
-#define IMAGE_SIDE_MAX 65500u
+#define IMAGE_SIDE_MAX	 65500u
 #define IMAGE_PIXELS_MAX (50u * 1000 * 1000)
 /* libjpeg's own allocations beyond this fail (there is no backing store). */
 #define IMAGE_MEMORY_MAX (512ul * 1024 * 1024)
@@ -20,7 +20,7 @@
 /* Decoded pixels, RGB, 3 bytes each, rows top to bottom. */
 struct image {
 	uint8_t *px;
-	unsigned w, h;	       /* of px */
+	unsigned w, h;		 /* of px */
 	unsigned orig_w, orig_h; /* as the file declares them */
 };
 

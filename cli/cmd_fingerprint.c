@@ -17,17 +17,20 @@ int cmd_fingerprint(int argc, char **argv)
 	static const struct cmd_help help = {
 		"prov fingerprint FILE.jpg... [--json]",
 		"Prints the perceptual fingerprint of each JPEG file and its "
-		"name: dct48:<12 hex digits>, one bit for each of the 48 lowest "
+		"name: dct48:<12 hex digits>, one bit for each of the 48 "
+		"lowest "
 		"frequencies of the decoded picture. Re-encodes, resizes and "
 		"small crops of one picture are at most 12 bits apart "
 		"(docs/fingerprint.md). A file that is not a readable JPEG is "
 		"named on stderr and the others are still printed; the exit "
 		"status is then 2.",
-		1, -1, 0,
+		1,
+		-1,
+		0,
 	};
 	int json = 0, rc, failed = 0;
-	const struct opt opts[] = { OPT_JSON(&json), OPT_END_ };
-	struct strlist args = { 0 };
+	const struct opt opts[] = {OPT_JSON(&json), OPT_END_};
+	struct strlist args = {0};
 	struct buf data = BUF_INIT, text = BUF_INIT;
 	json_t *arr = NULL;
 
@@ -49,11 +52,15 @@ int cmd_fingerprint(int argc, char **argv)
 			failed = 1;
 			continue;
 		}
-		if (json)
+		if (json) {
+			char *name =
+				utf8_sanitize(args.v[i]); /* JSON is UTF-8 */
+
 			json_array_append_new(
-				arr, json_pack("{s:s, s:s}", "file", args.v[i],
+				arr, json_pack("{s:s, s:s}", "file", name,
 					       "fingerprint", text.ptr));
-		else
+			free(name);
+		} else
 			printf("%s  %s\n", text.ptr, cli_esc(args.v[i]));
 	}
 	if (json)
@@ -116,7 +123,8 @@ static void add_originals(struct near_set *ns, const uint8_t sha[32])
 			continue;
 		buf_printf(&path, "works/%.2s/%.2s/%s/%s.json", hex, hex + 2,
 			   hex, c->id + 7);
-		/* The index checked this record; its id is its payload's hash. */
+		/* The index checked this record; its id is its payload's hash.
+		 */
 		if (!store_read(&data, ns->s, path.ptr) &&
 		    !record_parse(&r, data.ptr, data.len) &&
 		    !strcmp(r->id, c->id) &&
@@ -130,7 +138,8 @@ static void add_originals(struct near_set *ns, const uint8_t sha[32])
 			memcpy(o->sha256, sha, 32);
 			o->work = xstrdup(c->id);
 			name = json_string_value(json_object_get(
-				json_object_get(r->payload, "content"), "name"));
+				json_object_get(r->payload, "content"),
+				"name"));
 			o->name = xstrdup(name ? name : "?");
 			o->creator = xstrdup(c->creator ? c->creator : "?");
 			o->by = xstrdup(first->by ? first->by : "?");
@@ -152,8 +161,8 @@ static int walk_optout(const char *path, const void *data, size_t n,
 	size_t i;
 
 	if (!record_parse(&r, data, n) && !strcmp(r->kind, "optout"))
-		json_array_foreach (json_object_get(r->payload, "content"), i,
-				    e) {
+		json_array_foreach(json_object_get(r->payload, "content"), i,
+				   e) {
 			const char *h = json_string_value(e);
 			uint8_t sha[32];
 

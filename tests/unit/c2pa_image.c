@@ -25,9 +25,9 @@ static int has_marker(const struct buf *b, uint8_t m)
 
 static void baseline_and_progressive(void)
 {
-	struct img src = { 0 };
+	struct img src = {0};
 	struct buf base = BUF_INIT, prog = BUF_INIT;
-	struct image a = { 0 }, b = { 0 };
+	struct image a = {0}, b = {0};
 	struct fingerprint fa, fb;
 
 	img_synth(&src, 7, 320, 240);
@@ -53,9 +53,9 @@ static void baseline_and_progressive(void)
 /* The smallest libjpeg scale that keeps what is asked for. */
 static void scaled_decode(void)
 {
-	struct img src = { 0 };
+	struct img src = {0};
 	struct buf j = BUF_INIT;
-	struct image im = { 0 };
+	struct image im = {0};
 
 	img_synth(&src, 3, 800, 600);
 	img_encode(&j, &src, JCS_RGB, 75, 0);
@@ -77,23 +77,26 @@ static void scaled_decode(void)
  * Adobe marker: red on the left, blue on the right, 50% gray below. */
 static void cmyk(void)
 {
-	struct img src = { 0 };
+	struct img src = {0};
 	struct buf j = BUF_INIT;
-	struct image im = { 0 };
-	static const uint8_t red[4] = { 255, 0, 0, 255 };
-	static const uint8_t blue[4] = { 0, 0, 255, 255 };
-	static const uint8_t gray[4] = { 255, 255, 255, 128 };
+	struct image im = {0};
+	static const uint8_t red[4] = {255, 0, 0, 255};
+	static const uint8_t blue[4] = {0, 0, 255, 255};
+	static const uint8_t gray[4] = {255, 255, 255, 128};
 
 	img_alloc(&src, 64, 64, 4);
 	for (unsigned y = 0; y < 64; y++)
 		for (unsigned x = 0; x < 64; x++)
 			memcpy(src.px + 4 * (y * 64 + x),
-			       y >= 32 ? gray : x < 32 ? red : blue, 4);
+			       y >= 32	? gray
+			       : x < 32 ? red
+					: blue,
+			       4);
 	img_encode(&j, &src, JCS_CMYK, 95, 0);
 	CHECK(has_marker(&j, 0xee)); /* APP14 Adobe */
 	CHECK(image_decode(&im, (uint8_t *)j.ptr, j.len, 0, 65535) == 0);
 	CHECK(im.w == 64 && im.h == 64);
-#define NEAR3(p, r, g, b)                                                    \
+#define NEAR3(p, r, g, b)                                                      \
 	(abs((p)[0] - (r)) <= 6 && abs((p)[1] - (g)) <= 6 &&                   \
 	 abs((p)[2] - (b)) <= 6)
 	CHECK(NEAR3(im.px + 3 * (10 * 64 + 10), 255, 0, 0));
@@ -105,7 +108,7 @@ static void cmyk(void)
 	img_encode(&j, &src, JCS_CMYK, 95, 1);
 	{
 		struct buf t = BUF_INIT;
-		struct img back = { 0 };
+		struct img back = {0};
 		struct fingerprint f;
 
 		CHECK(image_thumbnail(&t, (uint8_t *)j.ptr, j.len, 16) == 0);
@@ -125,9 +128,9 @@ static void cmyk(void)
 
 static void grayscale(void)
 {
-	struct img src = { 0 };
+	struct img src = {0};
 	struct buf j = BUF_INIT;
-	struct image im = { 0 };
+	struct image im = {0};
 
 	img_alloc(&src, 100, 50, 1);
 	for (unsigned y = 0; y < 50; y++)
@@ -149,9 +152,9 @@ static void grayscale(void)
 
 static void bad_input(void)
 {
-	struct img src = { 0 };
+	struct img src = {0};
 	struct buf j = BUF_INIT, t = BUF_INIT;
-	struct image im = { 0 };
+	struct image im = {0};
 	struct fingerprint f;
 	size_t sof;
 
@@ -168,16 +171,19 @@ static void bad_input(void)
 	/* not a JPEG; nothing at all */
 	CHECK(fingerprint_jpeg(&f, (const uint8_t *)"hello", 5) ==
 	      PROV_EINVALID);
-	CHECK_STR(prov_error_last(), "JPEG: Not a JPEG file: starts with 0x68 0x65");
+	CHECK_STR(prov_error_last(),
+		  "JPEG: Not a JPEG file: starts with 0x68 0x65");
 	CHECK(fingerprint_jpeg(&f, (const uint8_t *)"", 0) == PROV_EINVALID);
 	CHECK(!strncmp(prov_error_last(), "JPEG: ", 6));
 	/* a header declaring 60000x60000: refused before any allocation */
 	for (sof = 2; sof + 9 < j.len; sof++)
-		if ((uint8_t)j.ptr[sof] == 0xff && (uint8_t)j.ptr[sof + 1] == 0xc0)
+		if ((uint8_t)j.ptr[sof] == 0xff &&
+		    (uint8_t)j.ptr[sof + 1] == 0xc0)
 			break;
 	CHECK(sof + 9 < j.len);
 	memcpy(j.ptr + sof + 5, "\xea\x60\xea\x60", 4);
-	CHECK(image_decode(&im, (uint8_t *)j.ptr, j.len, 0, 0) == PROV_EINVALID);
+	CHECK(image_decode(&im, (uint8_t *)j.ptr, j.len, 0, 0) ==
+	      PROV_EINVALID);
 	CHECK_STR(prov_error_last(),
 		  "JPEG: 60000x60000 is over the bound of 50 megapixels");
 	CHECK(image_thumbnail(&t, (uint8_t *)j.ptr, j.len, 0) == PROV_EINVALID);
@@ -192,16 +198,15 @@ static void thumbnails(void)
 	static const struct {
 		unsigned w, h, max, tw, th;
 	} cases[] = {
-		{ 3000, 2000, 1024, 1024, 683 }, /* 682.67 */
-		{ 1000, 3000, 1024, 341, 1024 }, /* 341.33 */
-		{ 2048, 1024, 1024, 1024, 512 },
-		{ 320, 240, 100, 100, 75 },
-		{ 640, 8, 64, 64, 1 },		 /* 0.8 rounds to 1 */
-		{ 300, 200, 1024, 300, 200 },	 /* kept */
+		{3000, 2000, 1024, 1024, 683}, /* 682.67 */
+		{1000, 3000, 1024, 341, 1024}, /* 341.33 */
+		{2048, 1024, 1024, 1024, 512}, {320, 240, 100, 100, 75},
+		{640, 8, 64, 64, 1},	    /* 0.8 rounds to 1 */
+		{300, 200, 1024, 300, 200}, /* kept */
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
-		struct img src = { 0 }, back = { 0 };
+		struct img src = {0}, back = {0};
 		struct buf j = BUF_INIT, t = BUF_INIT;
 
 		img_synth(&src, (uint32_t)i, cases[i].w, cases[i].h);
@@ -222,26 +227,51 @@ static void thumbnails(void)
 	}
 }
 
-/* A thumbnail looks like its picture: against a box-filtered reduction
- * made here. */
+static void mean_rgb(double out[3], const uint8_t *px, size_t npx)
+{
+	out[0] = out[1] = out[2] = 0;
+	for (size_t i = 0; i < npx; i++)
+		for (int c = 0; c < 3; c++)
+			out[c] += px[3 * i + c] / (double)npx;
+}
+
+/* A thumbnail looks like its picture: against an exact 16:1 box
+ * reduction made here (libjpeg's 1/8 scale, then our 2:1 box), and, for a
+ * ratio that is not whole (3/8 scale, then 375 -> 300), the same mean
+ * colour. */
 static void thumbnail_pixels(void)
 {
-	struct img src = { 0 }, half = { 0 }, quarter = { 0 }, back = { 0 };
+	struct img src = {0}, a = {0}, b = {0}, back = {0};
 	struct buf j = BUF_INIT, t = BUF_INIT;
+	double m0[3], m1[3];
 
-	img_synth(&src, 11, 640, 480);
+	img_synth(&src, 11, 1280, 960);
 	img_encode(&j, &src, JCS_RGB, 95, 0);
-	CHECK(image_thumbnail(&t, (uint8_t *)j.ptr, j.len, 160) == 0);
+	CHECK(image_thumbnail(&t, (uint8_t *)j.ptr, j.len, 80) == 0);
 	CHECK(img_decode(&back, t.ptr, t.len) == 0);
-	CHECK(back.w == 160 && back.h == 120);
-	img_half(&half, &src);
-	img_half(&quarter, &half);
-	/* libjpeg's 2/8 scaling differs a little from an exact 4:1 box;
-	 * quality 80 adds its own */
-	CHECK(mad(back.px, quarter.px, 160 * 120) < 6);
+	CHECK(back.w == 80 && back.h == 60);
+	img_half(&a, &src);
+	for (int k = 0; k < 3; k++) {
+		img_half(&b, &a);
+		img_free(&a);
+		a = b;
+	}
+	CHECK(a.w == 80 && a.h == 60);
+	CHECK(mad(back.px, a.px, 80 * 60) < 6);
+	img_free(&a);
+	img_free(&back);
 	img_free(&src);
-	img_free(&half);
-	img_free(&quarter);
+	buf_clear(&t);
+	img_synth(&src, 12, 1000, 750);
+	img_encode(&j, &src, JCS_RGB, 95, 0);
+	CHECK(image_thumbnail(&t, (uint8_t *)j.ptr, j.len, 300) == 0);
+	CHECK(img_decode(&back, t.ptr, t.len) == 0);
+	CHECK(back.w == 300 && back.h == 225);
+	mean_rgb(m0, src.px, 1000 * 750);
+	mean_rgb(m1, back.px, 300 * 225);
+	for (int c = 0; c < 3; c++)
+		CHECK(m1[c] > m0[c] - 2 && m1[c] < m0[c] + 2);
+	img_free(&src);
 	img_free(&back);
 	buf_release(&j);
 	buf_release(&t);

@@ -32,7 +32,8 @@ static __attribute__((unused)) double rng_unit(uint32_t *s)
 	return (rng_next(s) >> 8) / 16777216.0;
 }
 
-static __attribute__((unused)) void img_alloc(struct img *im, unsigned w, unsigned h, unsigned comps)
+static __attribute__((unused)) void img_alloc(struct img *im, unsigned w,
+					      unsigned h, unsigned comps)
 {
 	im->w = w, im->h = h, im->comps = comps;
 	im->px = xcalloc((size_t)w * h, comps);
@@ -40,7 +41,8 @@ static __attribute__((unused)) void img_alloc(struct img *im, unsigned w, unsign
 
 /* Picture number seed: a gradient at a random angle, 3 to 7 filled
  * circles, rectangles and ellipses, and a patch of stripes or checks. */
-static __attribute__((unused)) void img_synth(struct img *im, uint32_t seed, unsigned w, unsigned h)
+static __attribute__((unused)) void img_synth(struct img *im, uint32_t seed,
+					      unsigned w, unsigned h)
 {
 	uint32_t s = seed * 2654435761u + 12345;
 	double ang, ca, sa, c0[3], c1[3];
@@ -55,7 +57,9 @@ static __attribute__((unused)) void img_synth(struct img *im, uint32_t seed, uns
 	for (unsigned y = 0; y < h; y++)
 		for (unsigned x = 0; x < w; x++) {
 			double t = ((x / (double)w - 0.5) * ca +
-				    (y / (double)h - 0.5) * sa) / 1.42 + 0.5;
+				    (y / (double)h - 0.5) * sa) /
+					   1.42 +
+				   0.5;
 
 			for (int c = 0; c < 3; c++)
 				im->px[3 * ((size_t)y * w + x) + c] =
@@ -63,8 +67,8 @@ static __attribute__((unused)) void img_synth(struct img *im, uint32_t seed, uns
 		}
 	nshapes = 3 + rng_next(&s) % 5;
 	for (unsigned k = 0; k <= nshapes; k++) {
-		unsigned kind = k == nshapes ? 3 + rng_next(&s) % 2
-					     : rng_next(&s) % 3;
+		unsigned kind =
+			k == nshapes ? 3 + rng_next(&s) % 2 : rng_next(&s) % 3;
 		double cx = rng_unit(&s) * w, cy = rng_unit(&s) * h;
 		double rx = (0.08 + rng_unit(&s) * 0.25) * w;
 		double ry = (0.08 + rng_unit(&s) * 0.25) * h;
@@ -79,9 +83,10 @@ static __attribute__((unused)) void img_synth(struct img *im, uint32_t seed, uns
 		for (unsigned y = 0; y < h; y++)
 			for (unsigned x = 0; x < w; x++) {
 				double dx = (x - cx) / rx, dy = (y - cy) / ry;
-				int in = kind == 0 || kind >= 3
-						 ? fabs(dx) <= 1 && fabs(dy) <= 1
-						 : dx * dx + dy * dy <= 1;
+				int in =
+					kind == 0 || kind >= 3
+						? fabs(dx) <= 1 && fabs(dy) <= 1
+						: dx * dx + dy * dy <= 1;
 				const uint8_t *p = col;
 
 				if (!in)
@@ -91,7 +96,8 @@ static __attribute__((unused)) void img_synth(struct img *im, uint32_t seed, uns
 					p = col2; /* stripes */
 				if (kind == 4 &&
 				    ((int)floor((dx + 1) * f / 2) +
-				     (int)floor((dy + 1) * f / 2)) % 2)
+				     (int)floor((dy + 1) * f / 2)) %
+					    2)
 					p = col2; /* checks */
 				memcpy(im->px + 3 * ((size_t)y * w + x), p, 3);
 			}
@@ -99,8 +105,10 @@ static __attribute__((unused)) void img_synth(struct img *im, uint32_t seed, uns
 }
 
 /* The rectangle (x0, y0, w, h) of src. */
-static __attribute__((unused)) void img_crop(struct img *out, const struct img *src, unsigned x0,
-		     unsigned y0, unsigned w, unsigned h)
+static __attribute__((unused)) void img_crop(struct img *out,
+					     const struct img *src, unsigned x0,
+					     unsigned y0, unsigned w,
+					     unsigned h)
 {
 	img_alloc(out, w, h, src->comps);
 	for (unsigned y = 0; y < h; y++)
@@ -110,7 +118,8 @@ static __attribute__((unused)) void img_crop(struct img *out, const struct img *
 }
 
 /* Half the size: each pixel the mean of a 2x2 block. */
-static __attribute__((unused)) void img_half(struct img *out, const struct img *src)
+static __attribute__((unused)) void img_half(struct img *out,
+					     const struct img *src)
 {
 	unsigned c = src->comps;
 
@@ -119,8 +128,11 @@ static __attribute__((unused)) void img_half(struct img *out, const struct img *
 		for (unsigned x = 0; x < out->w; x++)
 			for (unsigned k = 0; k < c; k++) {
 				const uint8_t *p =
-					src->px + ((size_t)2 * y * src->w + 2 * x) * c + k;
-				unsigned sum = p[0] + p[c] + p[(size_t)src->w * c] +
+					src->px +
+					((size_t)2 * y * src->w + 2 * x) * c +
+					k;
+				unsigned sum = p[0] + p[c] +
+					       p[(size_t)src->w * c] +
 					       p[(size_t)src->w * c + c];
 
 				out->px[((size_t)y * out->w + x) * c + k] =
@@ -136,8 +148,10 @@ static __attribute__((unused)) void img_free(struct img *im)
 
 /* Encodes im as a JPEG: cs is the color space of its samples (JCS_RGB,
  * JCS_GRAYSCALE or JCS_CMYK); progressive via jpeg_simple_progression. */
-static __attribute__((unused)) void img_encode(struct buf *out, const struct img *im, J_COLOR_SPACE cs,
-		       int quality, int progressive)
+static __attribute__((unused)) void img_encode(struct buf *out,
+					       const struct img *im,
+					       J_COLOR_SPACE cs, int quality,
+					       int progressive)
 {
 	struct jpeg_compress_struct ci;
 	struct jpeg_error_mgr err;
@@ -157,7 +171,8 @@ static __attribute__((unused)) void img_encode(struct buf *out, const struct img
 		jpeg_simple_progression(&ci);
 	jpeg_start_compress(&ci, TRUE);
 	while (ci.next_scanline < im->h) {
-		JSAMPROW row = im->px + (size_t)ci.next_scanline * im->w * im->comps;
+		JSAMPROW row =
+			im->px + (size_t)ci.next_scanline * im->w * im->comps;
 
 		jpeg_write_scanlines(&ci, &row, 1);
 	}
@@ -169,7 +184,8 @@ static __attribute__((unused)) void img_encode(struct buf *out, const struct img
 }
 
 /* Decodes data with libjpeg's defaults (for checking our output). */
-static __attribute__((unused)) int img_decode(struct img *out, const void *data, size_t n)
+static __attribute__((unused)) int img_decode(struct img *out, const void *data,
+					      size_t n)
 {
 	struct jpeg_decompress_struct ci;
 	struct jpeg_error_mgr err;
@@ -185,8 +201,8 @@ static __attribute__((unused)) int img_decode(struct img *out, const void *data,
 	img_alloc(out, ci.output_width, ci.output_height,
 		  (unsigned)ci.output_components);
 	while (ci.output_scanline < ci.output_height) {
-		JSAMPROW row = out->px + (size_t)ci.output_scanline * out->w *
-						 out->comps;
+		JSAMPROW row = out->px +
+			       (size_t)ci.output_scanline * out->w * out->comps;
 
 		jpeg_read_scanlines(&ci, &row, 1);
 	}
