@@ -110,12 +110,15 @@ expect_exit 0 prov c2pa sign prog.jpg -o prog-signed.jpg --as alice
 expect_exit 0 prov c2pa sign "$FIX/jpeg/cmyk.jpg" -o cmyk-signed.jpg --as alice
 reference prog-signed.jpg cmyk-signed.jpg >ref.json
 expect_eq "$(grep -c '"state":"valid","failure":\["signingCredential.untrusted"\]' ref.json)" 2 "progressive and CMYK verdicts"
+expect_exit 0 prov c2pa verify prog-signed.jpg cmyk-signed.jpg
+expect_eq "$(grep -c '^valid  ' "$TMP/out")" 2 "prov's progressive and CMYK verdicts"
 
 # An APP11 segment of another kind (a JPEG XT box of instance 1) is kept.
 printf '\377\330\377\353\000\032JP\000\001\000\000\000\001\000\000\000\020junkjunkjunk' >xt.jpg
 tail -c +3 "$FIX/c2pa/no_manifest.jpg" >>xt.jpg
 expect_exit 0 prov c2pa sign xt.jpg -o xt-signed.jpg --as alice
 grep -c "junkjunkjunk" xt-signed.jpg >/dev/null || fail "the other APP11 segment was dropped"
+expect_exit 0 prov c2pa verify xt-signed.jpg
 reference xt-signed.jpg >ref.json
 expect_grep '"state":"valid"' ref.json
 
