@@ -123,6 +123,27 @@ static int assertion_cbor(cbor_item_t **out, const struct c2pa_store *s,
 			 c->size - c->header);
 }
 
+/* Whether every byte of [start, end) lies in one of the store's APP11
+ * segments. They need not be next to each other: a segment between two
+ * of them is image data the hard binding must cover. */
+static int in_store(const struct ctx *x, size_t start, size_t end)
+{
+	while (start < end) {
+		const struct jpeg_segment *g = NULL;
+		size_t i;
+
+		for (i = 0; i < x->app11->nseg; i++) {
+			g = &x->segs->v[x->app11->seg[i]];
+			if (g->offset <= start && start < g->offset + g->size)
+				break;
+		}
+		if (i == x->app11->nseg)
+			return 0;
+		start = g->offset + g->size;
+	}
+	return 1;
+}
+
 /* The hard binding: SHA-2 of the file outside the exclusions, which may
  * only cover the manifest store's own segments. */
 static void check_data_hash(struct ctx *x, struct c2pa_report *r, size_t box,
@@ -175,7 +196,7 @@ static void check_data_hash(struct ctx *x, struct c2pa_report *r, size_t box,
 			why = "an exclusion out of order or past the end";
 			break;
 		}
-		if ((size_t)start < lo || (size_t)(start + length) > hi) {
+		if (!in_store(x, (size_t)start, (size_t)(start + length))) {
 			why = "an exclusion outside the manifest store";
 			break;
 		}
