@@ -366,6 +366,38 @@ done:
 		cbor_decref(&a);
 }
 
+static int is_child(const struct jumbf *j, size_t parent, size_t box)
+{
+	for (size_t c = parent ? j->v[parent].first : 0; c; c = j->v[c].next)
+		if (c == box)
+			return 1;
+	return 0;
+}
+
+/* 0 when box (resolved from a claim's hashed URI) is an assertion of
+ * manifest mi; else reports why not. An absolute URL can name another
+ * manifest's assertion or a box that is no assertion at all, and the
+ * claim must not borrow either. */
+static int own_assertion(struct ctx *x, struct c2pa_report *r, size_t mi,
+			 size_t box, const char *url)
+{
+	const struct c2pa_store *s = x->s;
+
+	if (!box || is_child(&s->j, s->m[mi].assertions_box, box))
+		return 0; /* a missing box is check_uri's to report */
+	for (size_t k = 0; k < s->n; k++)
+		if (k != mi && is_child(&s->j, s->m[k].assertions_box, box)) {
+			c2pa_report_add(r, 1, "assertion.outsideManifest",
+					url, "%s is an assertion of another "
+					     "manifest, %s",
+					url, s->m[k].label);
+			return PROV_EVERIFY;
+		}
+	c2pa_report_add(r, 1, "assertion.missing", url,
+			"%s is not in the manifest's assertion store", url);
+	return PROV_EVERIFY;
+}
+
 static void verify_manifest(struct ctx *x, size_t mi, struct c2pa_report *r,
 			    int active, int depth)
 {
@@ -393,7 +425,9 @@ static void verify_manifest(struct ctx *x, size_t mi, struct c2pa_report *r,
 		const char *label = last_part(u->url);
 		size_t box;
 
-		if (check_uri(x, r, mi, u, "assertion.hashedURI.match",
+		if (own_assertion(x, r, mi, c2pa_resolve(x->s, mi, u->url),
+				  u->url) ||
+		    check_uri(x, r, mi, u, "assertion.hashedURI.match",
 			      "assertion.hashedURI.mismatch", "assertion.missing",
 			      &box))
 			continue;

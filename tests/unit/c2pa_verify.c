@@ -201,9 +201,27 @@ static void test_data_hash_segment_between(void)
 	buf_release(&file);
 }
 
+/* The active manifest's claim naming the hard binding of the manifest
+ * before it: assertions count only in their own manifest. */
+static void test_assertion_outside_manifest(void)
+{
+	struct buf file = BUF_INIT;
+	struct c2pa_result r;
+
+	make_file(&file, 0, 1);
+	CHECK(!verify(&r, &file));
+	CHECK(r.has_store && r.store.n == 2);
+	CHECK(c2pa_report_has(&r.active, "assertion.outsideManifest"));
+	CHECK(!c2pa_report_has_success(&r.active, "assertion.dataHash.match"));
+	CHECK(c2pa_report_has(&r.active, "claim.hardBindings.missing"));
+	c2pa_result_release(&r);
+	buf_release(&file);
+}
+
 int main(void)
 {
 	RUN(test_data_hash_contiguous);
 	RUN(test_data_hash_segment_between);
+	RUN(test_assertion_outside_manifest);
 	return unit_done();
 }
