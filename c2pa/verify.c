@@ -282,7 +282,9 @@ static void check_signature(struct ctx *x, struct c2pa_report *r,
 				prov_error_last());
 	c2pa_cert_trust(r, url, cose.x5chain, cose.nx5, x->o->anchors,
 			x->o->anchors_n, at);
-	if (!x->out->signer && cose.nx5)
+	/* only the active manifest's: an ingredient's signer did not sign
+	 * this file, even when the active signature is unreadable */
+	if (r == &x->out->active && !x->out->signer && cose.nx5)
 		x->out->signer = signer_name(&cose.x5chain[0]);
 done:
 	cose_sign1_release(&cose);

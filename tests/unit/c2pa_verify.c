@@ -1,6 +1,7 @@
 /* c2pa verification over hand-made manifest stores: what a signer could
  * put in a claim to have bytes left unchecked. The stores carry no valid
  * signature; the tests look at the status codes of the other checks. */
+#define _GNU_SOURCE /* memmem */
 #include <stdlib.h>
 
 #include <openssl/evp.h>
@@ -218,10 +219,46 @@ static void test_assertion_outside_manifest(void)
 	buf_release(&file);
 }
 
+/* The active manifest's COSE_Sign1 made unreadable (its tag byte) in
+ * CACA.jpg, whose parent ingredient is signed: the file is invalid and has
+ * no signer; the ingredient's is not the file's. */
+static void test_signer_not_from_ingredient(void)
+{
+	static const char sig[] = "c2pa.signature";
+	struct buf file = BUF_INIT;
+	struct c2pa_result r;
+	uint8_t *p, *last = NULL;
+	size_t n;
+
+	CHECK(!buf_read_file(&file, "tests/fixtures/c2pa/CACA.jpg", 0));
+	p = (uint8_t *)file.ptr;
+	n = file.len;
+	/* the jumd label (NUL-terminated), then the cbor box's header */
+	for (uint8_t *q = p; (q = memmem(q, n - (size_t)(q - p), sig,
+					  sizeof(sig)));
+	     q++)
+		if (q + sizeof(sig) + 9 <= p + n &&
+		    !memcmp(q + sizeof(sig) + 4, "cbor", 4))
+			last = q + sizeof(sig) + 8;
+	CHECK(last && *last == 0xd2);
+	CHECK(!verify(&r, &file));
+	CHECK(r.state == C2PA_VALID && r.signer);
+	c2pa_result_release(&r);
+	*last = 0xd3;
+	CHECK(!verify(&r, &file));
+	CHECK(r.state == C2PA_INVALID);
+	CHECK(c2pa_report_has(&r.active, "claimSignature.mismatch"));
+	CHECK(r.ingredients.n > 0);
+	CHECK(r.signer == NULL);
+	c2pa_result_release(&r);
+	buf_release(&file);
+}
+
 int main(void)
 {
 	RUN(test_data_hash_contiguous);
 	RUN(test_data_hash_segment_between);
 	RUN(test_assertion_outside_manifest);
+	RUN(test_signer_not_from_ingredient);
 	return unit_done();
 }
