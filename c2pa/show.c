@@ -104,11 +104,16 @@ static json_t *report_json(const struct c2pa_report *r, int failure)
 
 	for (size_t i = 0; i < r->n; i++) {
 		json_t *s;
+		char *why;
 
 		if (r->v[i].failure != failure)
 			continue;
+		/* an explanation may quote the file (a URL, a label): JSON
+		 * holds only UTF-8, and json_pack would drop the entry */
+		why = utf8_sanitize(r->v[i].explanation);
 		s = json_pack("{s:s, s:s}", "code", r->v[i].code,
-			      "explanation", r->v[i].explanation);
+			      "explanation", why);
+		free(why);
 		if (r->v[i].url && utf8_valid(r->v[i].url))
 			json_object_set_new(s, "url", json_string(r->v[i].url));
 		json_array_append_new(a, s);

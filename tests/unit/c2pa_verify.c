@@ -254,11 +254,33 @@ static void test_signer_not_from_ingredient(void)
 	buf_release(&file);
 }
 
+/* A status whose explanation quotes bytes from the file that are not
+ * UTF-8 still appears in the JSON report. */
+static void test_report_json_not_utf8(void)
+{
+	struct c2pa_report r = { 0 };
+	json_t *j;
+
+	c2pa_report_add(&r, 1, "assertion.missing", "self#jumbf=\xff",
+			"no box at %s", "self#jumbf=\xff");
+	j = c2pa_report_json(&r);
+	c2pa_report_release(&r);
+	CHECK(json_array_size(j) == 1);
+	CHECK_STR(json_string_value(json_object_get(json_array_get(j, 0),
+						    "code")),
+		  "assertion.missing");
+	CHECK(!strncmp(json_string_value(json_object_get(
+			       json_array_get(j, 0), "explanation")),
+		       "no box at self#jumbf=", 21));
+	json_decref(j);
+}
+
 int main(void)
 {
 	RUN(test_data_hash_contiguous);
 	RUN(test_data_hash_segment_between);
 	RUN(test_assertion_outside_manifest);
 	RUN(test_signer_not_from_ingredient);
+	RUN(test_report_json_not_utf8);
 	return unit_done();
 }
