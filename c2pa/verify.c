@@ -439,7 +439,15 @@ static void verify_manifest(struct ctx *x, size_t mi, struct c2pa_report *r,
 				check_data_hash(x, r, box, url.ptr, m->alg);
 			hard++;
 		} else if (!strncmp(label, "c2pa.hash.", 10) && i < m->ncreated) {
-			hard++; /* another kind of hard binding */
+			/* another kind (boxes, BMFF, collection): not checked
+			 * here, so it cannot vouch for the file's bytes */
+			if (active && !hard)
+				c2pa_report_add(r, 1, "general.error", url.ptr,
+						"%s is a hard binding prov "
+						"does not check; only "
+						"c2pa.hash.data is",
+						label);
+			hard++;
 		} else if (!strncmp(label, "c2pa.ingredient", 15)) {
 			check_ingredient(x, r, mi, box, url.ptr, depth);
 		} else if (active && (!strcmp(label, "cawg.training-mining") ||

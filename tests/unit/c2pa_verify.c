@@ -12,6 +12,9 @@
 #define LABEL_A "urn:c2pa:00000000-0000-4000-8000-00000000000a"
 #define LABEL_B "urn:c2pa:00000000-0000-4000-8000-00000000000b"
 
+/* The label of the hard binding make_file writes. */
+static const char *hard_label = "c2pa.hash.data";
+
 static void sha256(uint8_t out[32], const void *p, size_t n)
 {
 	if (!EVP_Digest(p, n, out, NULL, EVP_sha256(), NULL))
@@ -52,7 +55,7 @@ static void manifest(struct buf *out, const char *label, const char *url,
 	cb_put(a, "exclusions", list);
 	cb_put_text(a, "alg", "sha256");
 	cb_put(a, "hash", cbor_build_bytestring(h, 32));
-	cbor_box(&hashbox, "c2pa.hash.data", a);
+	cbor_box(&hashbox, strrchr(url, '/') + 1, a);
 	sha256(bh, hashbox.ptr + 8, hashbox.len - 8);
 
 	c = cbor_new_definite_map(5);
@@ -115,7 +118,7 @@ static void xt_segment(struct buf *out, uint32_t z, const void *head,
 static void make_file(struct buf *file, int split, int two)
 {
 	static const uint8_t app1[] = { 0xff, 0xe1, 0, 6, 'j', 'u', 'n', 'k' };
-	struct buf img = BUF_INIT, store = BUF_INIT;
+	struct buf img = BUF_INIT, store = BUF_INIT, url = BUF_INIT;
 	uint8_t h[32] = { 0 };
 	uint64_t len = 0;
 
@@ -128,15 +131,18 @@ static void make_file(struct buf *file, int split, int two)
 		buf_clear(&store);
 		jumbf_uuid(uuid, "c2pa");
 		jumbf_super_begin(&store, &s, uuid, "c2pa");
+		buf_clear(&url);
+		buf_printf(&url, "self#jumbf=c2pa.assertions/%s", hard_label);
 		if (two)
-			manifest(&store, LABEL_A, "self#jumbf=c2pa.assertions/"
-						  "c2pa.hash.data",
-				 2, len, h);
-		manifest(&store, LABEL_B,
-			 two ? "self#jumbf=/c2pa/" LABEL_A
-			       "/c2pa.assertions/c2pa.hash.data"
-			     : "self#jumbf=c2pa.assertions/c2pa.hash.data",
-			 2, len, h);
+			manifest(&store, LABEL_A, url.ptr, 2, len, h);
+		if (two) {
+			buf_clear(&url);
+			buf_printf(&url,
+				   "self#jumbf=/c2pa/" LABEL_A
+				   "/c2pa.assertions/%s",
+				   hard_label);
+		}
+		manifest(&store, LABEL_B, url.ptr, 2, len, h);
 		jumbf_super_end(&store, s);
 		cut = 64;
 		buf_clear(file);
@@ -160,6 +166,7 @@ static void make_file(struct buf *file, int split, int two)
 	}
 	buf_release(&img);
 	buf_release(&store);
+	buf_release(&url);
 }
 
 static int verify(struct c2pa_result *r, const struct buf *file)
@@ -275,6 +282,24 @@ static void test_report_json_not_utf8(void)
 	json_decref(j);
 }
 
+/* A hard binding of a kind verify does not check (c2pa.hash.boxes) is
+ * a failure: the file's bytes would go unchecked. */
+static void test_unchecked_hard_binding(void)
+{
+	struct buf file = BUF_INIT;
+	struct c2pa_result r;
+
+	hard_label = "c2pa.hash.boxes";
+	make_file(&file, 0, 0);
+	hard_label = "c2pa.hash.data";
+	CHECK(!verify(&r, &file));
+	CHECK(c2pa_report_has_success(&r.active, "assertion.hashedURI.match"));
+	CHECK(!c2pa_report_has(&r.active, "claim.hardBindings.missing"));
+	CHECK(c2pa_report_has(&r.active, "general.error"));
+	c2pa_result_release(&r);
+	buf_release(&file);
+}
+
 int main(void)
 {
 	RUN(test_data_hash_contiguous);
@@ -282,5 +307,6 @@ int main(void)
 	RUN(test_assertion_outside_manifest);
 	RUN(test_signer_not_from_ingredient);
 	RUN(test_report_json_not_utf8);
+	RUN(test_unchecked_hard_binding);
 	return unit_done();
 }
