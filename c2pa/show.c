@@ -167,8 +167,8 @@ static json_t *signature_json(const struct c2pa_manifest *m)
 	if (!m->sig || cose_sign1_parse(&c, m->sig, m->sig_n))
 		goto done;
 	json_object_set_new(o, "alg", json_string(alg_name(c.alg)));
-	p = (const unsigned char *)c.x5chain[0].ptr;
-	if (c.nx5 && (cert = d2i_X509(NULL, &p, (long)c.x5chain[0].len))) {
+	if (c.nx5 && (p = (const unsigned char *)c.x5chain[0].ptr) &&
+	    (cert = d2i_X509(NULL, &p, (long)c.x5chain[0].len))) {
 		const X509_NAME *s = X509_get_subject_name(cert);
 		BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert),
 						NULL);

@@ -242,7 +242,6 @@ static int c2pa_sign_cmd(int argc, char **argv)
 	uint8_t sha[32], binding[32];
 	char *norm = NULL, *record = NULL, id[RECORD_ID_MAX] = "";
 	const char *slash;
-	int written = 0;
 
 	if ((rc = cli_parse(argc, argv, &help, opts, &args)))
 		goto done;
@@ -313,7 +312,6 @@ static int c2pa_sign_cmd(int argc, char **argv)
 		rc = cli_fail(prov_error_code());
 		goto done;
 	}
-	written = 1;
 	if (reg) {
 		claim.license = norm;
 		claim.payout = payout ? acct.text : NULL;
@@ -348,7 +346,6 @@ static int c2pa_sign_cmd(int argc, char **argv)
 	}
 	rc = 0;
 done:
-	(void)written;
 	if (o.link)
 		cbor_decref(&o.link);
 	for (size_t i = 0; i < nchain; i++)
