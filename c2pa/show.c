@@ -104,11 +104,16 @@ static json_t *report_json(const struct c2pa_report *r, int failure)
 
 	for (size_t i = 0; i < r->n; i++) {
 		json_t *s;
+		char *why;
 
 		if (r->v[i].failure != failure)
 			continue;
+		/* an explanation may quote the file (a URL, a label): JSON
+		 * holds only UTF-8, and json_pack would drop the entry */
+		why = utf8_sanitize(r->v[i].explanation);
 		s = json_pack("{s:s, s:s}", "code", r->v[i].code,
-			      "explanation", r->v[i].explanation);
+			      "explanation", why);
+		free(why);
 		if (r->v[i].url && utf8_valid(r->v[i].url))
 			json_object_set_new(s, "url", json_string(r->v[i].url));
 		json_array_append_new(a, s);
@@ -162,8 +167,8 @@ static json_t *signature_json(const struct c2pa_manifest *m)
 	if (!m->sig || cose_sign1_parse(&c, m->sig, m->sig_n))
 		goto done;
 	json_object_set_new(o, "alg", json_string(alg_name(c.alg)));
-	p = (const unsigned char *)c.x5chain[0].ptr;
-	if (c.nx5 && (cert = d2i_X509(NULL, &p, (long)c.x5chain[0].len))) {
+	if (c.nx5 && (p = (const unsigned char *)c.x5chain[0].ptr) &&
+	    (cert = d2i_X509(NULL, &p, (long)c.x5chain[0].len))) {
 		const X509_NAME *s = X509_get_subject_name(cert);
 		BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert),
 						NULL);

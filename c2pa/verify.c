@@ -123,13 +123,33 @@ static int assertion_cbor(cbor_item_t **out, const struct c2pa_store *s,
 			 c->size - c->header);
 }
 
+/* Whether every byte of [start, end) lies in one of the store's APP11
+ * segments. They need not be next to each other: a segment between two
+ * of them is image data the hard binding must cover. */
+static int in_store(const struct ctx *x, size_t start, size_t end)
+{
+	while (start < end) {
+		const struct jpeg_segment *g = NULL;
+		size_t i;
+
+		for (i = 0; i < x->app11->nseg; i++) {
+			g = &x->segs->v[x->app11->seg[i]];
+			if (g->offset <= start && start < g->offset + g->size)
+				break;
+		}
+		if (i == x->app11->nseg)
+			return 0;
+		start = g->offset + g->size;
+	}
+	return 1;
+}
+
 /* The hard binding: SHA-2 of the file outside the exclusions, which may
  * only cover the manifest store's own segments. */
 static void check_data_hash(struct ctx *x, struct c2pa_report *r, size_t box,
 			    const char *url, const char *claim_alg)
 {
-	const struct jpeg_segment *first = &x->segs->v[x->app11->seg[0]];
-	size_t lo = first->offset, hi = lo;
+	size_t hi = 0; /* the end of the store's last segment */
 	cbor_item_t *a = NULL, *ex;
 	const uint8_t *want;
 	size_t want_n, at = 0;
@@ -143,8 +163,6 @@ static void check_data_hash(struct ctx *x, struct c2pa_report *r, size_t box,
 	for (size_t i = 0; i < x->app11->nseg; i++) {
 		const struct jpeg_segment *g = &x->segs->v[x->app11->seg[i]];
 
-		if (g->offset < lo)
-			lo = g->offset;
 		if (g->offset + g->size > hi)
 			hi = g->offset + g->size;
 	}
@@ -175,7 +193,7 @@ static void check_data_hash(struct ctx *x, struct c2pa_report *r, size_t box,
 			why = "an exclusion out of order or past the end";
 			break;
 		}
-		if ((size_t)start < lo || (size_t)(start + length) > hi) {
+		if (!in_store(x, (size_t)start, (size_t)(start + length))) {
 			why = "an exclusion outside the manifest store";
 			break;
 		}
@@ -183,7 +201,7 @@ static void check_data_hash(struct ctx *x, struct c2pa_report *r, size_t box,
 			abort();
 		at = (size_t)(start + length);
 	}
-	if (!why && (at < hi || (hi > lo && at == 0)))
+	if (!why && at < hi)
 		why = "the exclusions leave part of the manifest store in";
 	if (why) {
 		c2pa_report_add(r, 1, "assertion.dataHash.mismatch", url,
@@ -261,7 +279,9 @@ static void check_signature(struct ctx *x, struct c2pa_report *r,
 				prov_error_last());
 	c2pa_cert_trust(r, url, cose.x5chain, cose.nx5, x->o->anchors,
 			x->o->anchors_n, at);
-	if (!x->out->signer && cose.nx5)
+	/* only the active manifest's: an ingredient's signer did not sign
+	 * this file, even when the active signature is unreadable */
+	if (r == &x->out->active && !x->out->signer && cose.nx5)
 		x->out->signer = signer_name(&cose.x5chain[0]);
 done:
 	cose_sign1_release(&cose);
@@ -345,6 +365,38 @@ done:
 		cbor_decref(&a);
 }
 
+static int is_child(const struct jumbf *j, size_t parent, size_t box)
+{
+	for (size_t c = parent ? j->v[parent].first : 0; c; c = j->v[c].next)
+		if (c == box)
+			return 1;
+	return 0;
+}
+
+/* 0 when box (resolved from a claim's hashed URI) is an assertion of
+ * manifest mi; else reports why not. An absolute URL can name another
+ * manifest's assertion or a box that is no assertion at all, and the
+ * claim must not borrow either. */
+static int own_assertion(struct ctx *x, struct c2pa_report *r, size_t mi,
+			 size_t box, const char *url)
+{
+	const struct c2pa_store *s = x->s;
+
+	if (!box || is_child(&s->j, s->m[mi].assertions_box, box))
+		return 0; /* a missing box is check_uri's to report */
+	for (size_t k = 0; k < s->n; k++)
+		if (k != mi && is_child(&s->j, s->m[k].assertions_box, box)) {
+			c2pa_report_add(r, 1, "assertion.outsideManifest",
+					url, "%s is an assertion of another "
+					     "manifest, %s",
+					url, s->m[k].label);
+			return PROV_EVERIFY;
+		}
+	c2pa_report_add(r, 1, "assertion.missing", url,
+			"%s is not in the manifest's assertion store", url);
+	return PROV_EVERIFY;
+}
+
 static void verify_manifest(struct ctx *x, size_t mi, struct c2pa_report *r,
 			    int active, int depth)
 {
@@ -372,7 +424,9 @@ static void verify_manifest(struct ctx *x, size_t mi, struct c2pa_report *r,
 		const char *label = last_part(u->url);
 		size_t box;
 
-		if (check_uri(x, r, mi, u, "assertion.hashedURI.match",
+		if (own_assertion(x, r, mi, c2pa_resolve(x->s, mi, u->url),
+				  u->url) ||
+		    check_uri(x, r, mi, u, "assertion.hashedURI.match",
 			      "assertion.hashedURI.mismatch", "assertion.missing",
 			      &box))
 			continue;
@@ -382,7 +436,15 @@ static void verify_manifest(struct ctx *x, size_t mi, struct c2pa_report *r,
 				check_data_hash(x, r, box, url.ptr, m->alg);
 			hard++;
 		} else if (!strncmp(label, "c2pa.hash.", 10) && i < m->ncreated) {
-			hard++; /* another kind of hard binding */
+			/* another kind (boxes, BMFF, collection): not checked
+			 * here, so it cannot vouch for the file's bytes */
+			if (active && !hard)
+				c2pa_report_add(r, 1, "general.error", url.ptr,
+						"%s is a hard binding prov "
+						"does not check; only "
+						"c2pa.hash.data is",
+						label);
+			hard++;
 		} else if (!strncmp(label, "c2pa.ingredient", 15)) {
 			check_ingredient(x, r, mi, box, url.ptr, depth);
 		} else if (active && (!strcmp(label, "cawg.training-mining") ||

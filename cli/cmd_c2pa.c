@@ -242,7 +242,6 @@ static int c2pa_sign_cmd(int argc, char **argv)
 	uint8_t sha[32], binding[32];
 	char *norm = NULL, *record = NULL, id[RECORD_ID_MAX] = "";
 	const char *slash;
-	int written = 0;
 
 	if ((rc = cli_parse(argc, argv, &help, opts, &args)))
 		goto done;
@@ -313,7 +312,6 @@ static int c2pa_sign_cmd(int argc, char **argv)
 		rc = cli_fail(prov_error_code());
 		goto done;
 	}
-	written = 1;
 	if (reg) {
 		claim.license = norm;
 		claim.payout = payout ? acct.text : NULL;
@@ -348,7 +346,6 @@ static int c2pa_sign_cmd(int argc, char **argv)
 	}
 	rc = 0;
 done:
-	(void)written;
 	if (o.link)
 		cbor_decref(&o.link);
 	for (size_t i = 0; i < nchain; i++)
@@ -378,13 +375,20 @@ static json_t *training_json(const struct c2pa_result *r)
 	return o;
 }
 
-/* --trust files, concatenated PEM. */
+/* --trust files, concatenated PEM. A file without a certificate is an
+ * error: silently trusting nothing would report every signer untrusted
+ * with no hint that --trust named the wrong file. */
 static int read_anchors(struct buf *out, const struct strlist *files)
 {
 	for (size_t i = 0; i < files->n; i++) {
 		struct buf one = BUF_INIT;
 		int rc = buf_read_file(&one, files->v[i], 1 << 20);
 
+		if (!rc && !strstr(one.ptr, "-----BEGIN CERTIFICATE-----"))
+			rc = prov_error_set(PROV_EINVALID,
+					    "'%s': --trust: no PEM certificate "
+					    "in the file",
+					    files->v[i]);
 		if (!rc)
 			rc = buf_put(out, one.ptr, one.len);
 		buf_release(&one);
@@ -435,10 +439,12 @@ static int c2pa_verify_cmd(int argc, char **argv)
 		struct buf in = BUF_INIT;
 		int ok;
 
+		/* buf_read_file's message names the file already */
 		if (buf_read_file(&in, args.v[i], JPEG_MAX) ||
-		    c2pa_verify(&r, (const uint8_t *)in.ptr, in.len, &o)) {
-			fprintf(stderr, "prov: '%s': %s\n", cli_esc(args.v[i]),
-				prov_error_last());
+		    (c2pa_verify(&r, (const uint8_t *)in.ptr, in.len, &o) &&
+		     file_error(args.v[i]))) {
+			fprintf(stderr, "prov: %s\n",
+				cli_esc(prov_error_last()));
 			buf_release(&in);
 			rc = EXIT_USAGE;
 			continue;

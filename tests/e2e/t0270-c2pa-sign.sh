@@ -167,6 +167,12 @@ expect_grep "a second C2PA manifest store" "$TMP/err"
 
 # verify and show: a non-JPEG is a usage error, no manifest is exit 1.
 expect_exit 2 prov c2pa verify "$ROOT/README.md"
+expect_grep "^prov: '$ROOT/README.md': not a JPEG file$" "$TMP/err"
+expect_exit 2 prov c2pa verify nothing.jpg
+expect_grep "^prov: 'nothing.jpg': no such file or directory$" "$TMP/err"
+# A --trust file without a certificate is an error, not an empty trust list.
+expect_exit 2 prov c2pa verify --trust "$ROOT/README.md" out.jpg
+expect_grep "^prov: '$ROOT/README.md': --trust: no PEM certificate in the file$" "$TMP/err"
 expect_exit 1 prov c2pa verify "$FIX/c2pa/no_manifest.jpg"
 expect_grep "^none  " "$TMP/out"
 expect_exit 1 prov c2pa show "$FIX/c2pa/no_manifest.jpg"
