@@ -63,25 +63,36 @@ static void sha256(uint8_t out[32], const void *p, size_t n)
 		abort();
 }
 
-/* A superbox's hash as a hashed URI covers it: without its own header. */
-static void box_sha256(uint8_t out[32], const struct buf *box)
-{
-	sha256(out, box->ptr + 8, box->len - 8);
-}
-
-/* {url, hash}, and alg when the URI points into another manifest. */
-static cbor_item_t *hashed_uri(const char *url, const struct buf *box,
+/* {url, hash} over p, n (a superbox's contents without its header), and
+ * alg when the URI points into another manifest. */
+static cbor_item_t *hashed_uri(const char *url, const void *p, size_t n,
 			       int alg)
 {
 	cbor_item_t *m = cbor_new_definite_map(alg ? 3 : 2);
 	uint8_t h[32];
 
-	box_sha256(h, box);
+	sha256(h, p, n);
 	cb_put_text(m, "url", url);
 	if (alg)
 		cb_put_text(m, "alg", "sha256");
 	cb_put(m, "hash", cbor_build_bytestring(h, 32));
 	return m;
+}
+
+/* The same for a superbox this file writes: its header is 8 bytes. */
+static cbor_item_t *box_uri(const char *url, const struct buf *box)
+{
+	return hashed_uri(url, box->ptr + 8, box->len - 8, 0);
+}
+
+/* And for a box of the input's store, whose header may be 16 bytes. */
+static cbor_item_t *old_box_uri(const char *url, const struct c2pa_store *s,
+				size_t i)
+{
+	const struct jumbf_box *b = &s->j.v[i];
+
+	return hashed_uri(url, s->bytes.ptr + b->offset + b->header,
+			  b->size - b->header, 1);
 }
 
 static int cbor_assertion(struct assertion *a, const char *label,
@@ -156,25 +167,19 @@ static int ingredient_assertion(struct signing *g, struct assertion *a)
 {
 	const struct c2pa_manifest *m = &g->old.m[g->old.n - 1];
 	cbor_item_t *ing = cbor_new_definite_map(7), *vr, *act;
-	struct buf url = BUF_INIT, box = BUF_INIT;
-	const struct jumbf_box *b = &g->old.j.v[m->box];
-	int rc;
+	struct buf url = BUF_INIT;
 
-	buf_put(&box, g->old.bytes.ptr + b->offset, b->size);
 	cb_put_text(ing, "relationship", "parentOf");
 	cb_put_text(ing, "dc:title", m->title ? m->title : g->o->title);
 	cb_put_text(ing, "dc:format", "image/jpeg");
 	cb_put_text(ing, "instanceID",
 		    m->instance_id ? m->instance_id : g->instance);
 	buf_printf(&url, "self#jumbf=/c2pa/%s", m->label);
-	cb_put(ing, "activeManifest", hashed_uri(url.ptr, &box, 1));
+	cb_put(ing, "activeManifest", old_box_uri(url.ptr, &g->old, m->box));
 	if (m->sig_box) {
-		const struct jumbf_box *sb = &g->old.j.v[m->sig_box];
-
-		buf_clear(&box);
-		buf_put(&box, g->old.bytes.ptr + sb->offset, sb->size);
 		buf_puts(&url, "/c2pa.signature");
-		cb_put(ing, "claimSignature", hashed_uri(url.ptr, &box, 1));
+		cb_put(ing, "claimSignature",
+		       old_box_uri(url.ptr, &g->old, m->sig_box));
 	}
 	act = cbor_new_definite_map(3);
 	cb_put(act, "success", status_list(&g->old_result.active, 0));
@@ -183,10 +188,8 @@ static int ingredient_assertion(struct signing *g, struct assertion *a)
 	vr = cbor_new_definite_map(1);
 	cb_put(vr, "activeManifest", act);
 	cb_put(ing, "validationResults", vr);
-	rc = cbor_assertion(a, "c2pa.ingredient.v3", ing);
 	buf_release(&url);
-	buf_release(&box);
-	return rc;
+	return cbor_assertion(a, "c2pa.ingredient.v3", ing);
 }
 
 static int actions_assertion(struct signing *g, struct assertion *a,
@@ -202,10 +205,10 @@ static int actions_assertion(struct signing *g, struct assertion *a,
 
 		cb_put_text(act, "action", "c2pa.opened");
 		if (!cbor_array_push(ings,
-				     cbor_move(hashed_uri(
+				     cbor_move(box_uri(
 					     "self#jumbf=c2pa.assertions/"
 					     "c2pa.ingredient.v3",
-					     &ingredient->box, 0))))
+					     &ingredient->box))))
 			abort();
 		cb_put(params, "ingredients", ings);
 		cb_put(act, "parameters", params);
@@ -289,7 +292,7 @@ static int assemble(struct buf *out, struct signing *g,
 		buf_clear(&url);
 		buf_printf(&url, "self#jumbf=c2pa.assertions/%s", g->a[i].label);
 		if (!cbor_array_push(created,
-				     cbor_move(hashed_uri(url.ptr, &g->a[i].box, 0))))
+				     cbor_move(box_uri(url.ptr, &g->a[i].box))))
 			abort();
 	}
 	cb_put(c, "created_assertions", created);
