@@ -501,6 +501,33 @@ done:
 	return CLI_EXIT(rc);
 }
 
+/* An assertion's label, and for the ones people read most what they say:
+ * training permissions and the registry link. */
+static void print_assertion(const json_t *a)
+{
+	const char *label = json_string_value(json_object_get(a, "label"));
+	const json_t *data = json_object_get(a, "data"), *v;
+	const char *key;
+
+	printf("  assertion: %s\n", cli_esc(label ? label : "?"));
+	if (label && strstr(label, "training-mining")) {
+		json_object_foreach(json_object_get(data, "entries"), key, v)
+			if (json_is_string(json_object_get(v, "use")))
+				printf("    %s: %s\n", cli_esc(key),
+				       cli_esc(json_string_value(
+					       json_object_get(v, "use"))));
+	} else if (label && !strcmp(label, C2PA_PROV_WORK)) {
+		static const char *const fields[] = { "creator", "record",
+						      "license", "payout" };
+
+		for (size_t k = 0; k < 4; k++)
+			if (json_is_string(json_object_get(data, fields[k])))
+				printf("    %s: %s\n", fields[k],
+				       cli_esc(json_string_value(json_object_get(
+					       data, fields[k]))));
+	}
+}
+
 static int c2pa_show_cmd(int argc, char **argv)
 {
 	static const struct cmd_help help = {
@@ -569,9 +596,7 @@ static int c2pa_show_cmd(int argc, char **argv)
 					       json_object_get(sig, "alg"))));
 			json_array_foreach(json_object_get(m, "assertions"), i,
 					   a)
-				printf("  assertion: %s\n",
-				       cli_esc(json_string_value(
-					       json_object_get(a, "label"))));
+				print_assertion(a);
 		}
 		printf("\n");
 		for (size_t k = 0; k < r.active.n; k++)

@@ -69,6 +69,12 @@ const h = m.assertions[4].data.exclusions[0];
 console.log(h.start + " " + h.length);
 ' >excl || fail "show --json: the claim"
 
+# The summary names the permissions and the registry link.
+expect_exit 0 prov c2pa show out.jpg
+expect_grep "^    cawg.ai_training: notAllowed$" "$TMP/out"
+expect_grep "^    cawg.data_mining: allowed$" "$TMP/out"
+expect_grep "^    creator: did:key:z6Mk" "$TMP/out"
+
 # Every byte outside the exclusion is the input's.
 read -r start length <excl
 in=$FIX/c2pa/no_manifest.jpg
