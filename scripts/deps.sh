@@ -15,7 +15,7 @@ test="$build git openssh-client openssl minisign util-linux chromium fonts-dejav
 case "${1:-test}" in
 build) pkgs=$build ;;
 test) pkgs=$test ;;
-bench) pkgs="$test git-annex hyperfine" ;;
+bench) pkgs="$test git-annex hyperfine python3" ;;
 fuzz) pkgs="$test clang libclang-rt-14-dev" ;;
 *) echo "usage: $0 [build|test|bench|fuzz]" >&2; exit 2 ;;
 esac
