@@ -158,6 +158,10 @@ int jumbf_put_box(struct buf *out, const char type[4], const void *payload,
 int jumbf_super_begin(struct buf *out, size_t *mark, const uint8_t uuid[16],
 		      const char *label);
 int jumbf_super_end(struct buf *out, size_t mark);
+/* A whole superbox of a C2PA type (fourcc) holding one content box: an
+ * assertion, a claim or a signature. */
+int jumbf_put_super(struct buf *out, const char fourcc[4], const char *label,
+		    const char type[4], const void *payload, size_t n);
 
 /* ---- CBOR (cbor.c) ---------------------------------------------------------
  * Untrusted CBOR goes through cb_decode, never straight to cbor_load: it

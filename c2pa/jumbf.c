@@ -267,3 +267,17 @@ int jumbf_super_end(struct buf *out, size_t mark)
 	put_be32((uint8_t *)out->ptr + mark, (uint32_t)n);
 	return 0;
 }
+
+int jumbf_put_super(struct buf *out, const char fourcc[4], const char *label,
+		    const char type[4], const void *payload, size_t n)
+{
+	uint8_t uuid[16];
+	size_t mark;
+	int rc;
+
+	jumbf_uuid(uuid, fourcc);
+	if (!(rc = jumbf_super_begin(out, &mark, uuid, label)) &&
+	    !(rc = jumbf_put_box(out, type, payload, n)))
+		rc = jumbf_super_end(out, mark);
+	return rc;
+}

@@ -98,22 +98,16 @@ static cbor_item_t *old_box_uri(const char *url, const struct c2pa_store *s,
 static int cbor_assertion(struct assertion *a, const char *label,
 			  cbor_item_t *data)
 {
-	uint8_t uuid[16];
 	struct buf content = BUF_INIT;
-	size_t mark;
 	int rc;
 
 	a->label = label;
 	buf_init(&a->box, 0);
-	jumbf_uuid(uuid, "cbor");
 	rc = cb_encode(&content, data);
 	cbor_decref(&data);
 	if (!rc)
-		rc = jumbf_super_begin(&a->box, &mark, uuid, label);
-	if (!rc)
-		rc = jumbf_put_box(&a->box, "cbor", content.ptr, content.len);
-	if (!rc)
-		rc = jumbf_super_end(&a->box, mark);
+		rc = jumbf_put_super(&a->box, "cbor", label, "cbor", content.ptr,
+				     content.len);
 	buf_release(&content);
 	return rc;
 }
@@ -319,14 +313,10 @@ static int assemble(struct buf *out, struct signing *g,
 	for (size_t i = 0; i < g->na; i++)
 		buf_put(out, g->a[i].box.ptr, g->a[i].box.len);
 	jumbf_super_end(out, box);
-	jumbf_uuid(uuid, "c2cl");
-	jumbf_super_begin(out, &box, uuid, "c2pa.claim.v2");
-	jumbf_put_box(out, "cbor", claim.ptr, claim.len);
-	jumbf_super_end(out, box);
-	jumbf_uuid(uuid, "c2cs");
-	jumbf_super_begin(out, &box, uuid, "c2pa.signature");
-	jumbf_put_box(out, "cbor", cose.ptr, cose.len);
-	jumbf_super_end(out, box);
+	jumbf_put_super(out, "c2cl", "c2pa.claim.v2", "cbor", claim.ptr,
+			claim.len);
+	jumbf_put_super(out, "c2cs", "c2pa.signature", "cbor", cose.ptr,
+			cose.len);
 	jumbf_super_end(out, manifest);
 	rc = jumbf_super_end(out, store);
 done:

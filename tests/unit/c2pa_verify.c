@@ -80,14 +80,10 @@ static void manifest(struct buf *out, const char *label, const char *url,
 	jumbf_super_begin(out, &box, uuid, "c2pa.assertions");
 	buf_put(out, hashbox.ptr, hashbox.len);
 	jumbf_super_end(out, box);
-	jumbf_uuid(uuid, "c2cl");
-	jumbf_super_begin(out, &box, uuid, "c2pa.claim.v2");
-	jumbf_put_box(out, "cbor", claim.ptr, claim.len);
-	jumbf_super_end(out, box);
-	jumbf_uuid(uuid, "c2cs");
-	jumbf_super_begin(out, &box, uuid, "c2pa.signature");
-	jumbf_put_box(out, "cbor", "\x40", 1); /* h'', not a COSE_Sign1 */
-	jumbf_super_end(out, box);
+	jumbf_put_super(out, "c2cl", "c2pa.claim.v2", "cbor", claim.ptr,
+			claim.len);
+	/* h'', not a COSE_Sign1 */
+	jumbf_put_super(out, "c2cs", "c2pa.signature", "cbor", "\x40", 1);
 	jumbf_super_end(out, m);
 	buf_release(&hashbox);
 	buf_release(&claim);
