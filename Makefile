@@ -2,7 +2,7 @@
 # runs the walkthrough, `make bench` measures, `make fuzz` fuzzes.
 # SANITIZE=1 builds with AddressSanitizer and UBSan into build-asan/.
 
-PKGS     := libgit2 libsodium jansson libcrypto zlib libcbor libjpeg
+PKGS     := libgit2 libsodium jansson libcrypto zlib libcbor libjpeg libsecp256k1 libcurl
 CC       ?= cc
 ifeq ($(SANITIZE),1)
 B        := build-asan
@@ -17,7 +17,7 @@ CFLAGS   += -std=gnu11 $(OPT) -g $(WARN) -I. $(SANFLAGS) $(shell pkg-config --cf
 LDFLAGS  += $(SANFLAGS)
 LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 
-CORE_SRC := $(wildcard core/*.c license/*.c manifest/*.c c2pa/*.c)
+CORE_SRC := $(wildcard core/*.c license/*.c manifest/*.c c2pa/*.c chain/*.c)
 CLI_SRC  := $(wildcard cli/*.c)
 CORE_OBJ := $(CORE_SRC:%.c=$(B)/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(B)/%.o)
@@ -34,7 +34,7 @@ deps:
 	@scripts/deps.sh test
 	@scripts/npm-deps.sh
 
-$(B)/%.o: %.c $(wildcard core/*.h license/*.h manifest/*.h c2pa/*.h cli/*.h)
+$(B)/%.o: %.c $(wildcard core/*.h license/*.h manifest/*.h c2pa/*.h chain/*.h cli/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
@@ -72,7 +72,7 @@ bench:
 	@bench/run.sh
 
 # libFuzzer with ASan; FUZZ_TIME seconds per target (default 60).
-build-fuzz/%: tests/fuzz/%.c $(CORE_SRC) core/core.h $(wildcard license/*.h manifest/*.h c2pa/*.h)
+build-fuzz/%: tests/fuzz/%.c $(CORE_SRC) core/core.h $(wildcard license/*.h manifest/*.h c2pa/*.h chain/*.h)
 	@mkdir -p build-fuzz
 	clang -std=gnu11 -O1 -g -I. -fsanitize=fuzzer,address,undefined $(shell pkg-config --cflags $(PKGS)) \
 		-o $@ $< $(CORE_SRC) $(LDLIBS)
@@ -83,7 +83,7 @@ fuzz:
 	@tests/fuzz/run.sh $(FUZZ_TIME)
 
 format:
-	clang-format -i core/*.[ch] license/*.[ch] c2pa/*.[ch] cli/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c
+	clang-format -i core/*.[ch] license/*.[ch] c2pa/*.[ch] chain/*.[ch] cli/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c
 
 clean:
 	rm -rf build build-asan build-fuzz

@@ -4,7 +4,8 @@
 # Needs root (or sudo) only when something is missing.
 set -eu
 build="build-essential pkg-config libgit2-dev libsodium-dev libssl-dev
-       libjansson-dev zlib1g-dev libcbor-dev libjpeg62-turbo-dev"
+       libjansson-dev zlib1g-dev libcbor-dev libjpeg62-turbo-dev
+       libsecp256k1-dev libcurl4-openssl-dev"
 # the reference tools the tests check our formats with; chromium renders
 # prov trace --html headless (tests/oracle/html-check.mjs), with the
 # fonts its pages name; libjpeg-turbo-progs (cjpeg, djpeg, jpegtran) makes
