@@ -16,21 +16,16 @@
 // Nothing is downloaded at run time: the compiler is solc-js's own
 // soljson.js, anvil the binary in @foundry-rs/anvil-linux-amd64 (the only
 // platform package pinned). anvil is killed on every way out.
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { deploy, rpc, startAnvil, stopAnvil } from './anvil.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const TIMEOUT_MS = 60_000; // the whole run, so a stuck chain cannot hang a test
 
-let anvil = null;
-
-function stopAnvil() {
-  if (anvil && anvil.exitCode === null && anvil.signalCode === null) anvil.kill('SIGKILL');
-}
 
 function fail(msg) {
   process.stderr.write(`sol-verify: ${msg}\n`);
@@ -87,57 +82,6 @@ function compile() {
   return { bytecode: c.evm.bytecode.object, selector: c.evm.methodIdentifiers['verifyBytes32(bytes32[],bytes32,bytes32)'] };
 }
 
-// Starts anvil on a port the kernel picks; resolves with its URL.
-function startAnvil() {
-  if (`${process.platform}-${process.arch}` !== 'linux-x64')
-    fail(`anvil: no package pinned for ${process.platform}-${process.arch}`);
-  let bin;
-  try {
-    bin = require.resolve('@foundry-rs/anvil-linux-amd64/bin/anvil');
-  } catch (e) {
-    fail(`anvil: ${e.message} (run scripts/npm-deps.sh)`);
-  }
-  anvil = spawn(bin, ['--host', '127.0.0.1', '--port', '0', '--accounts', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  const keep = d => { log = (log + d).slice(-4000); }; // drained always, so anvil never blocks on a full pipe
-  return new Promise((resolve, reject) => {
-    anvil.stdout.on('data', d => {
-      keep(d);
-      const m = /Listening on (127\.0\.0\.1:\d+)/.exec(log);
-      if (m) resolve(`http://${m[1]}`);
-    });
-    anvil.stderr.on('data', keep);
-    anvil.on('error', e => reject(new Error(`anvil: ${e.message}`)));
-    anvil.on('exit', (code, sig) => reject(new Error(`anvil exited (${sig ?? code}):\n${log}`)));
-  });
-}
-
-let rpcId = 0;
-async function rpc(url, method, params) {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: ++rpcId, method, params }),
-  });
-  const body = await res.json();
-  if (body.error) throw new Error(`${method}: ${body.error.message}`);
-  return body.result;
-}
-
-async function deploy(url, bytecode) {
-  const [from] = await rpc(url, 'eth_accounts', []);
-  const tx = await rpc(url, 'eth_sendTransaction', [{ from, data: `0x${bytecode}` }]);
-  for (let i = 0; i < 50; i++) { // anvil mines at once; poll in case it did not yet
-    const r = await rpc(url, 'eth_getTransactionReceipt', [tx]);
-    if (r) {
-      if (r.status !== '0x1') throw new Error(`deployment ${tx} failed`);
-      return r.contractAddress;
-    }
-    await new Promise(ok => setTimeout(ok, 100));
-  }
-  throw new Error(`no receipt for deployment ${tx}`);
-}
-
 // verifyBytes32(bytes32[] proof, bytes32 root, bytes32 value), ABI-encoded:
 // the array's offset (3 words of head), root, value, then length, elements.
 function callData(selector, { root, value, proof }) {
@@ -174,11 +118,7 @@ try {
 } catch (e) {
   fail(e.message);
 } finally {
-  // and wait for it to go, so no chain outlives the run
-  const gone = anvil && anvil.exitCode === null && anvil.signalCode === null
-    ? new Promise(ok => anvil.once('exit', ok)) : null;
-  stopAnvil();
-  await gone;
+  await stopAnvil(); // and wait for it to go, so no chain outlives the run
 }
 console.log(`${cases.length} proofs, ${cases.length - wrong} as expected`);
 process.exit(wrong ? 1 : 0);
