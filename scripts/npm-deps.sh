@@ -7,6 +7,8 @@
 # (the compiler as JavaScript/wasm), @openzeppelin/contracts (MerkleProof.sol)
 # and @foundry-rs/anvil-linux-amd64 (anvil's binary, a local chain), with
 # which tests/oracle/sol-verify.mjs checks proofs in Solidity;
+# @foundry-rs/forge-linux-amd64 (forge's binary; contracts/solc-js lets it
+# compile with solc-js offline), which runs contracts/test;
 # @contentauth/c2pa-wasm, the reference C2PA reader (c2pa-rs as wasm, run
 # by tests/oracle/c2pa-read.mjs), the oracle for prov c2pa. anvil's
 # platform package is named directly, as an optional dependency (skipped

@@ -21,3 +21,13 @@ expect_grep "ProvenanceRegistry.json differs from what contracts/ProvenanceRegis
 expect_exit 0 node "$ORACLE/registry-check.mjs"
 expect_eq "$(grep -c ': holds$' "$TMP/out")" 17 "registry checks that hold"
 expect_no_grep "FAILS" "$TMP/out"
+
+# forge's own tests of the contract (contracts/test), offline: solc-js
+# through contracts/solc-js.
+FORGE=$ORACLE/node_modules/@foundry-rs/forge-linux-amd64/bin/forge
+[ -x "$FORGE" ] || fail "no forge (run scripts/npm-deps.sh)"
+(cd "$ROOT/contracts" && "$FORGE" test --color never) >forge.out 2>&1 || {
+	cat forge.out >&2
+	fail "forge test failed"
+}
+expect_grep "6 tests passed, 0 failed, 0 skipped \(6 total tests\)" forge.out
