@@ -11,7 +11,7 @@
 
 #include "core/core.h"
 
-/* ---- RLP ------------------------------------------------------------------ */
+/* ---- RLP ----------------------------------------------------------------- */
 
 /* Encoding appends to out and fails only when out's max is reached
  * (PROV_EINVALID). A list is opened with rlp_list_begin, its items appended,
@@ -56,7 +56,7 @@ int rlp_get_uint(uint8_t *be, size_t n, const struct rlp_item *it,
 		 const char *what);
 int rlp_get_u64(uint64_t *out, const struct rlp_item *it, const char *what);
 
-/* ---- secp256k1 keys --------------------------------------------------------- */
+/* ---- secp256k1 keys ------------------------------------------------------ */
 
 /* A key that sends transactions. sk (32 bytes) lives in sodium_malloc
  * memory and is wiped by chain_key_free. */
@@ -87,7 +87,7 @@ void chain_address_from_pub(uint8_t addr[20], const uint8_t pub[65]);
  * randomized once; safe from any thread. */
 const struct secp256k1_context_struct *chain_secp_ctx(void);
 
-/* ---- EIP-1559 transactions ------------------------------------------------ */
+/* ---- EIP-1559 transactions ----------------------------------------------- */
 
 /* Amounts (wei) are uint256 as 32 big-endian bytes; RLP writes them as
  * minimal integers. The access list is always empty. */

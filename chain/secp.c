@@ -59,8 +59,8 @@ static int key_fill(struct chain_key *k)
 	secp256k1_pubkey pk;
 	size_t n = sizeof(k->pub);
 
-	if (!secp256k1_ec_seckey_verify(chain_secp_ctx(), k->sk) ||
-	    !secp256k1_ec_pubkey_create(chain_secp_ctx(), &pk, k->sk))
+	/* pubkey_create verifies the secret as seckey_verify does */
+	if (!secp256k1_ec_pubkey_create(chain_secp_ctx(), &pk, k->sk))
 		return prov_error_set(PROV_EINVALID,
 				      "not a secp256k1 secret key (zero, or "
 				      "not below the group order)");

@@ -327,6 +327,35 @@ static void test_key_file(void)
 	free(plain);
 }
 
+/* A file whose sealed secret is not the address's, as a faulty writer
+ * could make it (the MAC is right): caught after decrypting. */
+static void test_key_file_mismatch(void)
+{
+	char *path = xasprintf("%s/mismatch.key", unit_tmpdir());
+	struct chain_key *a = key_of(KEY46), *b = key_of(ANVIL0), *back = NULL;
+	uint8_t ad[17 + 20];
+	json_t *doc = json_object();
+	struct buf text = BUF_INIT;
+
+	CHECK(a && b);
+	memcpy(ad, "prov-chain-key-v1", 17);
+	memcpy(ad + 17, a->addr, 20);
+	json_object_set_new(doc, "format", json_string("prov-chain-key"));
+	json_object_set_new(doc, "version", json_integer(1));
+	json_object_set_new(doc, "alg", json_string("secp256k1"));
+	json_object_set_new(doc, "address", json_string(a->address));
+	CHECK(!secret_seal(doc, b->sk, 32, ad, sizeof(ad), NULL));
+	CHECK(!jcs_encode(&text, doc));
+	CHECK(!write_file_atomic(path, text.ptr, text.len, 0600, 1));
+	CHECK(chain_key_load(&back, path, NULL, NULL) == PROV_EINVALID && !back);
+	CHECK(strstr(prov_error_last(), "not the address's"));
+	json_decref(doc);
+	buf_release(&text);
+	chain_key_free(a);
+	chain_key_free(b);
+	free(path);
+}
+
 int main(void)
 {
 	if (core_init())
@@ -335,5 +364,6 @@ int main(void)
 	RUN(test_cast_vectors);
 	RUN(test_decode_refuses);
 	RUN(test_key_file);
+	RUN(test_key_file_mismatch);
 	return unit_done();
 }
