@@ -230,6 +230,19 @@ int key_load_public(struct key **out, const char *path);
 int key_load(struct key **out, const char *path, passphrase_fn ask,
 	     void *payload);
 void key_free(struct key *k); /* wipes the secret */
+/* The encrypted part of a key file, shared by every kind of key: seals n
+ * secret bytes under a key derived from passphrase (Argon2id; NULL or ""
+ * for none, the MAC still detecting damage) with ad bound to them, into
+ * doc's "kdf", "cipher", "nonce" and "ciphertext" fields. */
+int secret_seal(json_t *doc, const uint8_t *secret, size_t n,
+		const uint8_t *ad, size_t adlen, const char *passphrase);
+/* Opens them into secret (n bytes, the caller's sodium_malloc memory),
+ * calling ask (prompting with name) only when encrypted. PROV_EPASS for a
+ * wrong passphrase or damaged file, PROV_EINVALID naming path for a
+ * malformed one. */
+int secret_open(uint8_t *secret, size_t n, const json_t *doc,
+		const uint8_t *ad, size_t adlen, const char *name,
+		const char *path, passphrase_fn ask, void *payload);
 int key_sign(uint8_t sig[64], const struct key *k, const void *msg, size_t n);
 int ed25519_verify(const uint8_t sig[64], const uint8_t pk[32], const void *msg,
 		   size_t n);

@@ -20,7 +20,6 @@
 #define KEY_FORMAT "prov-secret-key"
 #define KEY_FILE_MAX 8192
 #define AD_TAG "prov-secret-key-v1"
-#define SEALED_LEN (crypto_sign_SECRETKEYBYTES + crypto_aead_xchacha20poly1305_ietf_ABYTES)
 /* A key file names its own Argon2 cost; refuse ones that would be used to
  * exhaust the machine. */
 #define OPSLIMIT_MAX 32
@@ -128,22 +127,17 @@ static void put_b64(json_t *o, const char *name, const uint8_t *d, size_t n)
 	buf_release(&b);
 }
 
-int key_save(const struct key *k, const char *path, const char *passphrase)
+int secret_seal(json_t *doc, const uint8_t *secret, size_t n,
+		const uint8_t *ad, size_t adlen, const char *passphrase)
 {
 	uint8_t salt[crypto_pwhash_SALTBYTES];
 	uint8_t nonce[crypto_aead_xchacha20poly1305_ietf_NPUBBYTES];
-	uint8_t ad[sizeof(AD_TAG) - 1 + 32], sealed[SEALED_LEN];
 	uint8_t *sym = secret_alloc(crypto_aead_xchacha20poly1305_ietf_KEYBYTES);
-	json_t *doc = json_object(), *kdf = json_object();
-	struct buf text = BUF_INIT;
+	uint8_t *sealed = xmalloc(n + crypto_aead_xchacha20poly1305_ietf_ABYTES);
+	json_t *kdf = json_object();
 	unsigned long long sealed_len = 0;
-	int rc;
+	int rc = 0;
 
-	if (!k->sk) {
-		rc = prov_error_set(PROV_EINVALID, "'%s' has no secret key",
-				    k->name);
-		goto done;
-	}
 	randombytes_buf(nonce, sizeof(nonce));
 	sodium_memzero(sym, crypto_aead_xchacha20poly1305_ietf_KEYBYTES);
 	if (passphrase && *passphrase) {
@@ -161,26 +155,45 @@ int key_save(const struct key *k, const char *path, const char *passphrase)
 	} else {
 		json_object_set_new(kdf, "alg", json_string("none"));
 	}
+	crypto_aead_xchacha20poly1305_ietf_encrypt(sealed, &sealed_len, secret,
+						   n, ad, adlen, NULL, nonce, sym);
+	json_object_set(doc, "kdf", kdf);
+	json_object_set_new(doc, "cipher", json_string("xchacha20poly1305-ietf"));
+	put_b64(doc, "nonce", nonce, sizeof(nonce));
+	put_b64(doc, "ciphertext", sealed, sealed_len);
+done:
+	sodium_free(sym);
+	free(sealed);
+	json_decref(kdf);
+	return rc;
+}
+
+int key_save(const struct key *k, const char *path, const char *passphrase)
+{
+	uint8_t ad[sizeof(AD_TAG) - 1 + 32];
+	json_t *doc = json_object();
+	struct buf text = BUF_INIT;
+	int rc;
+
+	if (!k->sk) {
+		rc = prov_error_set(PROV_EINVALID, "'%s' has no secret key",
+				    k->name);
+		goto done;
+	}
 	make_ad(ad, k->pk);
-	crypto_aead_xchacha20poly1305_ietf_encrypt(sealed, &sealed_len, k->sk,
-						   crypto_sign_SECRETKEYBYTES, ad,
-						   sizeof(ad), NULL, nonce, sym);
 	json_object_set_new(doc, "format", json_string(KEY_FORMAT));
 	json_object_set_new(doc, "version", json_integer(1));
 	json_object_set_new(doc, "name", json_string(k->name));
 	json_object_set_new(doc, "did", json_string(k->did));
 	put_b64(doc, "public_key", k->pk, 32);
-	json_object_set(doc, "kdf", kdf);
-	json_object_set_new(doc, "cipher", json_string("xchacha20poly1305-ietf"));
-	put_b64(doc, "nonce", nonce, sizeof(nonce));
-	put_b64(doc, "ciphertext", sealed, sealed_len);
+	if ((rc = secret_seal(doc, k->sk, crypto_sign_SECRETKEYBYTES, ad,
+			      sizeof(ad), passphrase)))
+		goto done;
 	if ((rc = jcs_encode(&text, doc)))
 		goto done;
 	buf_putc(&text, '\n');
 	rc = write_file_atomic(path, text.ptr, text.len, 0600, 1);
 done:
-	sodium_free(sym);
-	json_decref(kdf);
 	json_decref(doc);
 	buf_release(&text);
 	return rc;
@@ -259,27 +272,23 @@ int key_load_public(struct key **out, const char *path)
 	return rc;
 }
 
-int key_load(struct key **out, const char *path, passphrase_fn ask,
-	     void *payload)
+int secret_open(uint8_t *secret, size_t n, const json_t *doc,
+		const uint8_t *ad, size_t adlen, const char *name,
+		const char *path, passphrase_fn ask, void *payload)
 {
 	uint8_t salt[crypto_pwhash_SALTBYTES];
 	uint8_t nonce[crypto_aead_xchacha20poly1305_ietf_NPUBBYTES];
-	uint8_t ad[sizeof(AD_TAG) - 1 + 32], sealed[SEALED_LEN];
+	size_t sealed_n = n + crypto_aead_xchacha20poly1305_ietf_ABYTES;
+	uint8_t *sealed = xmalloc(sealed_n);
 	uint8_t *sym = secret_alloc(crypto_aead_xchacha20poly1305_ietf_KEYBYTES);
 	char *pass = (char *)secret_alloc(1024);
-	struct key *k = NULL;
-	json_t *doc = NULL, *kdf;
-	const char *alg;
-	unsigned long long sklen = 0;
+	json_t *kdf = json_object_get(doc, "kdf");
+	const char *alg = json_string_value(json_object_get(kdf, "alg"));
+	unsigned long long got = 0;
 	int rc;
 
-	*out = NULL;
-	if ((rc = key_parse(&k, &doc, path)))
-		goto done;
-	kdf = json_object_get(doc, "kdf");
-	alg = json_string_value(json_object_get(kdf, "alg"));
-	if ((rc = get_b64(nonce, sizeof(nonce), doc, "nonce", path)) ||
-	    (rc = get_b64(sealed, sizeof(sealed), doc, "ciphertext", path)))
+	if ((rc = get_b64(nonce, sizeof(nonce), (json_t *)doc, "nonce", path)) ||
+	    (rc = get_b64(sealed, sealed_n, (json_t *)doc, "ciphertext", path)))
 		goto done;
 	if (strcmp(json_string_value(json_object_get(doc, "cipher")) ?: "",
 		   "xchacha20poly1305-ietf")) {
@@ -305,11 +314,11 @@ int key_load(struct key **out, const char *path, passphrase_fn ask,
 			rc = prov_error_set(PROV_EPASS,
 					    "'%s' is encrypted and no passphrase "
 					    "was given",
-					    k->name);
+					    name);
 			goto done;
 		}
 		pass[0] = '\0';
-		if ((rc = ask(pass, 1024, k->name, payload)))
+		if ((rc = ask(pass, 1024, name, payload)))
 			goto done;
 		pass[1023] = '\0'; /* whatever the callback did */
 		if ((rc = derive(sym, pass, salt, (unsigned long long)ops,
@@ -319,18 +328,40 @@ int key_load(struct key **out, const char *path, passphrase_fn ask,
 		rc = prov_error_set(PROV_EINVALID, "'%s': unknown kdf", path);
 		goto done;
 	}
-	k->sk = secret_alloc(crypto_sign_SECRETKEYBYTES);
-	make_ad(ad, k->pk);
-	if (crypto_aead_xchacha20poly1305_ietf_decrypt(
-		    k->sk, &sklen, NULL, sealed, sizeof(sealed), ad, sizeof(ad),
-		    nonce, sym) ||
-	    sklen != crypto_sign_SECRETKEYBYTES) {
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(secret, &got, NULL,
+						       sealed, sealed_n, ad,
+						       adlen, nonce, sym) ||
+	    got != n) {
+		sodium_memzero(secret, n);
 		rc = prov_error_set(PROV_EPASS,
 				    "cannot unlock key '%s': wrong passphrase or "
 				    "damaged key file",
-				    k->name);
+				    name);
 		goto done;
 	}
+done:
+	sodium_free(sym);
+	sodium_free(pass);
+	free(sealed);
+	return rc;
+}
+
+int key_load(struct key **out, const char *path, passphrase_fn ask,
+	     void *payload)
+{
+	uint8_t ad[sizeof(AD_TAG) - 1 + 32];
+	struct key *k = NULL;
+	json_t *doc = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = key_parse(&k, &doc, path)))
+		goto done;
+	k->sk = secret_alloc(crypto_sign_SECRETKEYBYTES);
+	make_ad(ad, k->pk);
+	if ((rc = secret_open(k->sk, crypto_sign_SECRETKEYBYTES, doc, ad,
+			      sizeof(ad), k->name, path, ask, payload)))
+		goto done;
 	/* The secret half holds the public key too; they must agree. */
 	if (sodium_memcmp(k->sk + 32, k->pk, 32)) {
 		rc = prov_error_set(PROV_EINVALID,
@@ -340,8 +371,6 @@ int key_load(struct key **out, const char *path, passphrase_fn ask,
 	*out = k;
 	k = NULL;
 done:
-	sodium_free(sym);
-	sodium_free(pass);
 	key_free(k);
 	json_decref(doc);
 	return rc;
