@@ -21,9 +21,7 @@
 #define CERT_FILE_MAX (64 * 1024)
 #define ROOT_DAYS     3650
 #define ORG	      "prov"
-/* The size of the passphrase buffer new_pass fills: PASS_MAX in
- * cli/cmd_id.c. */
-#define PASS_CAP 1024
+#define PASS_CAP CLI_PASS_MAX
 
 static void ca_paths(struct buf *key, struct buf *pem, const char *ca)
 {

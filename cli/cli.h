@@ -96,6 +96,10 @@ int cli_parse_uses(const char *training[TRAINING_USES],
 		   const struct strlist *allow, const struct strlist *deny);
 /* The passphrase callback: $PROV_PASSPHRASE, else a prompt on the terminal. */
 int cli_passphrase(char *buf, size_t cap, const char *prompt, void *payload);
+/* A new key's passphrase into pass (sodium_malloc, CLI_PASS_MAX bytes):
+ * $PROV_PASSPHRASE, or typed twice; an empty one is refused. */
+#define CLI_PASS_MAX 1024
+int cli_new_passphrase(char *pass);
 
 /* s as it may be printed on a terminal: C0 and C1 control characters, DEL
  * and invalid UTF-8 as \xNN, NULL as "(none)". Record fields and file names

@@ -12,10 +12,9 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 
-#define PASS_MAX 1024
+#define PASS_MAX CLI_PASS_MAX
 
-/* A new key's passphrase: $PROV_PASSPHRASE, or typed twice. */
-static int new_passphrase(char *pass)
+int cli_new_passphrase(char *pass)
 {
 	char *again = sodium_malloc(PASS_MAX);
 	int rc;
@@ -70,7 +69,7 @@ static int id_new(int argc, char **argv)
 		goto done;
 	buf_printf(&dir, "%s/keys", cli_home());
 	if (cli_key_path(&path, args.v[0]) || mkdir_p(dir.ptr, 0700) ||
-	    (!nopass && new_passphrase(pass)) || key_generate(&k, args.v[0]) ||
+	    (!nopass && cli_new_passphrase(pass)) || key_generate(&k, args.v[0]) ||
 	    key_save(k, path.ptr, nopass ? NULL : pass)) {
 		rc = cli_fail(prov_error_code());
 		if (prov_error_code() == PROV_EEXISTS)
@@ -313,7 +312,7 @@ static int id_cert(int argc, char **argv)
 		goto done;
 	}
 	if (cli_cert_issue(&c, args.v[0], ca, days, root_out,
-			   new_passphrase)) {
+			   cli_new_passphrase)) {
 		rc = cli_fail(prov_error_code());
 		goto done;
 	}

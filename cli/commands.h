@@ -12,6 +12,7 @@ int cmd_export(int argc, char **argv);
 int cmd_manifest(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_c2pa(int argc, char **argv);
+int cmd_chain(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_log(int argc, char **argv);
 int cmd_verify(int argc, char **argv);

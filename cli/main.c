@@ -16,6 +16,7 @@ static const struct command {
 	{ "license", cmd_license, "license table, checks, custom licenses" },
 	{ "optout", cmd_optout, "refuse uses of your works (signed)" },
 	{ "manifest", cmd_manifest, "build, show and prove dataset manifests" },
+	{ "chain", cmd_chain, "secp256k1 keys for the chain records are anchored on" },
 	{ "c2pa", cmd_c2pa, "sign, verify and show C2PA content credentials in JPEGs" },
 	{ "run", cmd_run, "record and show training runs (in-toto)" },
 	{ "model", cmd_model, "register and show models (weights of a run)" },
