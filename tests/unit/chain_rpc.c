@@ -290,10 +290,13 @@ static void *serve(void *arg)
 					       (int)(at - p->body), p->body, idv,
 					       at + 4)
 				    : snprintf(body, sizeof(body), "%s", p->body);
-			int hl = snprintf(buf, sizeof(buf),
-					  "%sContent-Type: application/json\r\n"
-					  "Content-Length: %d\r\n\r\n%s",
-					  p->head, bl, body);
+			int hl = strcasestr(p->head, "content-length:")
+					 ? snprintf(buf, sizeof(buf), "%s\r\n%s",
+						    p->head, body)
+					 : snprintf(buf, sizeof(buf),
+						    "%sContent-Type: application/json\r\n"
+						    "Content-Length: %d\r\n\r\n%s",
+						    p->head, bl, body);
 			if (write(c, buf, (size_t)hl) != hl)
 				break;
 		}
@@ -338,7 +341,11 @@ static struct rpc_client *client_for(const char *const *urls, size_t n)
 static void http_retries(void)
 {
 	static const struct reply script[] = {
-		{"HTTP/1.1 429 Too Many Requests\r\nRetry-After: 1\r\n", "{}"},
+		/* providers send a JSON-RPC error with their 429: still a
+		 * reason to wait and retry, not the answer */
+		{"HTTP/1.1 429 Too Many Requests\r\nRetry-After: 1\r\n",
+		 "{\"jsonrpc\":\"2.0\",\"id\":%llu,\"error\":{\"code\":-32005,"
+		 "\"message\":\"rate limited\"}}"},
 		{"HTTP/1.1 503 Service Unavailable\r\n", "busy"},
 		{OK200, "{\"jsonrpc\":\"2.0\",\"id\":%llu,\"result\":\"0x7a69\"}"},
 	};
@@ -433,6 +440,30 @@ static void http_bad_result(void)
 	responder_stop(&r);
 	CHECK(rc == PROV_EINVALID);
 	CHECK(strstr(prov_error_last(), "not a hex quantity"));
+}
+
+/* A reply announcing more than RPC_REPLY_MAX bytes is cut off. */
+static void http_oversize(void)
+{
+	static const struct reply script[] = {
+		{OK200 "Content-Length: 67108865\r\n", "{\"jsonrpc\":\"2.0\""},
+	};
+	struct responder r;
+	struct rpc_client *c;
+	char url[64];
+	const char *urls[] = {url};
+	uint64_t n = 0;
+	int rc;
+
+	responder_start(&r, script, 1);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/", r.port);
+	c = client_for(urls, 1);
+	c->attempts = 1;
+	rc = rpc_chain_id(&n, c);
+	rpc_client_free(c);
+	responder_stop(&r);
+	CHECK(rc == PROV_EINVALID);
+	CHECK(strstr(prov_error_last(), "reply larger than 67108864 bytes"));
 }
 
 static void http_hangs(void)
@@ -678,6 +709,7 @@ int main(void)
 	RUN(http_gives_up);
 	RUN(http_error_reply);
 	RUN(http_bad_result);
+	RUN(http_oversize);
 	RUN(http_hangs);
 	RUN(unreachable);
 	RUN(bad_urls);
