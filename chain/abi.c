@@ -181,12 +181,9 @@ static int all_zero(const uint8_t *p, size_t n)
 static int word_ok(struct abi_type t, const uint8_t w[32])
 {
 	switch (t.kind) {
-	case ABI_UINT:
-		return all_zero(w, 32 - uint_bits(t) / 8);
-	case ABI_BOOL:
-		return all_zero(w, 31) && w[31] <= 1;
-	case ABI_ADDRESS:
-		return all_zero(w, 12);
+	case ABI_UINT: return all_zero(w, 32 - uint_bits(t) / 8);
+	case ABI_BOOL: return all_zero(w, 31) && w[31] <= 1;
+	case ABI_ADDRESS: return all_zero(w, 12);
 	case ABI_FIXED:
 		return t.size >= 1 && t.size <= 32 &&
 		       all_zero(w + t.size, 32 - (size_t)t.size);
@@ -196,9 +193,8 @@ static int word_ok(struct abi_type t, const uint8_t w[32])
 
 static const char *kind_name(struct abi_type t)
 {
-	static const char *const names[] = {"?",     "uint",  "bool",
-					    "address", "bytesN", "bytes",
-					    "string"};
+	static const char *const names[] = {
+		"?", "uint", "bool", "address", "bytesN", "bytes", "string"};
 	return t.kind <= ABI_STRING ? names[t.kind] : "?";
 }
 
@@ -286,8 +282,8 @@ static int small_word(size_t *out, const uint8_t w[32])
 {
 	if (!all_zero(w, 28))
 		return -1;
-	*out = (size_t)w[28] << 24 | (size_t)w[29] << 16 |
-	       (size_t)w[30] << 8 | w[31];
+	*out = (size_t)w[28] << 24 | (size_t)w[29] << 16 | (size_t)w[30] << 8 |
+	       w[31];
 	return 0;
 }
 

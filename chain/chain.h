@@ -11,7 +11,6 @@
 
 #include "core/core.h"
 
-
 /* ---- ABI (chain/abi.c) --------------------------------------------------- */
 
 /* The first 4 bytes of keccak256 of a canonical signature, as
@@ -23,8 +22,14 @@ void abi_topic(uint8_t out[32], const char *signature);
 /* The types the registry needs: uintN (N = 8..256 by 8), bool, address,
  * bytesN (N = 1..32), bytes, string, and dynamic arrays T[] of the static
  * ones (uint64[], bytes32[], ...). */
-enum abi_kind { ABI_UINT = 1, ABI_BOOL, ABI_ADDRESS, ABI_FIXED, ABI_BYTES,
-		ABI_STRING };
+enum abi_kind {
+	ABI_UINT = 1,
+	ABI_BOOL,
+	ABI_ADDRESS,
+	ABI_FIXED,
+	ABI_BYTES,
+	ABI_STRING
+};
 struct abi_type {
 	uint8_t kind;  /* enum abi_kind */
 	uint8_t size;  /* bits for ABI_UINT, bytes for ABI_FIXED, else 0 */
@@ -70,8 +75,7 @@ int abi_encode_call(struct buf *out, const char *signature,
  * its type (zero padding), strings be UTF-8; otherwise PROV_EINVALID
  * naming the argument. Bytes after the encoding are ignored. The values
  * borrow from data. */
-int abi_decode(struct abi_value *v, size_t n, const uint8_t *data,
-	       size_t len);
+int abi_decode(struct abi_value *v, size_t n, const uint8_t *data, size_t len);
 /* A uintN value as uint64_t: PROV_EINVALID if it does not fit. */
 int abi_get_u64(uint64_t *out, const struct abi_value *v);
 
@@ -98,8 +102,8 @@ int anchored_event_decode(struct anchored_event *out,
 /* Validates one JSON-RPC 2.0 reply to request id: a JSON object with
  * "jsonrpc":"2.0", that id, and exactly one of "result" and "error"
  * ({"code": integer, "message": string, "data"?}); other members are
- * ignored. At most RPC_REPLY_MAX bytes. On success *result is a new reference (may
- * be JSON null). A well-formed error reply returns PROV_ERROR with
+ * ignored. At most RPC_REPLY_MAX bytes. On success *result is a new reference
+ * (may be JSON null). A well-formed error reply returns PROV_ERROR with
  * "json-rpc error CODE: MESSAGE" and *code set; a malformed reply
  * PROV_EINVALID. code may be NULL. */
 int rpc_reply_parse(json_t **result, long long *code, const char *data,
@@ -120,25 +124,27 @@ int rpc_data_fixed(uint8_t *out, size_t n, const json_t *v, const char *what);
 struct rpc_client {
 	char **urls;
 	size_t nurls;
-	size_t current;          /* the endpoint the next call starts at */
+	size_t current;		 /* the endpoint the next call starts at */
 	long connect_timeout_ms; /* default 5000 */
-	long timeout_ms;         /* per request, default 30000 */
-	unsigned attempts;       /* per call over all endpoints, default 4 */
-	long backoff_ms;         /* first backoff, default 250 */
-	long backoff_cap_ms;     /* largest backoff and Retry-After, 10000 */
+	long timeout_ms;	 /* per request, default 30000 */
+	unsigned attempts;	 /* per call over all endpoints, default 4 */
+	long backoff_ms;	 /* first backoff, default 250 */
+	long backoff_cap_ms;	 /* largest backoff and Retry-After, 10000 */
 	uint64_t next_id;
-	void *curl;              /* CURL *, made on first use */
+	void *curl; /* CURL *, made on first use */
 };
 /* A client for urls[0..n) (copied; http or https only, else
  * PROV_EINVALID). Free with rpc_client_free. */
 int rpc_client_new(struct rpc_client **out, const char *const *urls, size_t n);
 void rpc_client_free(struct rpc_client *c);
 /* Calls method with params (a JSON array, stolen; NULL for []). Transport
- * errors, timeouts, HTTP 429 and 5xx are retried on the next endpoint
- * after a backoff (full jitter, capped; Retry-After honoured up to the
- * cap) until c->attempts are used: then PROV_EIO naming the endpoint and
- * the last error. A JSON-RPC error reply is PROV_ERROR (not retried), a
- * malformed reply PROV_EINVALID. *result: a new reference. */
+ * errors, timeouts, HTTP 429 and 5xx, and malformed replies are retried on
+ * the next endpoint after a backoff (full jitter, capped; Retry-After
+ * honoured up to the cap) until c->attempts are used; then the last
+ * failure: PROV_EIO naming the endpoint (scheme://host:port) and why, or
+ * PROV_EINVALID for a malformed reply. A JSON-RPC error reply is
+ * PROV_ERROR at once (not retried, never an empty result). *result: a new
+ * reference. */
 int rpc_call(json_t **result, struct rpc_client *c, const char *method,
 	     json_t *params);
 
@@ -168,13 +174,13 @@ struct rpc_fees {
 	uint64_t reward_max;
 	uint64_t oldest_block;
 };
-int rpc_fee_history(struct rpc_fees *out, struct rpc_client *c,
-		    unsigned blocks, double percentile);
+int rpc_fee_history(struct rpc_fees *out, struct rpc_client *c, unsigned blocks,
+		    double percentile);
 
 struct rpc_log {
 	uint8_t address[20];
 	uint8_t (*topics)[32]; /* owned */
-	size_t ntopics;        /* 0..4 */
+	size_t ntopics;	       /* 0..4 */
 	struct buf data;
 	uint64_t log_index;
 	int removed;
@@ -185,7 +191,7 @@ struct rpc_receipt {
 	uint64_t block_number;
 	uint64_t gas_used;
 	uint64_t effective_gas_price; /* 0 if the node omits it */
-	int status;                   /* 1 success, 0 reverted */
+	int status;		      /* 1 success, 0 reverted */
 	int has_contract;
 	uint8_t contract_address[20];
 	struct rpc_log *logs;

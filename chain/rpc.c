@@ -39,7 +39,8 @@ int rpc_reply_parse(json_t **result, long long *code, const char *data,
 	jv = json_object_get(v, "jsonrpc");
 	if (!json_is_string(jv) || strcmp(json_string_value(jv), "2.0") ||
 	    json_string_length(jv) != 3) {
-		prov_error_set(rc, "json-rpc reply without \"jsonrpc\": \"2.0\"");
+		prov_error_set(rc,
+			       "json-rpc reply without \"jsonrpc\": \"2.0\"");
 		goto done;
 	}
 	jid = json_object_get(v, "id");
@@ -52,16 +53,18 @@ int rpc_reply_parse(json_t **result, long long *code, const char *data,
 				       (long long)json_integer_value(jid),
 				       (unsigned long long)id);
 		else
-			prov_error_set(rc, "json-rpc reply without an integer "
-					   "\"id\" (expected %llu)",
-			       (unsigned long long)id);
+			prov_error_set(rc,
+				       "json-rpc reply without an integer "
+				       "\"id\" (expected %llu)",
+				       (unsigned long long)id);
 		goto done;
 	}
 	res = json_object_get(v, "result");
 	err = json_object_get(v, "error");
 	if (!res == !err) {
-		prov_error_set(rc, "json-rpc reply with %s \"result\" and "
-				   "\"error\"",
+		prov_error_set(rc,
+			       "json-rpc reply with %s \"result\" and "
+			       "\"error\"",
 			       res ? "both" : "neither");
 		goto done;
 	}
@@ -336,8 +339,9 @@ int rpc_receipt_parse(struct rpc_receipt **out, const json_t *v)
 				   "status")))
 		goto done;
 	if (status > 1) {
-		rc = prov_error_set(PROV_EINVALID, "status: %llu, expected 0 "
-						   "or 1",
+		rc = prov_error_set(PROV_EINVALID,
+				    "status: %llu, expected 0 "
+				    "or 1",
 				    (unsigned long long)status);
 		goto done;
 	}
@@ -511,17 +515,17 @@ static int attempt(json_t **result, int *rc, long *retry_after_ms,
 					     "reply larger than %u bytes",
 					     RPC_REPLY_MAX);
 		else
-			*rc = prov_error_set(PROV_EIO, "%s",
-					     errbuf[0] ? errbuf
-						       : curl_easy_strerror(cc));
+			*rc = prov_error_set(
+				PROV_EIO, "%s",
+				errbuf[0] ? errbuf : curl_easy_strerror(cc));
 		goto done;
 	}
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
 	if (status == 429 || status >= 500) {
 		curl_easy_getinfo(h, CURLINFO_RETRY_AFTER, &ra);
 		if (ra >= 0)
-			*retry_after_ms = ra > 1000000 ? 1000000000L
-						       : (long)ra * 1000;
+			*retry_after_ms =
+				ra > 1000000 ? 1000000000L : (long)ra * 1000;
 		*rc = prov_error_set(PROV_EIO, "HTTP status %ld", status);
 		goto done;
 	}
@@ -700,7 +704,7 @@ int rpc_eth_call(struct buf *out, struct rpc_client *c, const uint8_t to[20],
 
 	if ((rc = call_then(&res, c, "eth_call",
 			    json_pack("[{s:o,s:o},s]", "to", hex_json(to, 20),
-				      "input", hex_json(data, n),
+				      "data", hex_json(data, n),
 				      block ? block : "latest"))))
 		return rc;
 	rc = rpc_data(out, res, 0, "eth_call");
@@ -742,8 +746,8 @@ int rpc_get_transaction_receipt(struct rpc_receipt **out, struct rpc_client *c,
 	return rc;
 }
 
-int rpc_fee_history(struct rpc_fees *out, struct rpc_client *c,
-		    unsigned blocks, double percentile)
+int rpc_fee_history(struct rpc_fees *out, struct rpc_client *c, unsigned blocks,
+		    double percentile)
 {
 	char count[24];
 	json_t *res, *base, *reward;
@@ -752,27 +756,28 @@ int rpc_fee_history(struct rpc_fees *out, struct rpc_client *c,
 
 	memset(out, 0, sizeof(*out));
 	snprintf(count, sizeof(count), "0x%x", blocks ? blocks : 1);
-	if ((rc = call_then(&res, c, "eth_feeHistory",
-			    json_pack("[s,s,[f]]", count, "latest",
-				      percentile))))
+	if ((rc = call_then(
+		     &res, c, "eth_feeHistory",
+		     json_pack("[s,s,[f]]", count, "latest", percentile))))
 		return rc;
 	rc = PROV_EINVALID;
 	base = json_object_get(res, "baseFeePerGas");
 	reward = json_object_get(res, "reward");
 	if (!json_is_object(res) || !json_is_array(base) ||
 	    json_array_size(base) < 1 ||
-	    (reward && (!json_is_array(reward) ||
-			json_array_size(reward) + 1 != json_array_size(base)))) {
+	    (reward &&
+	     (!json_is_array(reward) ||
+	      json_array_size(reward) + 1 != json_array_size(base)))) {
 		prov_error_set(rc, "eth_feeHistory: malformed result");
 		goto done;
 	}
 	if ((rc = rpc_quantity_u64(&out->oldest_block,
 				   json_object_get(res, "oldestBlock"),
 				   "oldestBlock")) ||
-	    (rc = rpc_quantity_u64(&out->base_fee_next,
-				   json_array_get(base,
-						  json_array_size(base) - 1),
-				   "baseFeePerGas")))
+	    (rc = rpc_quantity_u64(
+		     &out->base_fee_next,
+		     json_array_get(base, json_array_size(base) - 1),
+		     "baseFeePerGas")))
 		goto done;
 	for (size_t i = 0; i < json_array_size(base); i++)
 		if ((rc = rpc_quantity_u64(&x, json_array_get(base, i),
@@ -788,8 +793,7 @@ int rpc_fee_history(struct rpc_fees *out, struct rpc_client *c,
 					    i);
 			goto done;
 		}
-		if ((rc = rpc_quantity_u64(&x, json_array_get(r, 0),
-					   "reward")))
+		if ((rc = rpc_quantity_u64(&x, json_array_get(r, 0), "reward")))
 			goto done;
 		if (x > out->reward_max)
 			out->reward_max = x;

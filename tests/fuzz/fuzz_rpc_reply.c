@@ -22,8 +22,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rpc_reply_parse(&res, &code, (const char *)data, size, 1))
 		return 0;
 	if (rpc_quantity_u64(&x, res, "q") == 0 &&
-	    (rpc_quantity_u256(w, res, "q") ||
-	     w[24] != (uint8_t)(x >> 56) || w[31] != (uint8_t)x))
+	    (rpc_quantity_u256(w, res, "q") || w[24] != (uint8_t)(x >> 56) ||
+	     w[31] != (uint8_t)x))
 		abort(); /* the two readings of a quantity must agree */
 	rpc_data(&b, res, 0, "d");
 	rpc_data_fixed(w, 32, res, "h");

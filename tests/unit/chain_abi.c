@@ -39,7 +39,8 @@ static void selectors_and_topics(void)
 	CHECK_STR(hex, "cdcd77c0");
 	abi_topic(t, "Transfer(address,address,uint256)");
 	hex_encode(hex, t, 32);
-	CHECK_STR(hex, "ddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef");
+	CHECK_STR(hex, "ddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4"
+		       "df523b3ef");
 }
 
 static void spec_baz(void)
@@ -52,9 +53,7 @@ static void spec_baz(void)
 	abi_set_bool(&v[1], 1);
 	CHECK(abi_encode_call(&b, "baz(uint32,bool)", v, 2) == 0);
 	tohex(hex, &b);
-	CHECK_STR(hex, "cdcd77c0"
-		       Z "0000000000045"
-		       Z "0000000000001");
+	CHECK_STR(hex, "cdcd77c0" Z "0000000000045" Z "0000000000001");
 	/* a uint32 word with bit 32 set is not a uint32 */
 	v[0].word[27] = 1;
 	CHECK(abi_encode(&b, v, 2) == PROV_EINVALID);
@@ -63,7 +62,8 @@ static void spec_baz(void)
 
 static void spec_sam(void)
 {
-	static const uint8_t words[3][32] = {{[31] = 1}, {[31] = 2}, {[31] = 3}};
+	static const uint8_t words[3][32] = {
+		{[31] = 1}, {[31] = 2}, {[31] = 3}};
 	struct abi_type u256 = {ABI_UINT, 255, 0};
 	struct buf b = BUF_INIT;
 	struct abi_value v[3];
@@ -75,16 +75,11 @@ static void spec_sam(void)
 	abi_set_array(&v[2], u256, words, 3);
 	CHECK(abi_encode_call(&b, "sam(bytes,bool,uint256[])", v, 3) == 0);
 	tohex(hex, &b);
-	CHECK_STR(hex, "a5643bf2"
-		       Z "0000000000060"
-		       Z "0000000000001"
-		       Z "00000000000a0"
-		       Z "0000000000004"
-		       "6461766500000000000000000000000000000000000000000000000000000000"
-		       Z "0000000000003"
-		       Z "0000000000001"
-		       Z "0000000000002"
-		       Z "0000000000003");
+	CHECK_STR(hex, "a5643bf2" Z "0000000000060" Z "0000000000001" Z
+		       "00000000000a0" Z "0000000000004"
+		       "6461766500000000000000000000000000000000000000000000000"
+		       "000000000" Z "0000000000003" Z "0000000000001" Z
+		       "0000000000002" Z "0000000000003");
 	/* and back */
 	struct abi_value d[3];
 	struct abi_type t[3];
@@ -114,18 +109,15 @@ static void spec_f(void)
 	abi_set_array(&v[1], u32, words, 2);
 	abi_set_fixed(&v[2], (const uint8_t *)"1234567890", 10);
 	abi_set_bytes(&v[3], "Hello, world!", 13);
-	CHECK(abi_encode_call(&b, "f(uint256,uint32[],bytes10,bytes)", v, 4) == 0);
+	CHECK(abi_encode_call(&b, "f(uint256,uint32[],bytes10,bytes)", v, 4) ==
+	      0);
 	tohex(hex, &b);
-	CHECK_STR(hex, "8be65246"
-		       Z "0000000000123"
-		       Z "0000000000080"
-		       "3132333435363738393000000000000000000000000000000000000000000000"
-		       Z "00000000000e0"
-		       Z "0000000000002"
-		       Z "0000000000456"
-		       Z "0000000000789"
-		       Z "000000000000d"
-		       "48656c6c6f2c20776f726c642100000000000000000000000000000000000000");
+	CHECK_STR(hex, "8be65246" Z "0000000000123" Z "0000000000080"
+		       "3132333435363738393000000000000000000000000000000000000"
+		       "000000000" Z "00000000000e0" Z "0000000000002" Z
+		       "0000000000456" Z "0000000000789" Z "000000000000d"
+		       "48656c6c6f2c20776f726c642100000000000000000000000000000"
+		       "000000000");
 	buf_release(&b);
 }
 
@@ -157,13 +149,15 @@ static void anchored_event(void)
 	abi_topic(t0, ANCHORED_EVENT);
 	hex_encode(hex, t0, 32);
 	/* keccak256 of the signature, as js-sha3 computes it */
-	CHECK_STR(hex, "4d330bdfb45dd53a3fbc717594c52bf33cb42676fed59b78b81bb74618c0e1e7");
+	CHECK_STR(hex, "4d330bdfb45dd53a3fbc717594c52bf33cb42676fed59b78b81bb74"
+		       "618c0e1e7");
 	memcpy(topics[0], t0, 32);
 	topics[1][31] = 7;
 	memset(topics[2], 0xab, 32);
 	memset(topics[3] + 12, 0xcd, 20);
 	unhex(&data, Z "000000000002a" Z "0000000000040" Z "0000000000005"
-		     "697066733a000000000000000000000000000000000000000000000000000000");
+		       "697066733a000000000000000000000000000000000000000000000"
+		       "000000000");
 	CHECK(anchored_event_decode(&ev, (const uint8_t(*)[32])topics, 4,
 				    (uint8_t *)data.ptr, data.len) == 0);
 	CHECK(ev.seq == 7 && ev.count == 42);
@@ -174,15 +168,18 @@ static void anchored_event(void)
 	/* an address topic with high bytes set */
 	topics[3][0] = 1;
 	CHECK(anchored_event_decode(&ev, (const uint8_t(*)[32])topics, 4,
-				    (uint8_t *)data.ptr, data.len) == PROV_EINVALID);
+				    (uint8_t *)data.ptr,
+				    data.len) == PROV_EINVALID);
 	topics[3][0] = 0;
 	/* another event */
 	topics[0][0] ^= 1;
 	CHECK(anchored_event_decode(&ev, (const uint8_t(*)[32])topics, 4,
-				    (uint8_t *)data.ptr, data.len) == PROV_EINVALID);
+				    (uint8_t *)data.ptr,
+				    data.len) == PROV_EINVALID);
 	topics[0][0] ^= 1;
 	CHECK(anchored_event_decode(&ev, (const uint8_t(*)[32])topics, 3,
-				    (uint8_t *)data.ptr, data.len) == PROV_EINVALID);
+				    (uint8_t *)data.ptr,
+				    data.len) == PROV_EINVALID);
 	buf_release(&data);
 }
 
@@ -204,37 +201,54 @@ static void hostile(void)
 {
 	/* well-formed first, so that each refusal below is for its one fault */
 	CHECK(decode1("string", Z "0000000000020" Z "0000000000002"
-				"6869000000000000000000000000000000000000000000000000000000000000") == 0);
+				  "68690000000000000000000000000000000000000000"
+				  "00000000000000000000") == 0);
 	/* offset past the end, into the head, or huge */
-	CHECK(decode1("string", Z "0000000000040" Z "0000000000002") == PROV_EINVALID);
-	CHECK(decode1("string", Z "0000000000000" Z "0000000000000") == PROV_EINVALID);
-	CHECK(decode1("string", "ff" Z "00000000020" Z "0000000000000") == PROV_EINVALID);
+	CHECK(decode1("string", Z "0000000000040" Z "0000000000002") ==
+	      PROV_EINVALID);
+	CHECK(decode1("string", Z "0000000000000" Z "0000000000000") ==
+	      PROV_EINVALID);
+	CHECK(decode1("string", "ff" Z "00000000020" Z "0000000000000") ==
+	      PROV_EINVALID);
 	/* length past the end, or huge */
 	CHECK(decode1("bytes", Z "0000000000020" Z "0000000000021"
-			       "6869000000000000000000000000000000000000000000000000000000000000") == PROV_EINVALID);
-	CHECK(decode1("bytes", Z "0000000000020" "00000000000000000000000000000000000000000000000000000000ffffffff"
-			       "6869000000000000000000000000000000000000000000000000000000000000") == PROV_EINVALID);
-	CHECK(decode1("uint64[]", Z "0000000000020" "000000000000000000000000000000000000000000000000000000000fffffff"
-				  Z "0000000000001") == PROV_EINVALID);
-	CHECK(decode1("uint64[]", Z "0000000000020" Z "0000000000002"
-				  Z "0000000000001") == PROV_EINVALID);
-	CHECK(decode1("uint64[]", Z "0000000000020" Z "0000000000001"
-				  Z "0000000000001") == 0);
+				 "686900000000000000000000000000000000000000000"
+				 "0000000000000000000") == PROV_EINVALID);
+	CHECK(decode1("bytes", Z "0000000000020"
+				 "000000000000000000000000000000000000000000000"
+				 "00000000000ffffffff"
+				 "686900000000000000000000000000000000000000000"
+				 "0000000000000000000") == PROV_EINVALID);
+	CHECK(decode1("uint64[]",
+		      Z "0000000000020"
+			"000000000000000000000000000000000000000000000000000000"
+			"000fffffff" Z "0000000000001") == PROV_EINVALID);
+	CHECK(decode1("uint64[]", Z "0000000000020" Z "0000000000002" Z
+				    "0000000000001") == PROV_EINVALID);
+	CHECK(decode1("uint64[]", Z "0000000000020" Z "0000000000001" Z
+				    "0000000000001") == 0);
 	/* nonzero padding; NUL or invalid UTF-8 in a string */
 	CHECK(decode1("bytes", Z "0000000000020" Z "0000000000002"
-			       "6869010000000000000000000000000000000000000000000000000000000000") == PROV_EINVALID);
+				 "686901000000000000000000000000000000000000000"
+				 "0000000000000000000") == PROV_EINVALID);
 	CHECK(decode1("string", Z "0000000000020" Z "0000000000002"
-				"6800000000000000000000000000000000000000000000000000000000000000") == PROV_EINVALID);
+				  "68000000000000000000000000000000000000000000"
+				  "00000000000000000000") == PROV_EINVALID);
 	CHECK(decode1("string", Z "0000000000020" Z "0000000000002"
-				"c328000000000000000000000000000000000000000000000000000000000000") == PROV_EINVALID);
+				  "c3280000000000000000000000000000000000000000"
+				  "00000000000000000000") == PROV_EINVALID);
 	/* static words out of range for their type; an array element too */
 	CHECK(decode1("bool", Z "0000000000002") == PROV_EINVALID);
-	CHECK(decode1("uint64", "000000000000000000000000000000000000000000000001" "0000000000000000") == PROV_EINVALID);
+	CHECK(decode1("uint64",
+		      "000000000000000000000000000000000000000000000001"
+		      "0000000000000000") == PROV_EINVALID);
 	CHECK(decode1("uint64", Z "0000100000000") == 0);
 	CHECK(decode1("address", "01" Z "00000000000") == PROV_EINVALID);
-	CHECK(decode1("bytes10", "3132333435363738393031000000000000000000000000000000000000000000") == PROV_EINVALID);
+	CHECK(decode1("bytes10", "313233343536373839303100000000000000000000000"
+				 "0000000000000000000") == PROV_EINVALID);
 	CHECK(decode1("uint64[]", Z "0000000000020" Z "0000000000001"
-				  "0100000000000000000000000000000000000000000000000000000000000000") == PROV_EINVALID);
+				    "010000000000000000000000000000000000000000"
+				    "0000000000000000000000") == PROV_EINVALID);
 	/* too short for the heads */
 	CHECK(decode1("uint64", "00") == PROV_EINVALID);
 }

@@ -16,7 +16,8 @@
 #include "chain/chain.h"
 #include "unit.h"
 
-#define ANVIL "tests/oracle/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil"
+#define ANVIL                                                                  \
+	"tests/oracle/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil"
 
 /* ---- the pure parser ---- */
 
@@ -45,35 +46,49 @@ static void reply_ok(void)
 
 static void reply_error(void)
 {
-	const char *s = "{\"jsonrpc\":\"2.0\",\"id\":3,\"error\":{\"code\":-32000,"
-			"\"message\":\"execution reverted\",\"data\":\"0x\"}}";
+	const char *s =
+		"{\"jsonrpc\":\"2.0\",\"id\":3,\"error\":{\"code\":-32000,"
+		"\"message\":\"execution reverted\",\"data\":\"0x\"}}";
 	json_t *r;
 	long long code;
 
 	CHECK(rpc_reply_parse(&r, &code, s, strlen(s), 3) == PROV_ERROR);
 	CHECK(r == NULL && code == -32000);
-	CHECK(strstr(prov_error_last(), "json-rpc error -32000: execution reverted"));
+	CHECK(strstr(prov_error_last(),
+		     "json-rpc error -32000: execution reverted"));
 }
 
 static void reply_malformed(void)
 {
-	CHECK(parse("{\"jsonrpc\":\"2.0\",\"id\":8,\"result\":\"0x1\"}", 7) == PROV_EINVALID);
+	CHECK(parse("{\"jsonrpc\":\"2.0\",\"id\":8,\"result\":\"0x1\"}", 7) ==
+	      PROV_EINVALID);
 	CHECK(strstr(prov_error_last(), "id 8, expected 7"));
-	CHECK(parse("{\"jsonrpc\":\"2.0\",\"id\":\"7\",\"result\":\"0x1\"}", 7) == PROV_EINVALID);
-	CHECK(parse("{\"jsonrpc\":\"2.0\",\"result\":\"0x1\"}", 7) == PROV_EINVALID);
+	CHECK(parse("{\"jsonrpc\":\"2.0\",\"id\":\"7\",\"result\":\"0x1\"}",
+		    7) == PROV_EINVALID);
+	CHECK(parse("{\"jsonrpc\":\"2.0\",\"result\":\"0x1\"}", 7) ==
+	      PROV_EINVALID);
 	CHECK(parse("{\"id\":7,\"result\":\"0x1\"}", 7) == PROV_EINVALID);
 	CHECK(strstr(prov_error_last(), "jsonrpc"));
-	CHECK(parse("{\"jsonrpc\":\"1.0\",\"id\":7,\"result\":\"0x1\"}", 7) == PROV_EINVALID);
-	CHECK(parse("{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":\"0x1\",\"error\":"
-		    "{\"code\":1,\"message\":\"x\"}}", 7) == PROV_EINVALID);
+	CHECK(parse("{\"jsonrpc\":\"1.0\",\"id\":7,\"result\":\"0x1\"}", 7) ==
+	      PROV_EINVALID);
+	CHECK(parse("{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":\"0x1\","
+		    "\"error\":"
+		    "{\"code\":1,\"message\":\"x\"}}",
+		    7) == PROV_EINVALID);
 	CHECK(strstr(prov_error_last(), "both"));
 	CHECK(parse("{\"jsonrpc\":\"2.0\",\"id\":7}", 7) == PROV_EINVALID);
 	CHECK(parse("{\"jsonrpc\":\"2.0\",\"id\":7,\"error\":{\"code\":\"1\","
-		    "\"message\":\"x\"}}", 7) == PROV_EINVALID);
-	CHECK(parse("{\"jsonrpc\":\"2.0\",\"id\":7,\"error\":\"boom\"}", 7) == PROV_EINVALID);
-	CHECK(parse("[{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":\"0x1\"}]", 7) == PROV_EINVALID);
-	CHECK(parse("{\"jsonrpc\":\"2.0\",\"id\":7,\"id\":7,\"result\":\"0x1\"}", 7) == PROV_EINVALID);
-	CHECK(parse("{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":\"0x1\"} x", 7) == PROV_EINVALID);
+		    "\"message\":\"x\"}}",
+		    7) == PROV_EINVALID);
+	CHECK(parse("{\"jsonrpc\":\"2.0\",\"id\":7,\"error\":\"boom\"}", 7) ==
+	      PROV_EINVALID);
+	CHECK(parse("[{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":\"0x1\"}]", 7) ==
+	      PROV_EINVALID);
+	CHECK(parse("{\"jsonrpc\":\"2.0\",\"id\":7,\"id\":7,\"result\":"
+		    "\"0x1\"}",
+		    7) == PROV_EINVALID);
+	CHECK(parse("{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":\"0x1\"} x", 7) ==
+	      PROV_EINVALID);
 	CHECK(parse("", 7) == PROV_EINVALID);
 }
 
@@ -128,7 +143,8 @@ static void quantities(void)
 	CHECK(rpc_quantity_u256(w, v, "q") == 0);
 	CHECK(w[21] == 0 && w[22] == 0x02 && w[23] == 0x1e && w[31] == 0x00);
 	json_decref(v);
-	v = json_string("0x1ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff");
+	v = json_string("0x1fffffffffffffffffffffffffffffffffffffffffffffffffff"
+			"fffffffffffff");
 	CHECK(rpc_quantity_u256(w, v, "q") == PROV_EINVALID); /* 65 digits */
 	json_decref(v);
 }
@@ -157,17 +173,19 @@ static void data_values(void)
 	buf_release(&b);
 }
 
-#define H32 "0x1111111111111111111111111111111111111111111111111111111111111111"
-#define B32 "0x2222222222222222222222222222222222222222222222222222222222222222"
-#define T32 "0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef"
+#define H32  "0x1111111111111111111111111111111111111111111111111111111111111111"
+#define B32  "0x2222222222222222222222222222222222222222222222222222222222222222"
+#define T32  "0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef"
 #define ADDR "0x5fbdb2315678afecb367f032d93f642f64180aa3"
 
 static int receipt(const char *log, struct rpc_receipt **out)
 {
-	char *s = xasprintf("{\"transactionHash\":\"" H32 "\",\"blockHash\":\"" B32
-			    "\",\"blockNumber\":\"0x2a\",\"gasUsed\":\"0x5208\","
-			    "\"status\":\"0x1\",\"contractAddress\":null,"
-			    "\"logs\":[%s]}", log);
+	char *s = xasprintf(
+		"{\"transactionHash\":\"" H32 "\",\"blockHash\":\"" B32
+		"\",\"blockNumber\":\"0x2a\",\"gasUsed\":\"0x5208\","
+		"\"status\":\"0x1\",\"contractAddress\":null,"
+		"\"logs\":[%s]}",
+		log);
 	json_t *v;
 	int rc;
 
@@ -185,26 +203,33 @@ static void receipts(void)
 	struct rpc_receipt *r;
 
 	CHECK(receipt("{\"address\":\"" ADDR "\",\"topics\":[\"" T32 "\"],"
-		      "\"data\":\"0x01\",\"logIndex\":\"0x0\",\"blockHash\":\"" B32
-		      "\",\"removed\":false}", &r) == 0);
+		      "\"data\":\"0x01\",\"logIndex\":\"0x0\",\"blockHash\":"
+		      "\"" B32 "\",\"removed\":false}",
+		      &r) == 0);
 	CHECK(r->block_number == 42 && r->gas_used == 21000 && r->status == 1);
-	CHECK(r->nlogs == 1 && r->logs[0].ntopics == 1 && r->logs[0].data.len == 1);
+	CHECK(r->nlogs == 1 && r->logs[0].ntopics == 1 &&
+	      r->logs[0].data.len == 1);
 	CHECK(r->logs[0].topics[0][0] == 0xdd && r->logs[0].address[0] == 0x5f);
 	rpc_receipt_free(r);
 	/* a 31-byte topic, five topics, a log from another block, a bad
 	 * logIndex, a missing address */
 	CHECK(receipt("{\"address\":\"" ADDR "\",\"topics\":[\"0x11\"],"
-		      "\"data\":\"0x\",\"logIndex\":\"0x0\"}", &r) == PROV_EINVALID);
+		      "\"data\":\"0x\",\"logIndex\":\"0x0\"}",
+		      &r) == PROV_EINVALID);
 	CHECK(strstr(prov_error_last(), "topic"));
 	CHECK(receipt("{\"address\":\"" ADDR "\",\"topics\":[\"" T32 "\",\"" T32
 		      "\",\"" T32 "\",\"" T32 "\",\"" T32 "\"],"
-		      "\"data\":\"0x\",\"logIndex\":\"0x0\"}", &r) == PROV_EINVALID);
+		      "\"data\":\"0x\",\"logIndex\":\"0x0\"}",
+		      &r) == PROV_EINVALID);
 	CHECK(receipt("{\"address\":\"" ADDR "\",\"topics\":[],\"data\":\"0x\","
-		      "\"logIndex\":\"0x0\",\"blockHash\":\"" H32 "\"}", &r) == PROV_EINVALID);
+		      "\"logIndex\":\"0x0\",\"blockHash\":\"" H32 "\"}",
+		      &r) == PROV_EINVALID);
 	CHECK(strstr(prov_error_last(), "blockHash differs"));
 	CHECK(receipt("{\"address\":\"" ADDR "\",\"topics\":[],\"data\":\"0x\","
-		      "\"logIndex\":\"0x00\"}", &r) == PROV_EINVALID);
-	CHECK(receipt("{\"topics\":[],\"data\":\"0x\",\"logIndex\":\"0x0\"}", &r) == PROV_EINVALID);
+		      "\"logIndex\":\"0x00\"}",
+		      &r) == PROV_EINVALID);
+	CHECK(receipt("{\"topics\":[],\"data\":\"0x\",\"logIndex\":\"0x0\"}",
+		      &r) == PROV_EINVALID);
 	CHECK(r == NULL);
 }
 
@@ -273,10 +298,12 @@ static void *serve(void *arg)
 		if (c < 0)
 			break;
 		/* a kept-alive connection carries several requests */
-		while (r->served < r->n && read_request(c, req, sizeof(req)) == 0) {
+		while (r->served < r->n &&
+		       read_request(c, req, sizeof(req)) == 0) {
 			const struct reply *p = &r->script[r->served++];
 			char *id = strstr(req, "\"id\":");
-			unsigned long long idv = id ? strtoull(id + 5, NULL, 10) : 0;
+			unsigned long long idv =
+				id ? strtoull(id + 5, NULL, 10) : 0;
 
 			if (!p->head) {
 				while (read(c, buf, sizeof(buf)) > 0)
@@ -287,15 +314,18 @@ static void *serve(void *arg)
 			char body[1024];
 			const char *at = strstr(p->body, "%llu");
 			int bl = at ? snprintf(body, sizeof(body), "%.*s%llu%s",
-					       (int)(at - p->body), p->body, idv,
-					       at + 4)
-				    : snprintf(body, sizeof(body), "%s", p->body);
+					       (int)(at - p->body), p->body,
+					       idv, at + 4)
+				    : snprintf(body, sizeof(body), "%s",
+					       p->body);
 			int hl = strcasestr(p->head, "content-length:")
-					 ? snprintf(buf, sizeof(buf), "%s\r\n%s",
-						    p->head, body)
+					 ? snprintf(buf, sizeof(buf),
+						    "%s\r\n%s", p->head, body)
 					 : snprintf(buf, sizeof(buf),
-						    "%sContent-Type: application/json\r\n"
-						    "Content-Length: %d\r\n\r\n%s",
+						    "%sContent-Type: "
+						    "application/json\r\n"
+						    "Content-Length: "
+						    "%d\r\n\r\n%s",
 						    p->head, bl, body);
 			if (write(c, buf, (size_t)hl) != hl)
 				break;
@@ -347,7 +377,8 @@ static void http_retries(void)
 		 "{\"jsonrpc\":\"2.0\",\"id\":%llu,\"error\":{\"code\":-32005,"
 		 "\"message\":\"rate limited\"}}"},
 		{"HTTP/1.1 503 Service Unavailable\r\n", "busy"},
-		{OK200, "{\"jsonrpc\":\"2.0\",\"id\":%llu,\"result\":\"0x7a69\"}"},
+		{OK200,
+		 "{\"jsonrpc\":\"2.0\",\"id\":%llu,\"result\":\"0x7a69\"}"},
 	};
 	struct responder r;
 	struct rpc_client *c;
@@ -387,7 +418,8 @@ static void http_gives_up(void)
 	rpc_client_free(c);
 	responder_stop(&r);
 	CHECK(rc == PROV_EIO);
-	CHECK(strstr(prov_error_last(), "rpc eth_chainId at http://127.0.0.1:"));
+	CHECK(strstr(prov_error_last(),
+		     "rpc eth_chainId at http://127.0.0.1:"));
 	CHECK(strstr(prov_error_last(), "HTTP status 500"));
 	CHECK(!strstr(prov_error_last(), "secret-key")); /* path not shown */
 	CHECK(r.served == 2);
@@ -397,8 +429,9 @@ static void http_gives_up(void)
 static void http_error_reply(void)
 {
 	static const struct reply script[] = {
-		{OK200, "{\"jsonrpc\":\"2.0\",\"id\":%llu,\"error\":{\"code\":-32005,"
-			"\"message\":\"limit exceeded\"}}"},
+		{OK200,
+		 "{\"jsonrpc\":\"2.0\",\"id\":%llu,\"error\":{\"code\":-32005,"
+		 "\"message\":\"limit exceeded\"}}"},
 		{OK200, "{\"jsonrpc\":\"2.0\",\"id\":%llu,\"result\":\"0x1\"}"},
 	};
 	struct responder r;
@@ -415,7 +448,8 @@ static void http_error_reply(void)
 	rpc_client_free(c);
 	responder_stop(&r);
 	CHECK(rc == PROV_ERROR);
-	CHECK(strstr(prov_error_last(), "json-rpc error -32005: limit exceeded"));
+	CHECK(strstr(prov_error_last(),
+		     "json-rpc error -32005: limit exceeded"));
 	CHECK(r.served == 1);
 }
 
@@ -423,7 +457,8 @@ static void http_error_reply(void)
 static void http_bad_result(void)
 {
 	static const struct reply script[] = {
-		{OK200, "{\"jsonrpc\":\"2.0\",\"id\":%llu,\"result\":\"0x07a69\"}"},
+		{OK200,
+		 "{\"jsonrpc\":\"2.0\",\"id\":%llu,\"result\":\"0x07a69\"}"},
 	};
 	struct responder r;
 	struct rpc_client *c;
@@ -596,13 +631,15 @@ static void anvil_basics(void)
 	/* 10000 ETH = 10^22 wei = 0x21e19e0c9bab2400000 */
 	CHECK(rpc_get_balance(bal, c, DEV0, NULL) == 0);
 	hex_encode(hex, bal, 32);
-	CHECK_STR(hex, "00000000000000000000000000000000000000000000021e19e0c9bab2400000");
+	CHECK_STR(hex, "00000000000000000000000000000000000000000000021e19e0c9b"
+		       "ab2400000");
 	CHECK(rpc_get_transaction_count(&x, c, DEV0, "latest") == 0 && x == 0);
 	/* an account without code, and a call to it */
 	CHECK(rpc_get_code(&b, c, DEV0, NULL) == 0 && b.len == 0);
 	memset(nobody, 0x42, 20);
-	CHECK(rpc_eth_call(&b, c, nobody, (const uint8_t *)"\xa9\x05\x9c\xbb", 4,
-			   NULL) == 0 && b.len == 0);
+	CHECK(rpc_eth_call(&b, c, nobody, (const uint8_t *)"\xa9\x05\x9c\xbb",
+			   4, NULL) == 0 &&
+	      b.len == 0);
 	buf_release(&b);
 	rpc_client_free(c);
 }
@@ -614,7 +651,8 @@ static int wait_receipt(struct rpc_receipt **r, struct rpc_client *c,
 	int rc;
 
 	for (int i = 0; i < 200; i++) {
-		if ((rc = rpc_get_transaction_receipt(r, c, hash)) != PROV_ENOTFOUND)
+		if ((rc = rpc_get_transaction_receipt(r, c, hash)) !=
+		    PROV_ENOTFOUND)
 			return rc;
 		nanosleep(&(struct timespec){0, 50000000}, NULL);
 	}
@@ -636,7 +674,8 @@ static void anvil_receipts(void)
 
 	CHECK(rpc_call(&res, c, "eth_sendTransaction",
 		       json_pack("[{s:s,s:s,s:s}]", "from",
-				 "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266", "to",
+				 "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266",
+				 "to",
 				 "0x4242424242424242424242424242424242424242",
 				 "value", "0x1")) == 0);
 	CHECK(rpc_data_fixed(hash, 32, res, "hash") == 0);
@@ -670,7 +709,8 @@ static void anvil_receipts(void)
 	memset(hash, 0x77, 32);
 	CHECK(rpc_get_transaction_receipt(&r, c, hash) == PROV_ENOTFOUND && !r);
 	/* a raw transaction that is not one: the node's error comes back */
-	CHECK(rpc_send_raw_transaction(hash, c, (const uint8_t *)"\x01\x02", 2) == PROV_ERROR);
+	CHECK(rpc_send_raw_transaction(hash, c, (const uint8_t *)"\x01\x02",
+				       2) == PROV_ERROR);
 	CHECK(strstr(prov_error_last(), "json-rpc error"));
 	CHECK(rpc_fee_history(&fees, c, 2, 50.0) == 0);
 	CHECK(fees.oldest_block == 1 && fees.base_fee_next > 0);
