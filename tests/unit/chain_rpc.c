@@ -1,0 +1,765 @@
+/* JSON-RPC: the reply parser and value checks on hostile replies; HTTP
+ * behaviour (429 with Retry-After, 500, a server that never answers, an
+ * error reply) against a scripted responder thread; and the typed calls
+ * against anvil, started here on a free port and killed at the end. */
+#define _GNU_SOURCE /* strcasestr */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "chain/chain.h"
+#include "unit.h"
+
+#define ANVIL                                                                  \
+	"tests/oracle/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil"
+
+/* ---- the pure parser ---- */
+
+static int parse(const char *s, uint64_t id)
+{
+	json_t *r = NULL;
+	int rc = rpc_reply_parse(&r, NULL, s, strlen(s), id);
+
+	json_decref(r);
+	return rc;
+}
+
+static void reply_ok(void)
+{
+	const char *s = "{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":\"0x7a69\"}";
+	json_t *r;
+	uint64_t x;
+
+	CHECK(rpc_reply_parse(&r, NULL, s, strlen(s), 7) == 0);
+	CHECK(rpc_quantity_u64(&x, r, "id") == 0 && x == 31337);
+	json_decref(r);
+	/* a null result is a result (eth_getTransactionReceipt of a pending
+	 * transaction) */
+	CHECK(parse("{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":null}", 7) == 0);
+}
+
+static void reply_error(void)
+{
+	const char *s =
+		"{\"jsonrpc\":\"2.0\",\"id\":3,\"error\":{\"code\":-32000,"
+		"\"message\":\"execution reverted\",\"data\":\"0x\"}}";
+	json_t *r;
+	long long code;
+
+	CHECK(rpc_reply_parse(&r, &code, s, strlen(s), 3) == PROV_ERROR);
+	CHECK(r == NULL && code == -32000);
+	CHECK(strstr(prov_error_last(),
+		     "json-rpc error -32000: execution reverted"));
+}
+
+static void reply_malformed(void)
+{
+	CHECK(parse("{\"jsonrpc\":\"2.0\",\"id\":8,\"result\":\"0x1\"}", 7) ==
+	      PROV_EINVALID);
+	CHECK(strstr(prov_error_last(), "id 8, expected 7"));
+	CHECK(parse("{\"jsonrpc\":\"2.0\",\"id\":\"7\",\"result\":\"0x1\"}",
+		    7) == PROV_EINVALID);
+	CHECK(parse("{\"jsonrpc\":\"2.0\",\"result\":\"0x1\"}", 7) ==
+	      PROV_EINVALID);
+	CHECK(parse("{\"id\":7,\"result\":\"0x1\"}", 7) == PROV_EINVALID);
+	CHECK(strstr(prov_error_last(), "jsonrpc"));
+	CHECK(parse("{\"jsonrpc\":\"1.0\",\"id\":7,\"result\":\"0x1\"}", 7) ==
+	      PROV_EINVALID);
+	CHECK(parse("{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":\"0x1\","
+		    "\"error\":"
+		    "{\"code\":1,\"message\":\"x\"}}",
+		    7) == PROV_EINVALID);
+	CHECK(strstr(prov_error_last(), "both"));
+	CHECK(parse("{\"jsonrpc\":\"2.0\",\"id\":7}", 7) == PROV_EINVALID);
+	CHECK(parse("{\"jsonrpc\":\"2.0\",\"id\":7,\"error\":{\"code\":\"1\","
+		    "\"message\":\"x\"}}",
+		    7) == PROV_EINVALID);
+	CHECK(parse("{\"jsonrpc\":\"2.0\",\"id\":7,\"error\":\"boom\"}", 7) ==
+	      PROV_EINVALID);
+	CHECK(parse("[{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":\"0x1\"}]", 7) ==
+	      PROV_EINVALID);
+	CHECK(parse("{\"jsonrpc\":\"2.0\",\"id\":7,\"id\":7,\"result\":"
+		    "\"0x1\"}",
+		    7) == PROV_EINVALID);
+	CHECK(parse("{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":\"0x1\"} x", 7) ==
+	      PROV_EINVALID);
+	CHECK(parse("", 7) == PROV_EINVALID);
+}
+
+static void reply_oversize(void)
+{
+	size_t n = (size_t)RPC_REPLY_MAX + 1;
+	char *big = xmalloc(n);
+	json_t *r;
+
+	memset(big, ' ', n);
+	memcpy(big, "{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":\"0x1\"}", 39);
+	CHECK(rpc_reply_parse(&r, NULL, big, n - 1, 7) == 0); /* at the limit */
+	json_decref(r);
+	CHECK(rpc_reply_parse(&r, NULL, big, n, 7) == PROV_EINVALID);
+	CHECK(strstr(prov_error_last(), "larger than"));
+	free(big);
+}
+
+static int q64(const char *s, uint64_t *x)
+{
+	json_t *v = json_string(s);
+	int rc = rpc_quantity_u64(x, v, "q");
+
+	json_decref(v);
+	return rc;
+}
+
+static void quantities(void)
+{
+	uint8_t w[32];
+	uint64_t x;
+	json_t *v;
+
+	CHECK(q64("0x0", &x) == 0 && x == 0);
+	CHECK(q64("0x400", &x) == 0 && x == 1024);
+	CHECK(q64("0xffffffffffffffff", &x) == 0 && x == UINT64_MAX);
+	CHECK(q64("0x10000000000000000", &x) == PROV_EINVALID);
+	CHECK(q64("0x", &x) == PROV_EINVALID);
+	CHECK(q64("0x0400", &x) == PROV_EINVALID); /* leading zero */
+	CHECK(strstr(prov_error_last(), "leading zeros"));
+	CHECK(q64("0x00", &x) == PROV_EINVALID);
+	CHECK(q64("400", &x) == PROV_EINVALID);
+	CHECK(q64("0X400", &x) == PROV_EINVALID);
+	CHECK(q64("0xFF", &x) == PROV_EINVALID);
+	CHECK(q64("0xfg", &x) == PROV_EINVALID);
+	CHECK(q64("-0x1", &x) == PROV_EINVALID);
+	v = json_integer(5);
+	CHECK(rpc_quantity_u64(&x, v, "q") == PROV_EINVALID);
+	json_decref(v);
+	CHECK(rpc_quantity_u64(&x, NULL, "q") == PROV_EINVALID);
+	v = json_string("0x21e19e0c9bab2400000");
+	CHECK(rpc_quantity_u256(w, v, "q") == 0);
+	CHECK(w[21] == 0 && w[22] == 0x02 && w[23] == 0x1e && w[31] == 0x00);
+	json_decref(v);
+	v = json_string("0x1fffffffffffffffffffffffffffffffffffffffffffffffffff"
+			"fffffffffffff");
+	CHECK(rpc_quantity_u256(w, v, "q") == PROV_EINVALID); /* 65 digits */
+	json_decref(v);
+}
+
+static void data_values(void)
+{
+	struct buf b = BUF_INIT;
+	uint8_t h[4];
+	json_t *v;
+
+	v = json_string("0x");
+	CHECK(rpc_data(&b, v, 0, "d") == 0 && b.len == 0);
+	json_decref(v);
+	v = json_string("0xdeadbeef");
+	CHECK(rpc_data(&b, v, 0, "d") == 0 && b.len == 4);
+	CHECK(rpc_data(&b, v, 3, "d") == PROV_EINVALID);
+	CHECK(rpc_data_fixed(h, 4, v, "d") == 0 && h[0] == 0xde);
+	CHECK(rpc_data_fixed(h, 3, v, "d") == PROV_EINVALID);
+	json_decref(v);
+	v = json_string("0xabc");
+	CHECK(rpc_data(&b, v, 0, "d") == PROV_EINVALID);
+	json_decref(v);
+	v = json_string("0xDEAD");
+	CHECK(rpc_data(&b, v, 0, "d") == PROV_EINVALID);
+	json_decref(v);
+	buf_release(&b);
+}
+
+#define H32  "0x1111111111111111111111111111111111111111111111111111111111111111"
+#define B32  "0x2222222222222222222222222222222222222222222222222222222222222222"
+#define T32  "0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef"
+#define ADDR "0x5fbdb2315678afecb367f032d93f642f64180aa3"
+
+static int receipt(const char *log, struct rpc_receipt **out)
+{
+	char *s = xasprintf(
+		"{\"transactionHash\":\"" H32 "\",\"blockHash\":\"" B32
+		"\",\"blockNumber\":\"0x2a\",\"gasUsed\":\"0x5208\","
+		"\"status\":\"0x1\",\"contractAddress\":null,"
+		"\"logs\":[%s]}",
+		log);
+	json_t *v;
+	int rc;
+
+	*out = NULL;
+	if (json_parse(&v, s, strlen(s), "receipt"))
+		abort();
+	rc = rpc_receipt_parse(out, v);
+	json_decref(v);
+	free(s);
+	return rc;
+}
+
+static void receipts(void)
+{
+	struct rpc_receipt *r;
+
+	CHECK(receipt("{\"address\":\"" ADDR "\",\"topics\":[\"" T32 "\"],"
+		      "\"data\":\"0x01\",\"logIndex\":\"0x0\",\"blockHash\":"
+		      "\"" B32 "\",\"removed\":false}",
+		      &r) == 0);
+	CHECK(r->block_number == 42 && r->gas_used == 21000 && r->status == 1);
+	CHECK(r->nlogs == 1 && r->logs[0].ntopics == 1 &&
+	      r->logs[0].data.len == 1);
+	CHECK(r->logs[0].topics[0][0] == 0xdd && r->logs[0].address[0] == 0x5f);
+	rpc_receipt_free(r);
+	/* a 31-byte topic, five topics, a log from another block, a bad
+	 * logIndex, a missing address */
+	CHECK(receipt("{\"address\":\"" ADDR "\",\"topics\":[\"0x11\"],"
+		      "\"data\":\"0x\",\"logIndex\":\"0x0\"}",
+		      &r) == PROV_EINVALID);
+	CHECK(strstr(prov_error_last(), "topic"));
+	CHECK(receipt("{\"address\":\"" ADDR "\",\"topics\":[\"" T32 "\",\"" T32
+		      "\",\"" T32 "\",\"" T32 "\",\"" T32 "\"],"
+		      "\"data\":\"0x\",\"logIndex\":\"0x0\"}",
+		      &r) == PROV_EINVALID);
+	CHECK(receipt("{\"address\":\"" ADDR "\",\"topics\":[],\"data\":\"0x\","
+		      "\"logIndex\":\"0x0\",\"blockHash\":\"" H32 "\"}",
+		      &r) == PROV_EINVALID);
+	CHECK(strstr(prov_error_last(), "blockHash differs"));
+	CHECK(receipt("{\"address\":\"" ADDR "\",\"topics\":[],\"data\":\"0x\","
+		      "\"logIndex\":\"0x00\"}",
+		      &r) == PROV_EINVALID);
+	CHECK(receipt("{\"topics\":[],\"data\":\"0x\",\"logIndex\":\"0x0\"}",
+		      &r) == PROV_EINVALID);
+	CHECK(r == NULL);
+}
+
+/* ---- HTTP behaviour, against a scripted responder ---- */
+
+struct reply {
+	const char *head; /* status line and headers; NULL: never answer */
+	const char *body; /* a format with one %llu for the request's id */
+};
+struct responder {
+	int fd;
+	int port;
+	const struct reply *script;
+	size_t n;
+	size_t served;
+	pthread_t th;
+};
+
+static int listen_local(int *port)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET};
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) ||
+	    getsockname(fd, (struct sockaddr *)&a, &len))
+		abort();
+	*port = ntohs(a.sin_port);
+	return fd;
+}
+
+/* Reads one request: headers, then Content-Length bytes of body. */
+static int read_request(int c, char *req, size_t cap)
+{
+	size_t n = 0;
+	char *hend;
+
+	for (;;) {
+		ssize_t k = read(c, req + n, cap - 1 - n);
+
+		if (k <= 0)
+			return -1;
+		n += (size_t)k;
+		req[n] = 0;
+		if ((hend = strstr(req, "\r\n\r\n"))) {
+			char *cl = strcasestr(req, "content-length:");
+			size_t want = cl ? strtoul(cl + 15, NULL, 10) : 0;
+
+			if ((size_t)(hend + 4 - req) + want <= n)
+				return 0;
+		}
+		if (n + 1 >= cap)
+			return -1;
+	}
+}
+
+static void *serve(void *arg)
+{
+	struct responder *r = arg;
+	char req[8192], buf[8192];
+
+	while (r->served < r->n) {
+		int c = accept(r->fd, NULL, NULL);
+
+		if (c < 0)
+			break;
+		/* a kept-alive connection carries several requests */
+		while (r->served < r->n &&
+		       read_request(c, req, sizeof(req)) == 0) {
+			const struct reply *p = &r->script[r->served++];
+			char *id = strstr(req, "\"id\":");
+			unsigned long long idv =
+				id ? strtoull(id + 5, NULL, 10) : 0;
+
+			if (!p->head) {
+				while (read(c, buf, sizeof(buf)) > 0)
+					; /* until the client gives up */
+				break;
+			}
+			/* the body with the request's id where it says %llu */
+			char body[1024];
+			const char *at = strstr(p->body, "%llu");
+			int bl = at ? snprintf(body, sizeof(body), "%.*s%llu%s",
+					       (int)(at - p->body), p->body,
+					       idv, at + 4)
+				    : snprintf(body, sizeof(body), "%s",
+					       p->body);
+			int hl = strcasestr(p->head, "content-length:")
+					 ? snprintf(buf, sizeof(buf),
+						    "%s\r\n%s", p->head, body)
+					 : snprintf(buf, sizeof(buf),
+						    "%sContent-Type: "
+						    "application/json\r\n"
+						    "Content-Length: "
+						    "%d\r\n\r\n%s",
+						    p->head, bl, body);
+			if (write(c, buf, (size_t)hl) != hl)
+				break;
+		}
+		close(c);
+	}
+	return NULL;
+}
+
+static void responder_start(struct responder *r, const struct reply *script,
+			    size_t n)
+{
+	memset(r, 0, sizeof(*r));
+	r->fd = listen_local(&r->port);
+	r->script = script;
+	r->n = n;
+	if (listen(r->fd, 8) || pthread_create(&r->th, NULL, serve, r))
+		abort();
+}
+
+static void responder_stop(struct responder *r)
+{
+	shutdown(r->fd, SHUT_RDWR);
+	pthread_join(r->th, NULL);
+	close(r->fd);
+}
+
+static struct rpc_client *client_for(const char *const *urls, size_t n)
+{
+	struct rpc_client *c;
+
+	if (rpc_client_new(&c, urls, n))
+		abort();
+	c->backoff_ms = 1;
+	c->backoff_cap_ms = 20; /* Retry-After: 1 is honoured up to this */
+	c->connect_timeout_ms = 2000;
+	c->timeout_ms = 5000;
+	return c;
+}
+
+#define OK200 "HTTP/1.1 200 OK\r\n"
+
+static void http_retries(void)
+{
+	static const struct reply script[] = {
+		/* providers send a JSON-RPC error with their 429: still a
+		 * reason to wait and retry, not the answer */
+		{"HTTP/1.1 429 Too Many Requests\r\nRetry-After: 1\r\n",
+		 "{\"jsonrpc\":\"2.0\",\"id\":%llu,\"error\":{\"code\":-32005,"
+		 "\"message\":\"rate limited\"}}"},
+		{"HTTP/1.1 503 Service Unavailable\r\n", "busy"},
+		{OK200,
+		 "{\"jsonrpc\":\"2.0\",\"id\":%llu,\"result\":\"0x7a69\"}"},
+	};
+	struct responder r;
+	struct rpc_client *c;
+	char url[64];
+	const char *urls[] = {url};
+	uint64_t id = 0;
+	int rc;
+
+	responder_start(&r, script, 3);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/", r.port);
+	c = client_for(urls, 1);
+	rc = rpc_chain_id(&id, c);
+	rpc_client_free(c);
+	responder_stop(&r);
+	CHECK(rc == 0 && id == 31337);
+	CHECK(r.served == 3);
+}
+
+static void http_gives_up(void)
+{
+	static const struct reply script[] = {
+		{"HTTP/1.1 500 Internal Server Error\r\n", "oops"},
+		{"HTTP/1.1 500 Internal Server Error\r\n", "oops"},
+	};
+	struct responder r;
+	struct rpc_client *c;
+	char url[64];
+	const char *urls[] = {url};
+	uint64_t id = 0;
+	int rc;
+
+	responder_start(&r, script, 2);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/secret-key", r.port);
+	c = client_for(urls, 1);
+	c->attempts = 2;
+	rc = rpc_chain_id(&id, c);
+	rpc_client_free(c);
+	responder_stop(&r);
+	CHECK(rc == PROV_EIO);
+	CHECK(strstr(prov_error_last(),
+		     "rpc eth_chainId at http://127.0.0.1:"));
+	CHECK(strstr(prov_error_last(), "HTTP status 500"));
+	CHECK(!strstr(prov_error_last(), "secret-key")); /* path not shown */
+	CHECK(r.served == 2);
+}
+
+/* A JSON-RPC error is an answer: returned, not retried, not a result. */
+static void http_error_reply(void)
+{
+	static const struct reply script[] = {
+		{OK200,
+		 "{\"jsonrpc\":\"2.0\",\"id\":%llu,\"error\":{\"code\":-32005,"
+		 "\"message\":\"limit exceeded\"}}"},
+		{OK200, "{\"jsonrpc\":\"2.0\",\"id\":%llu,\"result\":\"0x1\"}"},
+	};
+	struct responder r;
+	struct rpc_client *c;
+	char url[64];
+	const char *urls[] = {url};
+	uint64_t n = 0;
+	int rc;
+
+	responder_start(&r, script, 2);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/", r.port);
+	c = client_for(urls, 1);
+	rc = rpc_block_number(&n, c);
+	rpc_client_free(c);
+	responder_stop(&r);
+	CHECK(rc == PROV_ERROR);
+	CHECK(strstr(prov_error_last(),
+		     "json-rpc error -32005: limit exceeded"));
+	CHECK(r.served == 1);
+}
+
+/* A result of the wrong shape is refused by the typed call. */
+static void http_bad_result(void)
+{
+	static const struct reply script[] = {
+		{OK200,
+		 "{\"jsonrpc\":\"2.0\",\"id\":%llu,\"result\":\"0x07a69\"}"},
+	};
+	struct responder r;
+	struct rpc_client *c;
+	char url[64];
+	const char *urls[] = {url};
+	uint64_t n = 0;
+	int rc;
+
+	responder_start(&r, script, 1);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/", r.port);
+	c = client_for(urls, 1);
+	rc = rpc_chain_id(&n, c);
+	rpc_client_free(c);
+	responder_stop(&r);
+	CHECK(rc == PROV_EINVALID);
+	CHECK(strstr(prov_error_last(), "not a hex quantity"));
+}
+
+/* A reply announcing more than RPC_REPLY_MAX bytes is cut off. */
+static void http_oversize(void)
+{
+	static const struct reply script[] = {
+		{OK200 "Content-Length: 67108865\r\n", "{\"jsonrpc\":\"2.0\""},
+	};
+	struct responder r;
+	struct rpc_client *c;
+	char url[64];
+	const char *urls[] = {url};
+	uint64_t n = 0;
+	int rc;
+
+	responder_start(&r, script, 1);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/", r.port);
+	c = client_for(urls, 1);
+	c->attempts = 1;
+	rc = rpc_chain_id(&n, c);
+	rpc_client_free(c);
+	responder_stop(&r);
+	CHECK(rc == PROV_EINVALID);
+	CHECK(strstr(prov_error_last(), "reply larger than 67108864 bytes"));
+}
+
+static void http_hangs(void)
+{
+	static const struct reply script[] = {{NULL, NULL}};
+	struct responder r;
+	struct rpc_client *c;
+	char url[64];
+	const char *urls[] = {url};
+	uint64_t n = 0;
+	int rc;
+
+	responder_start(&r, script, 1);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/", r.port);
+	c = client_for(urls, 1);
+	c->attempts = 1;
+	c->timeout_ms = 300;
+	rc = rpc_chain_id(&n, c);
+	rpc_client_free(c);
+	responder_stop(&r);
+	CHECK(rc == PROV_EIO);
+	CHECK(strstr(prov_error_last(), "timed out"));
+}
+
+static void closed_port_url(char *url, size_t cap)
+{
+	int port, fd = listen_local(&port);
+
+	close(fd); /* nothing listens there now */
+	snprintf(url, cap, "http://127.0.0.1:%d", port);
+}
+
+static void unreachable(void)
+{
+	struct rpc_client *c;
+	char url[64];
+	const char *urls[] = {url};
+	uint64_t n = 0;
+	int rc;
+
+	closed_port_url(url, sizeof(url));
+	c = client_for(urls, 1);
+	c->attempts = 2;
+	rc = rpc_chain_id(&n, c);
+	rpc_client_free(c);
+	CHECK(rc == PROV_EIO);
+	CHECK(strstr(prov_error_last(), url));
+	CHECK(strstr(prov_error_last(), "connect"));
+}
+
+static void bad_urls(void)
+{
+	struct rpc_client *c;
+	const char *urls[] = {"http://127.0.0.1:1", "file:///etc/passwd"};
+
+	CHECK(rpc_client_new(&c, urls, 2) == PROV_EINVALID);
+	CHECK(rpc_client_new(&c, urls, 0) == PROV_EINVALID);
+}
+
+/* ---- anvil ---- */
+
+static pid_t anvil_pid;
+static char anvil_url[64];
+
+static void anvil_stop(void)
+{
+	if (anvil_pid > 0) {
+		kill(anvil_pid, SIGTERM);
+		waitpid(anvil_pid, NULL, 0);
+		anvil_pid = 0;
+	}
+}
+
+static int anvil_start(void)
+{
+	struct rpc_client *c;
+	const char *urls[] = {anvil_url};
+	char port[16];
+	uint64_t id;
+	int p, fd = listen_local(&p);
+
+	close(fd);
+	snprintf(port, sizeof(port), "%d", p);
+	snprintf(anvil_url, sizeof(anvil_url), "http://127.0.0.1:%d", p);
+	if (access(ANVIL, X_OK)) {
+		fprintf(stderr, "no %s: run scripts/npm-deps.sh\n", ANVIL);
+		return -1;
+	}
+	anvil_pid = fork();
+	if (anvil_pid < 0)
+		return -1;
+	if (anvil_pid == 0) {
+		if (!freopen("/dev/null", "w", stdout))
+			_exit(127);
+		execl(ANVIL, "anvil", "--host", "127.0.0.1", "--port", port,
+		      (char *)NULL);
+		_exit(127);
+	}
+	atexit(anvil_stop);
+	c = client_for(urls, 1);
+	c->attempts = 1;
+	c->timeout_ms = 1000;
+	for (int i = 0; i < 300; i++) { /* up to a minute on a loaded machine */
+		if (rpc_chain_id(&id, c) == 0) {
+			rpc_client_free(c);
+			return 0;
+		}
+		nanosleep(&(struct timespec){0, 200000000}, NULL);
+	}
+	rpc_client_free(c);
+	fprintf(stderr, "anvil did not answer at %s\n", anvil_url);
+	return -1;
+}
+
+static const uint8_t DEV0[20] = {0xf3, 0x9F, 0xd6, 0xe5, 0x1a, 0xad, 0x88,
+				 0xF6, 0xF4, 0xce, 0x6a, 0xB8, 0x82, 0x72,
+				 0x79, 0xcf, 0xFF, 0xb9, 0x22, 0x66};
+
+static void anvil_basics(void)
+{
+	const char *urls[] = {anvil_url};
+	struct rpc_client *c = client_for(urls, 1);
+	uint8_t bal[32], nobody[20];
+	char hex[65];
+	struct buf b = BUF_INIT;
+	uint64_t x = 1;
+
+	CHECK(rpc_chain_id(&x, c) == 0 && x == 31337);
+	CHECK(rpc_block_number(&x, c) == 0 && x == 0);
+	/* 10000 ETH = 10^22 wei = 0x21e19e0c9bab2400000 */
+	CHECK(rpc_get_balance(bal, c, DEV0, NULL) == 0);
+	hex_encode(hex, bal, 32);
+	CHECK_STR(hex, "00000000000000000000000000000000000000000000021e19e0c9b"
+		       "ab2400000");
+	CHECK(rpc_get_transaction_count(&x, c, DEV0, "latest") == 0 && x == 0);
+	/* an account without code, and a call to it */
+	CHECK(rpc_get_code(&b, c, DEV0, NULL) == 0 && b.len == 0);
+	memset(nobody, 0x42, 20);
+	CHECK(rpc_eth_call(&b, c, nobody, (const uint8_t *)"\xa9\x05\x9c\xbb",
+			   4, NULL) == 0 &&
+	      b.len == 0);
+	buf_release(&b);
+	rpc_client_free(c);
+}
+
+/* anvil mines a sent transaction shortly after answering */
+static int wait_receipt(struct rpc_receipt **r, struct rpc_client *c,
+			const uint8_t hash[32])
+{
+	int rc;
+
+	for (int i = 0; i < 200; i++) {
+		if ((rc = rpc_get_transaction_receipt(r, c, hash)) !=
+		    PROV_ENOTFOUND)
+			return rc;
+		nanosleep(&(struct timespec){0, 50000000}, NULL);
+	}
+	return rc;
+}
+
+/* A transaction and a contract creation that logs, sent through anvil's
+ * unlocked dev account; their receipts checked field by field. */
+static void anvil_receipts(void)
+{
+	const char *urls[] = {anvil_url};
+	struct rpc_client *c = client_for(urls, 1);
+	struct rpc_receipt *r = NULL;
+	struct rpc_fees fees;
+	uint8_t hash[32], topic[32];
+	char init[200], topic_hex[65];
+	json_t *res = NULL;
+	uint64_t x;
+
+	CHECK(rpc_call(&res, c, "eth_sendTransaction",
+		       json_pack("[{s:s,s:s,s:s}]", "from",
+				 "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266",
+				 "to",
+				 "0x4242424242424242424242424242424242424242",
+				 "value", "0x1")) == 0);
+	CHECK(rpc_data_fixed(hash, 32, res, "hash") == 0);
+	json_decref(res);
+	CHECK(wait_receipt(&r, c, hash) == 0);
+	CHECK(r->status == 1 && r->block_number == 1 && r->gas_used == 21000);
+	CHECK(r->nlogs == 0 && !r->has_contract);
+	CHECK(memcmp(r->tx_hash, hash, 32) == 0);
+	rpc_receipt_free(r);
+	r = NULL;
+	/* init code: LOG1(0, 0, topic); STOP */
+	abi_topic(topic, "Transfer(address,address,uint256)");
+	hex_encode(topic_hex, topic, 32);
+	snprintf(init, sizeof(init), "0x7f%s60006000a100", topic_hex);
+	CHECK(rpc_call(&res, c, "eth_sendTransaction",
+		       json_pack("[{s:s,s:s}]", "from",
+				 "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266",
+				 "data", init)) == 0);
+	CHECK(rpc_data_fixed(hash, 32, res, "hash") == 0);
+	json_decref(res);
+	CHECK(wait_receipt(&r, c, hash) == 0);
+	CHECK(r->status == 1 && r->block_number == 2 && r->has_contract);
+	CHECK(r->nlogs == 1 && r->logs[0].ntopics == 1);
+	CHECK(memcmp(r->logs[0].topics[0], topic, 32) == 0);
+	CHECK(memcmp(r->logs[0].address, r->contract_address, 20) == 0);
+	CHECK(r->logs[0].data.len == 0 && r->logs[0].log_index == 0);
+	rpc_receipt_free(r);
+	r = NULL;
+	CHECK(rpc_get_transaction_count(&x, c, DEV0, NULL) == 0 && x == 2);
+	/* an unknown transaction has no receipt */
+	memset(hash, 0x77, 32);
+	CHECK(rpc_get_transaction_receipt(&r, c, hash) == PROV_ENOTFOUND && !r);
+	/* a raw transaction that is not one: the node's error comes back */
+	CHECK(rpc_send_raw_transaction(hash, c, (const uint8_t *)"\x01\x02",
+				       2) == PROV_ERROR);
+	CHECK(strstr(prov_error_last(), "json-rpc error"));
+	CHECK(rpc_fee_history(&fees, c, 2, 50.0) == 0);
+	CHECK(fees.oldest_block == 1 && fees.base_fee_next > 0);
+	CHECK(rpc_max_priority_fee(&x, c) == 0 && x > 0);
+	rpc_client_free(c);
+}
+
+static void failover(void)
+{
+	char dead[64];
+	const char *urls[] = {dead, anvil_url};
+	struct rpc_client *c;
+	uint64_t id = 0;
+
+	closed_port_url(dead, sizeof(dead));
+	c = client_for(urls, 2);
+	c->attempts = 2;
+	CHECK(rpc_chain_id(&id, c) == 0 && id == 31337);
+	CHECK(c->current == 1); /* and it stays on the live one */
+	rpc_client_free(c);
+}
+
+int main(void)
+{
+	if (core_init())
+		return 1;
+	signal(SIGPIPE, SIG_IGN);
+	RUN(reply_ok);
+	RUN(reply_error);
+	RUN(reply_malformed);
+	RUN(reply_oversize);
+	RUN(quantities);
+	RUN(data_values);
+	RUN(receipts);
+	RUN(http_retries);
+	RUN(http_gives_up);
+	RUN(http_error_reply);
+	RUN(http_bad_result);
+	RUN(http_oversize);
+	RUN(http_hangs);
+	RUN(unreachable);
+	RUN(bad_urls);
+	if (anvil_start()) {
+		printf("not ok - tests/unit/chain_rpc.c: anvil started\n");
+		return 1;
+	}
+	RUN(anvil_basics);
+	RUN(anvil_receipts);
+	RUN(failover);
+	anvil_stop();
+	return unit_done();
+}
