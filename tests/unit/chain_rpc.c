@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "chain/chain.h"
 #include "unit.h"
 
@@ -718,6 +720,62 @@ static void anvil_receipts(void)
 	rpc_client_free(c);
 }
 
+/* A transaction prov signs itself (tx_sign with dev account 0's well-known
+ * key) is one anvil accepts, mines and attributes to that account: the
+ * round trip that matters for anchoring. Runs after anvil_receipts (nonce
+ * 2). */
+static void anvil_signed_tx(void)
+{
+	static const char dev0_sk[] =
+		"ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+	const char *urls[] = {anvil_url};
+	struct rpc_client *c = client_for(urls, 1);
+	struct rpc_receipt *r = NULL;
+	struct chain_key *k = NULL;
+	struct rpc_fees fees;
+	struct tx tx, back;
+	struct buf raw = BUF_INIT;
+	uint8_t sk[32], hash[32], sent[32], from[20], before[32], after[32];
+	uint8_t want[32];
+	uint64_t tip = 0;
+
+	tx_init(&tx);
+	tx_init(&back);
+	CHECK(hex_decode(sk, 32, dev0_sk, 64) == 0);
+	CHECK(chain_key_from_secret(&k, sk) == 0);
+	sodium_memzero(sk, sizeof(sk));
+	CHECK(memcmp(k->addr, DEV0, 20) == 0);
+	tx.chain_id = 31337;
+	CHECK(rpc_get_transaction_count(&tx.nonce, c, DEV0, "pending") == 0);
+	CHECK(rpc_fee_history(&fees, c, 1, 50.0) == 0);
+	CHECK(rpc_max_priority_fee(&tip, c) == 0);
+	u256_from_u64(tx.max_priority_fee, tip);
+	u256_from_u64(tx.max_fee, 2 * fees.base_fee_next + tip);
+	tx.gas_limit = 21000;
+	memset(tx.to, 0x43, 20);
+	u256_from_u64(tx.value, 123456789);
+	CHECK(rpc_get_balance(before, c, tx.to, NULL) == 0);
+	CHECK(tx_sign(&raw, hash, &tx, k) == 0);
+	/* what was signed decodes back to its signer */
+	CHECK(tx_decode(&back, from, (const uint8_t *)raw.ptr, raw.len) == 0);
+	CHECK(memcmp(from, DEV0, 20) == 0);
+	CHECK(rpc_send_raw_transaction(sent, c, (const uint8_t *)raw.ptr,
+				       raw.len) == 0);
+	CHECK(memcmp(sent, hash, 32) == 0); /* the node's hash is ours */
+	CHECK(wait_receipt(&r, c, hash) == 0);
+	CHECK(r && r->status == 1 && r->gas_used == 21000);
+	CHECK(rpc_get_balance(after, c, tx.to, NULL) == 0);
+	u256_from_u64(want, 123456789);
+	CHECK(memcmp(before, (uint8_t[32]){0}, 32) == 0 &&
+	      memcmp(after, want, 32) == 0);
+	rpc_receipt_free(r);
+	buf_release(&raw);
+	tx_release(&tx);
+	tx_release(&back);
+	chain_key_free(k);
+	rpc_client_free(c);
+}
+
 static void failover(void)
 {
 	char dead[64];
@@ -759,6 +817,7 @@ int main(void)
 	}
 	RUN(anvil_basics);
 	RUN(anvil_receipts);
+	RUN(anvil_signed_tx);
 	RUN(failover);
 	anvil_stop();
 	return unit_done();
