@@ -55,6 +55,10 @@ int rlp_next(struct rlp_item *out, struct rlp_iter *it);
 int rlp_get_uint(uint8_t *be, size_t n, const struct rlp_item *it,
 		 const char *what);
 int rlp_get_u64(uint64_t *out, const struct rlp_item *it, const char *what);
+/* Appends it (from rlp_decode) written again through the encoder, item by
+ * item: for a canonical input, the same bytes (the fuzz target's and the
+ * tests' check that decoder and encoder agree). */
+int rlp_reencode(struct buf *out, const struct rlp_item *it);
 
 /* ---- secp256k1 keys ------------------------------------------------------ */
 

@@ -227,3 +227,20 @@ int rlp_get_u64(uint64_t *out, const struct rlp_item *it, const char *what)
 		*out = *out << 8 | be[i];
 	return 0;
 }
+
+int rlp_reencode(struct buf *out, const struct rlp_item *it)
+{
+	struct rlp_iter iter;
+	struct rlp_item sub;
+	size_t start;
+	int rc;
+
+	if (!it->list)
+		return rlp_put_bytes(out, it->ptr, it->len);
+	start = rlp_list_begin(out);
+	rlp_iter_init(&iter, it);
+	while ((rc = rlp_next(&sub, &iter)) > 0)
+		if ((rc = rlp_reencode(out, &sub)))
+			return rc;
+	return rc ? rc : rlp_list_end(out, start);
+}

@@ -130,7 +130,6 @@ int chain_key_save(const struct chain_key *k, const char *path,
 {
 	uint8_t ad[sizeof(CHAIN_KEY_AD) - 1 + 20];
 	json_t *doc = json_object();
-	struct buf text = BUF_INIT;
 	int rc;
 
 	make_ad(ad, k->addr);
@@ -138,14 +137,8 @@ int chain_key_save(const struct chain_key *k, const char *path,
 	json_object_set_new(doc, "version", json_integer(1));
 	json_object_set_new(doc, "alg", json_string("secp256k1"));
 	json_object_set_new(doc, "address", json_string(k->address));
-	if ((rc = secret_seal(doc, k->sk, 32, ad, sizeof(ad), passphrase)) ||
-	    (rc = jcs_encode(&text, doc)))
-		goto done;
-	buf_putc(&text, '\n');
-	rc = write_file_atomic(path, text.ptr, text.len, 0600, 1);
-done:
+	rc = secret_save(path, doc, k->sk, 32, ad, sizeof(ad), passphrase);
 	json_decref(doc);
-	buf_release(&text);
 	return rc;
 }
 

@@ -236,6 +236,12 @@ void key_free(struct key *k); /* wipes the secret */
  * doc's "kdf", "cipher", "nonce" and "ciphertext" fields. */
 int secret_seal(json_t *doc, const uint8_t *secret, size_t n,
 		const uint8_t *ad, size_t adlen, const char *passphrase);
+/* secret_seal, then doc as canonical JSON and a newline into a new file
+ * at path: 0600, written atomically, never over an existing file
+ * (PROV_EEXISTS). */
+int secret_save(const char *path, json_t *doc, const uint8_t *secret,
+		size_t n, const uint8_t *ad, size_t adlen,
+		const char *passphrase);
 /* Opens them into secret (n bytes, the caller's sodium_malloc memory),
  * calling ask (prompting with name) only when encrypted. PROV_EPASS for a
  * wrong passphrase or damaged file, PROV_EINVALID naming path for a

@@ -171,30 +171,35 @@ done:
 int key_save(const struct key *k, const char *path, const char *passphrase)
 {
 	uint8_t ad[sizeof(AD_TAG) - 1 + 32];
-	json_t *doc = json_object();
-	struct buf text = BUF_INIT;
+	json_t *doc;
 	int rc;
 
-	if (!k->sk) {
-		rc = prov_error_set(PROV_EINVALID, "'%s' has no secret key",
-				    k->name);
-		goto done;
-	}
+	if (!k->sk)
+		return prov_error_set(PROV_EINVALID, "'%s' has no secret key",
+				      k->name);
+	doc = json_object();
 	make_ad(ad, k->pk);
 	json_object_set_new(doc, "format", json_string(KEY_FORMAT));
 	json_object_set_new(doc, "version", json_integer(1));
 	json_object_set_new(doc, "name", json_string(k->name));
 	json_object_set_new(doc, "did", json_string(k->did));
 	put_b64(doc, "public_key", k->pk, 32);
-	if ((rc = secret_seal(doc, k->sk, crypto_sign_SECRETKEYBYTES, ad,
-			      sizeof(ad), passphrase)))
-		goto done;
-	if ((rc = jcs_encode(&text, doc)))
-		goto done;
-	buf_putc(&text, '\n');
-	rc = write_file_atomic(path, text.ptr, text.len, 0600, 1);
-done:
+	rc = secret_save(path, doc, k->sk, crypto_sign_SECRETKEYBYTES, ad,
+			 sizeof(ad), passphrase);
 	json_decref(doc);
+	return rc;
+}
+
+int secret_save(const char *path, json_t *doc, const uint8_t *secret,
+		size_t n, const uint8_t *ad, size_t adlen,
+		const char *passphrase)
+{
+	struct buf text = BUF_INIT;
+	int rc;
+
+	if (!(rc = secret_seal(doc, secret, n, ad, adlen, passphrase)) &&
+	    !(rc = jcs_encode(&text, doc)) && !(rc = buf_putc(&text, '\n')))
+		rc = write_file_atomic(path, text.ptr, text.len, 0600, 1);
 	buf_release(&text);
 	return rc;
 }

@@ -10,25 +10,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static int reencode(struct buf *out, const struct rlp_item *it)
-{
-	struct rlp_iter iter;
-	struct rlp_item sub;
-	size_t start;
-	int rc;
-
-	if (!it->list)
-		return rlp_put_bytes(out, it->ptr, it->len);
-	start = rlp_list_begin(out);
-	rlp_iter_init(&iter, it);
-	while ((rc = rlp_next(&sub, &iter)) > 0)
-		if ((rc = reencode(out, &sub)))
-			return rc;
-	if (rc)
-		abort(); /* rlp_decode checked the whole tree */
-	return rlp_list_end(out, start);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int initialised;
@@ -40,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!initialised++ && core_init())
 		abort();
 	if (rlp_decode(&it, data, size) == 0) {
-		if (reencode(&b, &it) || b.len != size ||
+		if (rlp_reencode(&b, &it) || b.len != size ||
 		    memcmp(b.ptr, data, size) != 0)
 			abort();
 	}

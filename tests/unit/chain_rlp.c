@@ -19,24 +19,6 @@ static int hex_is(const struct buf *b, const char *want)
 	return ok;
 }
 
-/* Re-encodes a decoded item from its parts, as a second encoder would. */
-static int reencode(struct buf *out, const struct rlp_item *it)
-{
-	struct rlp_iter iter;
-	struct rlp_item sub;
-	size_t start;
-	int rc;
-
-	if (!it->list)
-		return rlp_put_bytes(out, it->ptr, it->len);
-	start = rlp_list_begin(out);
-	rlp_iter_init(&iter, it);
-	while ((rc = rlp_next(&sub, &iter)) > 0)
-		if ((rc = reencode(out, &sub)))
-			return rc;
-	return rc ? rc : rlp_list_end(out, start);
-}
-
 /* Decodes hex, re-encodes it, and wants the same bytes back. */
 static int round_trips(const char *hex)
 {
@@ -47,7 +29,7 @@ static int round_trips(const char *hex)
 	int ok;
 
 	ok = !hex_decode(in, n, hex, 2 * n) && !rlp_decode(&it, in, n) &&
-	     !reencode(&b, &it) && hex_is(&b, hex);
+	     !rlp_reencode(&b, &it) && hex_is(&b, hex);
 	buf_release(&b);
 	free(in);
 	return ok;

@@ -370,6 +370,35 @@ static struct rpc_client *client_for(const char *const *urls, size_t n)
 
 #define OK200 "HTTP/1.1 200 OK\r\n"
 
+/* One typed call (rpc_chain_id, rpc_block_number) against a responder
+ * playing script, at path, with attempts tries (0: the client's default)
+ * and a total timeout (0: client_for's); how many replies it served in
+ * *served. The call's result code, with its message still current. */
+static int scripted(const struct reply *script, size_t n, const char *path,
+		    int attempts, long timeout_ms,
+		    int (*call)(uint64_t *, struct rpc_client *), uint64_t *out,
+		    size_t *served)
+{
+	struct responder r;
+	struct rpc_client *c;
+	char url[64];
+	const char *urls[] = {url};
+	int rc;
+
+	responder_start(&r, script, n);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", r.port, path);
+	c = client_for(urls, 1);
+	if (attempts)
+		c->attempts = attempts;
+	if (timeout_ms)
+		c->timeout_ms = timeout_ms;
+	rc = call(out, c);
+	rpc_client_free(c);
+	responder_stop(&r);
+	*served = r.served;
+	return rc;
+}
+
 static void http_retries(void)
 {
 	static const struct reply script[] = {
@@ -382,21 +411,11 @@ static void http_retries(void)
 		{OK200,
 		 "{\"jsonrpc\":\"2.0\",\"id\":%llu,\"result\":\"0x7a69\"}"},
 	};
-	struct responder r;
-	struct rpc_client *c;
-	char url[64];
-	const char *urls[] = {url};
 	uint64_t id = 0;
-	int rc;
+	size_t served;
 
-	responder_start(&r, script, 3);
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d/", r.port);
-	c = client_for(urls, 1);
-	rc = rpc_chain_id(&id, c);
-	rpc_client_free(c);
-	responder_stop(&r);
-	CHECK(rc == 0 && id == 31337);
-	CHECK(r.served == 3);
+	CHECK(scripted(script, 3, "/", 0, 0, rpc_chain_id, &id, &served) == 0);
+	CHECK(id == 31337 && served == 3);
 }
 
 static void http_gives_up(void)
@@ -405,26 +424,16 @@ static void http_gives_up(void)
 		{"HTTP/1.1 500 Internal Server Error\r\n", "oops"},
 		{"HTTP/1.1 500 Internal Server Error\r\n", "oops"},
 	};
-	struct responder r;
-	struct rpc_client *c;
-	char url[64];
-	const char *urls[] = {url};
 	uint64_t id = 0;
-	int rc;
+	size_t served;
 
-	responder_start(&r, script, 2);
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d/secret-key", r.port);
-	c = client_for(urls, 1);
-	c->attempts = 2;
-	rc = rpc_chain_id(&id, c);
-	rpc_client_free(c);
-	responder_stop(&r);
-	CHECK(rc == PROV_EIO);
+	CHECK(scripted(script, 2, "/secret-key", 2, 0, rpc_chain_id, &id,
+		       &served) == PROV_EIO);
 	CHECK(strstr(prov_error_last(),
 		     "rpc eth_chainId at http://127.0.0.1:"));
 	CHECK(strstr(prov_error_last(), "HTTP status 500"));
 	CHECK(!strstr(prov_error_last(), "secret-key")); /* path not shown */
-	CHECK(r.served == 2);
+	CHECK(served == 2);
 }
 
 /* A JSON-RPC error is an answer: returned, not retried, not a result. */
@@ -436,23 +445,14 @@ static void http_error_reply(void)
 		 "\"message\":\"limit exceeded\"}}"},
 		{OK200, "{\"jsonrpc\":\"2.0\",\"id\":%llu,\"result\":\"0x1\"}"},
 	};
-	struct responder r;
-	struct rpc_client *c;
-	char url[64];
-	const char *urls[] = {url};
 	uint64_t n = 0;
-	int rc;
+	size_t served;
 
-	responder_start(&r, script, 2);
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d/", r.port);
-	c = client_for(urls, 1);
-	rc = rpc_block_number(&n, c);
-	rpc_client_free(c);
-	responder_stop(&r);
-	CHECK(rc == PROV_ERROR);
+	CHECK(scripted(script, 2, "/", 0, 0, rpc_block_number, &n, &served) ==
+	      PROV_ERROR);
 	CHECK(strstr(prov_error_last(),
 		     "json-rpc error -32005: limit exceeded"));
-	CHECK(r.served == 1);
+	CHECK(served == 1);
 }
 
 /* A result of the wrong shape is refused by the typed call. */
@@ -462,20 +462,11 @@ static void http_bad_result(void)
 		{OK200,
 		 "{\"jsonrpc\":\"2.0\",\"id\":%llu,\"result\":\"0x07a69\"}"},
 	};
-	struct responder r;
-	struct rpc_client *c;
-	char url[64];
-	const char *urls[] = {url};
 	uint64_t n = 0;
-	int rc;
+	size_t served;
 
-	responder_start(&r, script, 1);
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d/", r.port);
-	c = client_for(urls, 1);
-	rc = rpc_chain_id(&n, c);
-	rpc_client_free(c);
-	responder_stop(&r);
-	CHECK(rc == PROV_EINVALID);
+	CHECK(scripted(script, 1, "/", 0, 0, rpc_chain_id, &n, &served) ==
+	      PROV_EINVALID);
 	CHECK(strstr(prov_error_last(), "not a hex quantity"));
 }
 
@@ -485,43 +476,22 @@ static void http_oversize(void)
 	static const struct reply script[] = {
 		{OK200 "Content-Length: 67108865\r\n", "{\"jsonrpc\":\"2.0\""},
 	};
-	struct responder r;
-	struct rpc_client *c;
-	char url[64];
-	const char *urls[] = {url};
 	uint64_t n = 0;
-	int rc;
+	size_t served;
 
-	responder_start(&r, script, 1);
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d/", r.port);
-	c = client_for(urls, 1);
-	c->attempts = 1;
-	rc = rpc_chain_id(&n, c);
-	rpc_client_free(c);
-	responder_stop(&r);
-	CHECK(rc == PROV_EINVALID);
+	CHECK(scripted(script, 1, "/", 1, 0, rpc_chain_id, &n, &served) ==
+	      PROV_EINVALID);
 	CHECK(strstr(prov_error_last(), "reply larger than 67108864 bytes"));
 }
 
 static void http_hangs(void)
 {
 	static const struct reply script[] = {{NULL, NULL}};
-	struct responder r;
-	struct rpc_client *c;
-	char url[64];
-	const char *urls[] = {url};
 	uint64_t n = 0;
-	int rc;
+	size_t served;
 
-	responder_start(&r, script, 1);
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d/", r.port);
-	c = client_for(urls, 1);
-	c->attempts = 1;
-	c->timeout_ms = 300;
-	rc = rpc_chain_id(&n, c);
-	rpc_client_free(c);
-	responder_stop(&r);
-	CHECK(rc == PROV_EIO);
+	CHECK(scripted(script, 1, "/", 1, 300, rpc_chain_id, &n, &served) ==
+	      PROV_EIO);
 	CHECK(strstr(prov_error_last(), "timed out"));
 }
 
