@@ -248,6 +248,11 @@ struct rpc_client {
 	long backoff_cap_ms;	 /* largest backoff and Retry-After, 10000 */
 	uint64_t next_id;
 	void *curl; /* CURL *, made on first use */
+	/* The last JSON-RPC error reply (rpc_call returned PROV_ERROR): its
+	 * code and its "data" member (NULL if none), kept until the next
+	 * call; revert data is read from it by rpc_error_data. */
+	long long error_code;
+	json_t *error_data;
 };
 /* A client for urls[0..n) (copied; http or https only, else
  * PROV_EINVALID). Free with rpc_client_free. */
@@ -300,6 +305,10 @@ struct rpc_log {
 	struct buf data;
 	uint64_t log_index;
 	int removed;
+	/* where the log is (in a receipt, the receipt's own) */
+	uint64_t block_number;
+	uint8_t block_hash[32];
+	uint8_t tx_hash[32];
 };
 struct rpc_receipt {
 	uint8_t tx_hash[32];
@@ -319,5 +328,99 @@ void rpc_receipt_free(struct rpc_receipt *r);
 /* PROV_ENOTFOUND (and *out NULL) while the node knows no receipt. */
 int rpc_get_transaction_receipt(struct rpc_receipt **out, struct rpc_client *c,
 				const uint8_t hash[32]);
+
+/* The revert data of the last error reply, if its "data" is hex data (a
+ * string, or an object with a "data" string, as nodes differ): appended
+ * to out. PROV_ENOTFOUND if the last call had no such data. */
+int rpc_error_data(struct buf *out, const struct rpc_client *c);
+/* eth_estimateGas for a call from `from` to `to` (NULL: a contract
+ * creation) with data and value (NULL: 0). A reverting call is PROV_ERROR
+ * with the node's message; its revert data is then rpc_error_data's. */
+int rpc_estimate_gas(uint64_t *out, struct rpc_client *c, const uint8_t from[20],
+		     const uint8_t *to, const uint8_t *data, size_t n,
+		     const uint8_t *value);
+
+/* A block header: eth_getBlockByNumber(number, false). */
+struct rpc_block {
+	uint64_t number;
+	uint64_t timestamp;
+	uint8_t hash[32];
+	uint8_t parent_hash[32];
+};
+/* PROV_ENOTFOUND when the node has no such block. */
+int rpc_get_block(struct rpc_block *out, struct rpc_client *c, uint64_t number);
+/* The latest block's header. */
+int rpc_get_block_latest(struct rpc_block *out, struct rpc_client *c);
+
+/* eth_getTransactionByHash: PROV_ENOTFOUND when the node does not know
+ * the transaction (never sent, dropped, or removed by a reorg and not
+ * back in its pool). */
+struct rpc_tx_info {
+	uint8_t from[20];
+	uint64_t nonce;
+	int mined;             /* 1: in a block */
+	uint64_t block_number; /* when mined */
+	uint8_t block_hash[32];
+};
+int rpc_get_transaction(struct rpc_tx_info *out, struct rpc_client *c,
+			const uint8_t hash[32]);
+
+/* eth_getLogs over blocks [from_block, to_block] of the contracts
+ * address[0..naddress) (0: any), topics[i] NULL for any value at
+ * position i. Logs are checked as in receipts (and must lie in the
+ * range, name one of the addresses and match the topics given); *out is
+ * an array of *n logs, freed by rpc_logs_free. */
+struct rpc_filter {
+	const uint8_t (*address)[20];
+	size_t naddress;
+	uint64_t from_block, to_block;
+	const uint8_t *topics[4];
+};
+int rpc_get_logs(struct rpc_log **out, size_t *n, struct rpc_client *c,
+		 const struct rpc_filter *f);
+void rpc_logs_free(struct rpc_log *logs, size_t n);
+
+/* ---- the registry contract (chain/registry.c) ---------------------------- */
+
+/* contracts/ProvenanceRegistry.json's creation and runtime bytecode,
+ * generated into chain/registry_code.c by contracts/build.mjs (which
+ * --check keeps equal to the sources). */
+extern const uint8_t registry_init_code[];
+extern const size_t registry_init_code_len;
+extern const uint8_t registry_runtime_code[];
+extern const size_t registry_runtime_code_len;
+
+/* Calldata of anchor(bytes32 root, uint64 count, string uri). */
+int registry_anchor_calldata(struct buf *out, const uint8_t root[32],
+			     uint64_t count, const char *uri);
+/* anchoredAt(root) at block (NULL: latest): all zero when root was never
+ * anchored. */
+struct registry_anchor {
+	uint64_t block_number;
+	uint64_t timestamp;
+	uint64_t seq;
+	uint8_t submitter[20];
+};
+int registry_anchored_at(struct registry_anchor *out, struct rpc_client *c,
+			 const uint8_t contract[20], const uint8_t root[32],
+			 const char *block);
+/* verify(root, leaf, proof) by eth_call: *ok 1 or 0. */
+int registry_verify(int *ok, struct rpc_client *c, const uint8_t contract[20],
+		    const uint8_t root[32], const uint8_t leaf[32],
+		    const uint8_t (*proof)[32], size_t n);
+/* PROV_EINVALID "no contract at ADDRESS" for an address without code,
+ * and "the code at ADDRESS is not prov's ProvenanceRegistry (code hash
+ * 0x...)" for other code: prov trusts anchoredAt and Anchored events only
+ * from the code it deploys. */
+int registry_check_code(struct rpc_client *c, const uint8_t contract[20]);
+/* Explains untrusted revert data in words: AlreadyAnchored(root, seq),
+ * ZeroRoot(), Error(string), Panic(uint256), or "revert data 0x..." for
+ * anything else ("no revert data" for none). Never fails; out is always
+ * NUL-terminated. */
+void registry_revert_text(char *out, size_t cap, const uint8_t *data, size_t n);
+/* The seq of AlreadyAnchored(root, seq) revert data (and root), or
+ * PROV_ENOTFOUND for other data. */
+int registry_already_anchored(uint64_t *seq, uint8_t root[32],
+			      const uint8_t *data, size_t n);
 
 #endif
