@@ -423,4 +423,104 @@ void registry_revert_text(char *out, size_t cap, const uint8_t *data, size_t n);
 int registry_already_anchored(uint64_t *seq, uint8_t root[32],
 			      const uint8_t *data, size_t n);
 
+/* ---- sending a transaction (chain/send.c) -------------------------------- */
+
+/* One sender, one key, one chain. */
+struct sender {
+	struct rpc_client *rpc;
+	const struct chain_key *key;
+	uint64_t chain_id;	/* the chain's, from eth_chainId */
+	unsigned confirmations; /* blocks, the one holding it included; >= 1 */
+	long poll_ms;		/* between polls while waiting (0: 1000) */
+	long timeout_ms;	/* waiting at most (0: without end) */
+	/* What is happening, in words ("mined in block 12 (0x...)"), for a
+	 * progress line; may be NULL. */
+	void (*note)(void *payload, const char *msg);
+	/* Called after every signing, before the bytes are sent: keeps them
+	 * (crash safety: a restart waits for them rather than paying twice).
+	 * A non-zero return stops the send with it. May be NULL. */
+	int (*save)(void *payload, const struct tx *tx, const struct buf *raw,
+		    const uint8_t hash[32]);
+	void *payload;
+};
+/* Readies tx (tx_init'ed) to call `to` (NULL: create a contract) with
+ * data: chain id, the sender's next nonce (counting its pending
+ * transactions), fees (the node's priority fee, else the largest median
+ * tip of the last 10 blocks; max fee twice the next base fee plus it),
+ * the gas estimate and a fifth more. PROV_ERROR "the transaction would
+ * revert: ..." with the reason, or "insufficient funds: ..." when the
+ * balance does not cover gas times the max fee. */
+int send_prepare(struct tx *tx, struct sender *s, const uint8_t *to,
+		 const uint8_t *data, size_t n);
+/* Signs tx into raw and hash, calls s->save, and sends. A node that
+ * already has the transaction is not an error. */
+int send_submit(struct buf *raw, uint8_t hash[32], struct sender *s,
+		struct tx *tx);
+/* Waits until the transaction has s->confirmations blocks and the block
+ * its receipt names is the chain's block at that height; *out is the
+ * receipt. Meanwhile: a transaction the node does not know (dropped, or
+ * taken out by a reorg) is sent again; if another transaction of the key
+ * used its nonce, tx is signed again with the next nonce (through
+ * s->save, so raw and hash change). PROV_ERROR for a reverted
+ * transaction, with the reason (*out is then its receipt, status 0);
+ * PROV_EIO after s->timeout_ms. */
+int send_wait(struct rpc_receipt **out, struct sender *s, struct tx *tx,
+	      struct buf *raw, uint8_t hash[32]);
+
+/* ---- anchor records (chain/anchor.c) ------------------------------------- */
+
+/* "0x" and the lower-case hex of p[0..n) into out (2n + 3 bytes). */
+void chain_hex(char *out, const uint8_t *p, size_t n);
+
+/* A batch is the SHA-256 digests of record ids (the hex of "sha256:<hex>"),
+ * sorted bytewise: PROV_EINVALID for one given twice. */
+int anchor_digests_sort(uint8_t (*digests)[32], size_t n);
+/* The batch tree: leaves keccak256(keccak256(abi.encode(bytes32 digest))),
+ * as DESIGN.md's anchor batch. PROV_EINVALID for n == 0. */
+int anchor_tree(struct merkle **out, const uint8_t (*digests)[32], size_t n);
+
+/* The proofs blob beside an anchor record: one line per record in the
+ * order of digests (sorted), each exactly
+ *   {"id":"sha256:<64 hex>","proof":["0x<64 hex>",...]}\n
+ * so a proof can be handed to StandardMerkleTree.verify(root, ["bytes32"],
+ * ["0x<64 hex>"], proof) as it is. */
+#define ANCHOR_PROOF_MAX 64
+int anchor_proofs_write(struct buf *out, const struct merkle *m,
+			const uint8_t (*digests)[32], size_t n);
+/* Reads an untrusted proofs blob: every line in exactly that form (at most
+ * ANCHOR_PROOF_MAX hashes), ids strictly increasing; fn is called for each
+ * line, and a non-zero return stops the walk with it. PROV_EINVALID naming
+ * the line and byte. */
+typedef int (*anchor_proof_fn)(const uint8_t digest[32],
+			       const uint8_t (*proof)[32], size_t n,
+			       void *payload);
+int anchor_proofs_each(const char *data, size_t n, anchor_proof_fn fn,
+		       void *payload);
+/* The blob parses, holds count lines, and every proof leads to root:
+ * PROV_EVERIFY otherwise (naming the first proof that does not). */
+int anchor_proofs_check(const char *data, size_t n, const uint8_t root[32],
+			uint64_t count);
+
+/* What an anchor record says: where the root is on chain. */
+struct anchor_info {
+	const char *chain; /* CAIP-2: "eip155:31337" */
+	uint8_t contract[20];
+	uint8_t submitter[20];
+	uint64_t seq;
+	uint64_t count;
+	uint8_t root[32];
+	uint8_t tx_hash[32];
+	uint64_t block_number;
+	uint8_t block_hash[32];
+	uint64_t block_time;
+	const char *uri;      /* may be NULL */
+	const char *blob_hex; /* the proofs blob's SHA-256 */
+};
+/* The `anchor` payload, signed later by record_create. */
+json_t *anchor_payload(const struct anchor_info *a, const char *by,
+		       int64_t created);
+/* Reads an anchor payload back (strings borrowed from it): PROV_EINVALID
+ * naming the field that is missing or malformed. */
+int anchor_info_parse(struct anchor_info *out, const json_t *payload);
+
 #endif

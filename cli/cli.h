@@ -4,6 +4,7 @@
 #define PROV_CLI_H
 
 #include "core/core.h"
+#include "chain/chain.h"
 
 /* Exit statuses (STYLE.md): 1 when a check fails, 2 when the command could
  * not run as asked (usage, invalid input, missing files). */
@@ -218,5 +219,43 @@ int cli_cert_chain(struct buf **out, size_t *n, const struct key *k);
 /* The root certificate (PEM) of CA ca_name (NULL: CLI_CA_DEFAULT), for
  * trust lists. PROV_ENOTFOUND when there is no such CA. */
 int cli_cert_root_pem(struct buf *out, const char *ca_name);
+
+/* ---- the chain (cli/cmd_chain.c, cli/anchors.c) ------------------------ */
+
+struct chain_key;
+struct rpc_client;
+/* The passphrase of a chain key: $PROV_CHAIN_PASSPHRASE, else as
+ * cli_passphrase (so one PROV_PASSPHRASE can serve both keys). */
+int cli_chain_passphrase(char *buf, size_t cap, const char *prompt,
+			 void *payload);
+/* Loads $PROV_HOME/chain/NAME.key; PROV_ENOTFOUND naming it. */
+int cli_load_chain_key(struct chain_key **out, const char *name);
+/* A client for the --rpc endpoints and the chain id they report; with
+ * want ("eip155:N", from --chain), PROV_EINVALID if the chain differs. */
+int cli_rpc_open(struct rpc_client **out, uint64_t *chain_id,
+		 const struct strlist *urls, const char *want);
+
+/* Every anchor record of the registry, with its proofs blob. */
+struct cli_anchor {
+	char id[RECORD_ID_MAX];
+	char *path;
+	json_t *payload;
+	struct anchor_info info; /* borrows payload */
+	struct buf proofs;
+	char *problem; /* why the record or its blob does not hold; NULL */
+};
+struct cli_anchors {
+	struct cli_anchor *v;
+	size_t n;
+	json_t *covered; /* "sha256:<hex>" -> index in v of a sound anchor */
+};
+/* Reads them all; an anchor record that does not verify, or whose blob
+ * is missing or does not lead to its root, is kept with its problem and
+ * covers nothing. */
+int cli_anchors_load(struct cli_anchors *out, struct store *s);
+void cli_anchors_release(struct cli_anchors *a);
+/* prov verify --chain (cli/verify_chain.c): the exit status. */
+int cli_verify_chain(struct store *s, const struct strlist *args,
+		     const struct strlist *rpcs, const char *chain, int json);
 
 #endif

@@ -1,4 +1,5 @@
 /* prov chain key new|address: secp256k1 keys that send transactions. */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,4 +135,62 @@ int cmd_chain(int argc, char **argv)
 			      "usage: prov chain key new NAME [--no-passphrase] [--json]\n"
 			      "       prov chain key address NAME [--json]\n\n"
 			      "The EVM chain records are anchored on (docs/chain.md).");
+}
+
+/* ---- shared by anchor, contracts deploy and verify --chain ------------- */
+
+int cli_chain_passphrase(char *buf, size_t cap, const char *prompt,
+			 void *payload)
+{
+	const char *env = getenv("PROV_CHAIN_PASSPHRASE");
+
+	if (env) {
+		if (strlen(env) >= cap)
+			return prov_error_set(PROV_EINVALID,
+					      "passphrase too long");
+		memcpy(buf, env, strlen(env) + 1);
+		return 0;
+	}
+	return cli_passphrase(buf, cap, prompt, payload);
+}
+
+int cli_load_chain_key(struct chain_key **out, const char *name)
+{
+	struct buf path = BUF_INIT;
+	int rc;
+
+	*out = NULL;
+	if (!name)
+		return prov_error_set(PROV_EINVALID,
+				      "no chain key: give --key NAME "
+				      "('prov chain key new NAME' makes one)");
+	if (!(rc = chain_key_path(&path, name)))
+		rc = chain_key_load(out, path.ptr, cli_chain_passphrase, NULL);
+	if (rc == PROV_ENOTFOUND)
+		rc = prov_error_set(PROV_ENOTFOUND, "no chain key named '%s'",
+				    name);
+	buf_release(&path);
+	return rc;
+}
+
+int cli_rpc_open(struct rpc_client **out, uint64_t *chain_id,
+		 const struct strlist *urls, const char *want)
+{
+	char have[32];
+	int rc;
+
+	*out = NULL;
+	*chain_id = 0;
+	if (!urls->n)
+		return prov_error_set(PROV_EINVALID,
+				      "no JSON-RPC endpoint: give --rpc URL");
+	if ((rc = rpc_client_new(out, (const char *const *)urls->v, urls->n)) ||
+	    (rc = rpc_chain_id(chain_id, *out)))
+		return rc;
+	snprintf(have, sizeof(have), "eip155:%" PRIu64, *chain_id);
+	if (want && strcmp(want, have))
+		return prov_error_set(PROV_EINVALID,
+				      "the endpoint is on chain %s, not %s",
+				      have, want);
+	return 0;
 }

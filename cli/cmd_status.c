@@ -35,34 +35,6 @@ static int count_cb(const char *path, void *payload)
 	return 0;
 }
 
-struct anchored {
-	json_t *ids;           /* anchored ids present in the registry */
-	const json_t *present;
-};
-
-/* Ids covered by anchor records ("records": [{"id": ...}]) that verify;
- * only ids of records that are here count. */
-static int anchored_cb(const char *path, const void *data, size_t n, void *p)
-{
-	struct anchored *a = p;
-	struct record *r = NULL;
-	json_t *e;
-	size_t i;
-
-	if (record_parse(&r, data, n) || record_verify(r)) {
-		prov_error_clear();
-		record_free(r);
-		return 0; /* verify reports broken records */
-	}
-	json_array_foreach (json_object_get(r->payload, "records"), i, e) {
-		const char *id = json_string_value(json_object_get(e, "id"));
-		if (id && json_object_get(a->present, id))
-			json_object_set_new(a->ids, id, json_true());
-	}
-	record_free(r);
-	return 0;
-}
-
 int cmd_status(int argc, char **argv)
 {
 	static const struct cmd_help help = {
@@ -75,7 +47,8 @@ int cmd_status(int argc, char **argv)
 	const struct opt opts[] = { OPT_JSON(&json), OPT_END_ };
 	struct strlist args = { 0 };
 	struct counts c = { json_object(), json_object(), 0, 0 };
-	struct anchored a = { json_object(), c.present };
+	struct cli_anchors a = { 0 };
+	size_t anchored = 0;
 	json_t *v;
 	struct store *s = NULL;
 	const char *kind;
@@ -84,15 +57,16 @@ int cmd_status(int argc, char **argv)
 	if ((rc = cli_parse(argc, argv, &help, opts, &args)))
 		goto done;
 	if (cli_open_store(&s) || store_list(s, "", count_cb, &c) ||
-	    store_walk(s, "records/anchor", anchored_cb, &a)) {
+	    cli_anchors_load(&a, s)) {
 		rc = cli_fail(prov_error_code());
 		goto done;
 	}
 	/* Anchor records themselves are anchored by the chain transaction. */
 	unanchored = c.total -
 		     (size_t)json_integer_value(json_object_get(c.by_kind, "anchor"));
-	unanchored -= json_object_size(a.ids) < unanchored ? json_object_size(a.ids) :
-							     unanchored;
+	json_object_foreach (a.covered, kind, v)
+		anchored += json_object_get(c.present, kind) != NULL;
+	unanchored -= anchored;
 	if (json) {
 		json_t *o = json_pack("{s:s, s:I, s:O, s:I}", "registry",
 				      store_path(s), "records", (json_int_t)c.total,
@@ -113,7 +87,7 @@ int cmd_status(int argc, char **argv)
 done:
 	json_decref(c.by_kind);
 	json_decref(c.present);
-	json_decref(a.ids);
+	cli_anchors_release(&a);
 	store_free(s);
 	strlist_release(&args);
 	return CLI_EXIT(rc);

@@ -154,19 +154,35 @@ static int history_cb(const struct store_commit_info *ci, enum store_change ch,
 int cmd_verify(int argc, char **argv)
 {
 	static const struct cmd_help help = {
-		"prov verify [ID...] [--json]",
+		"prov verify [ID...] [--json]\n"
+		"       prov verify --chain --rpc URL... [--chain-id eip155:N] "
+		"[ID...] [--json]",
 		"Re-checks every record (or the given ones): its id is the SHA-256 "
 		"of its canonical payload, it is stored where its id and content "
 		"say, and every signature verifies; and the history: every commit "
 		"carries a good SSH signature and no record was changed or removed "
 		"once added. Exit 1 if anything fails. This proves who signed each "
 		"claim and that it is unchanged, not that the claim is true; no "
-		"signer is checked against a trust list.",
+		"signer is checked against a trust list. With --chain, each "
+		"record's anchoring instead: its inclusion proof leads to its "
+		"anchor record's root, and the chain has that root in the "
+		"registry at the block, in the transaction, the record names "
+		"(docs/anchor.md); exit 1 also for a record not anchored.",
 		0, -1, 1,
 	};
-	int json = 0, rc;
-	const struct opt opts[] = { OPT_JSON(&json), OPT_END_ };
-	struct strlist args = { 0 };
+	int json = 0, onchain = 0, rc;
+	const char *chain_id = NULL;
+	struct strlist args = { 0 }, rpcs = { 0 };
+	const struct opt opts[] = {
+		OPT_FLAG_("chain", 0, &onchain,
+			  "check anchoring on chain instead"),
+		OPT_LIST_("rpc", 0, &rpcs, "URL",
+			  "a JSON-RPC endpoint, with --chain"),
+		OPT_STR("chain-id", 0, &chain_id, "eip155:N",
+			"refuse an endpoint on another chain"),
+		OPT_JSON(&json),
+		OPT_END_,
+	};
 	struct check c = { 0 };
 	struct store *s = NULL;
 	size_t bad = 0, blobs = 0;
@@ -177,6 +193,14 @@ int cmd_verify(int argc, char **argv)
 	c.problems = json_array();
 	if ((rc = cli_open_store(&s)))
 		goto fail;
+	if (onchain) {
+		rc = cli_verify_chain(s, &args, &rpcs, chain_id, json);
+		goto done;
+	}
+	if (rpcs.n) {
+		rc = cli_usage_error("--rpc is for --chain");
+		goto done;
+	}
 	if (args.n) {
 		for (size_t i = 0; i < args.n; i++) {
 			struct record *r = NULL;
@@ -241,5 +265,6 @@ done:
 	strlist_release(&c.only);
 	store_free(s);
 	strlist_release(&args);
+	strlist_release(&rpcs);
 	return CLI_EXIT(rc);
 }

@@ -13,6 +13,8 @@ int cmd_manifest(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_c2pa(int argc, char **argv);
 int cmd_chain(int argc, char **argv);
+int cmd_contracts(int argc, char **argv);
+int cmd_anchor(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_log(int argc, char **argv);
 int cmd_verify(int argc, char **argv);

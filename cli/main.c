@@ -17,6 +17,8 @@ static const struct command {
 	{ "optout", cmd_optout, "refuse uses of your works (signed)" },
 	{ "manifest", cmd_manifest, "build, show and prove dataset manifests" },
 	{ "chain", cmd_chain, "secp256k1 keys for the chain records are anchored on" },
+	{ "contracts", cmd_contracts, "deploy the registry contract" },
+	{ "anchor", cmd_anchor, "anchor unanchored records on chain, one transaction" },
 	{ "c2pa", cmd_c2pa, "sign, verify and show C2PA content credentials in JPEGs" },
 	{ "run", cmd_run, "record and show training runs (in-toto)" },
 	{ "model", cmd_model, "register and show models (weights of a run)" },

@@ -82,12 +82,62 @@ static int parse_chain_id(uint64_t *out, const char *in, const char *s,
 	return 0;
 }
 
+/* The "0x" + 40 hex digits at addr into out, and its EIP-55 spelling
+ * into expected. whole is the input as the user gave it, for messages:
+ * a CAIP-10 account, or the address alone. */
+static int read_address(uint8_t out[20], char expected[43], const char *whole,
+			const char *addr)
+{
+	char shown[SHOW_SIZE], bad[SHOW_SIZE];
+	const char *what = whole == addr ? "an address" : "a CAIP-10 account";
+	int lower = 0, upper = 0;
+
+	if (strlen(addr) != 42 || addr[0] != '0' || addr[1] != 'x')
+		return prov_error_set(PROV_EINVALID,
+				      "'%s' is not %s: the address is not 0x followed by 40 hex digits",
+				      show(shown, whole), what);
+	for (int i = 0; i < 40; i++) {
+		char c = addr[2 + i];
+		int v = hexval(c);
+		if (v < 0)
+			return prov_error_set(PROV_EINVALID,
+					      "'%s' is not %s: '%s' is not a hex digit in the address",
+					      show(shown, whole), what,
+					      show(bad, (char[]){ c, '\0' }));
+		lower |= c >= 'a' && c <= 'f';
+		upper |= c >= 'A' && c <= 'F';
+		if (i % 2)
+			out[i / 2] |= (uint8_t)v;
+		else
+			out[i / 2] = (uint8_t)(v << 4);
+	}
+
+	/* One case throughout carries no checksum (EIP-55 keeps those valid);
+	 * mixed case claims one, and a wrong one is most likely a typo. */
+	address_checksum(expected, out);
+	if (lower && upper && memcmp(addr, expected, 42) != 0)
+		return prov_error_set(PROV_EINVALID,
+				      "'%s' fails its EIP-55 checksum (expected %s)",
+				      addr, expected);
+	return 0;
+}
+
+int address_parse(uint8_t out[20], const char *s)
+{
+	char expected[43];
+	int rc = read_address(out, expected, s, s);
+
+	if (rc)
+		memset(out, 0, 20);
+	return rc;
+}
+
 int account_parse(struct account *out, const char *s)
 {
 	const char *chain, *colon, *addr;
-	char shown[SHOW_SIZE], bad[SHOW_SIZE], expected[43];
+	char shown[SHOW_SIZE], expected[43];
 	size_t len, prefix;
-	int lower = 0, upper = 0, err;
+	int err;
 
 	memset(out, 0, sizeof(*out));
 	len = strnlen(s, ACCOUNT_INPUT_MAX + 1);
@@ -113,39 +163,8 @@ int account_parse(struct account *out, const char *s)
 		goto done;
 
 	addr = colon + 1;
-	if (strlen(addr) != 42 || addr[0] != '0' || addr[1] != 'x') {
-		err = prov_error_set(PROV_EINVALID,
-				     "'%s' is not a CAIP-10 account: the address is not 0x followed by 40 hex digits",
-				     show(shown, s));
+	if ((err = read_address(out->addr, expected, s, addr)))
 		goto done;
-	}
-	for (int i = 0; i < 40; i++) {
-		char c = addr[2 + i];
-		int v = hexval(c);
-		if (v < 0) {
-			err = prov_error_set(PROV_EINVALID,
-					     "'%s' is not a CAIP-10 account: '%s' is not a hex digit in the address",
-					     show(shown, s),
-					     show(bad, (char[]){ c, '\0' }));
-			goto done;
-		}
-		lower |= c >= 'a' && c <= 'f';
-		upper |= c >= 'A' && c <= 'F';
-		if (i % 2)
-			out->addr[i / 2] |= (uint8_t)v;
-		else
-			out->addr[i / 2] = (uint8_t)(v << 4);
-	}
-
-	/* One case throughout carries no checksum (EIP-55 keeps those valid);
-	 * mixed case claims one, and a wrong one is most likely a typo. */
-	address_checksum(expected, out->addr);
-	if (lower && upper && memcmp(addr, expected, 42) != 0) {
-		err = prov_error_set(PROV_EINVALID,
-				     "'%s' fails its EIP-55 checksum (expected %s)",
-				     addr, expected);
-		goto done;
-	}
 
 	/* text[] is sized in core.h; a chain id too long for it is refused
 	 * rather than cut. */

@@ -578,6 +578,8 @@ struct account {
 int account_parse(struct account *out, const char *s);
 /* "0x" + EIP-55 checksummed hex into out[43]. */
 void address_checksum(char out[43], const uint8_t addr[20]);
+/* An address alone, "0x" + 40 hex digits, checked as in account_parse. */
+int address_parse(uint8_t out[20], const char *s);
 
 /* ---- sets of files ---------------------------------------------------------- */
 

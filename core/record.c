@@ -193,7 +193,7 @@ static const struct actor {
 	{ "license", "by", 0 },		{ "dataset", "curator", 1 },
 	{ "model", "owner", 1 },	{ "usage", "operator", 0 },
 	{ "challenge", "by", 1 },	{ "resolution", "by", 1 },
-	{ "run", "predicate.provider", 1 },
+	{ "run", "predicate.provider", 1 },	{ "anchor", "by", 1 },
 };
 
 static const struct actor *actor_of(const char *kind)

@@ -10,9 +10,9 @@ build="build-essential pkg-config libgit2-dev libsodium-dev libssl-dev
 # prov trace --html headless (tests/oracle/html-check.mjs), with the
 # fonts its pages name; libjpeg-turbo-progs (cjpeg, djpeg, jpegtran) makes
 # the C2PA and fingerprint tests' images: progressive, re-encoded, resized
-# and cropped JPEGs
+# and cropped JPEGs; curl speaks JSON-RPC to anvil in the chain tests
 test="$build git openssh-client openssl minisign util-linux chromium fonts-dejavu-core
-      libjpeg-turbo-progs"
+      libjpeg-turbo-progs curl"
 case "${1:-test}" in
 build) pkgs=$build ;;
 test) pkgs=$test ;;

@@ -81,3 +81,31 @@ expect_golden() {
 new_identity() {
 	prov id new "$1" --no-passphrase >/dev/null
 }
+
+# anvil_start [ARGS...]: a local chain (anvil from tests/oracle, pinned) on
+# a port the kernel picks, killed when the test ends; sets ANVIL_URL.
+anvil_start() {
+	anvil_bin=$ROOT/tests/oracle/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil
+	[ -x "$anvil_bin" ] || fail "no anvil (run scripts/npm-deps.sh)"
+	"$anvil_bin" --host 127.0.0.1 --port 0 --accounts 1 "$@" >"$TMP/anvil.log" 2>&1 &
+	ANVIL_PID=$!
+	trap 'kill -9 $ANVIL_PID 2>/dev/null; rm -rf "$TMP"' EXIT
+	i=0
+	until ANVIL_URL=$(sed -nE 's#^Listening on (127\.0\.0\.1:[0-9]+)$#http://\1#p' "$TMP/anvil.log") &&
+		[ -n "$ANVIL_URL" ]; do
+		i=$((i + 1))
+		[ $i -lt 300 ] || { cat "$TMP/anvil.log" >&2; fail "anvil did not start"; }
+		sleep 0.1
+	done
+}
+
+# rpc METHOD PARAMS: one JSON-RPC call to anvil; prints the reply.
+rpc() {
+	curl -sS -X POST -H 'content-type: application/json' \
+		-d "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"$1\",\"params\":$2}" "$ANVIL_URL"
+}
+
+# rpc_result METHOD PARAMS: the reply's result, a string's quotes removed.
+rpc_result() {
+	rpc "$@" | sed -E 's/.*"result":"?([^"]*)"?}$/\1/'
+}
