@@ -220,10 +220,11 @@ int anchored_event_decode(struct anchored_event *out,
  * ({"code": integer, "message": string, "data"?}); other members are
  * ignored. At most RPC_REPLY_MAX bytes. On success *result is a new reference
  * (may be JSON null). A well-formed error reply returns PROV_ERROR with
- * "json-rpc error CODE: MESSAGE" and *code set; a malformed reply
- * PROV_EINVALID. code may be NULL. */
-int rpc_reply_parse(json_t **result, long long *code, const char *data,
-		    size_t n, uint64_t id);
+ * "json-rpc error CODE: MESSAGE", *code set and *err_data a new reference
+ * to its "data" (NULL if none; NULL on every other return); a malformed
+ * reply PROV_EINVALID. code and err_data may be NULL. */
+int rpc_reply_parse(json_t **result, long long *code, json_t **err_data,
+		    const char *data, size_t n, uint64_t id);
 
 /* Values in replies, checked as the Ethereum JSON-RPC spec writes them:
  * a quantity is "0x" and 1..64 lower-case hex digits, no leading zero

@@ -15,8 +15,8 @@
 
 /* ---- replies ---------------------------------------------------------- */
 
-int rpc_reply_parse(json_t **result, long long *code, const char *data,
-		    size_t n, uint64_t id)
+int rpc_reply_parse(json_t **result, long long *code, json_t **err_data,
+		    const char *data, size_t n, uint64_t id)
 {
 	char show[SHOW_SIZE];
 	json_t *v = NULL, *jv, *jid, *res, *err;
@@ -25,6 +25,8 @@ int rpc_reply_parse(json_t **result, long long *code, const char *data,
 	*result = NULL;
 	if (code)
 		*code = 0;
+	if (err_data)
+		*err_data = NULL;
 	if (n > RPC_REPLY_MAX)
 		return prov_error_set(PROV_EINVALID,
 				      "json-rpc reply larger than %u bytes",
@@ -81,6 +83,8 @@ int rpc_reply_parse(json_t **result, long long *code, const char *data,
 		}
 		if (code)
 			*code = (long long)json_integer_value(jc);
+		if (err_data)
+			*err_data = json_incref(json_object_get(err, "data"));
 		rc = prov_error_set(PROV_ERROR, "json-rpc error %lld: %s",
 				    (long long)json_integer_value(jc),
 				    prov_show(show, json_string_value(jm),
@@ -235,27 +239,78 @@ int rpc_data_fixed(uint8_t *out, size_t n, const json_t *v, const char *what)
 
 /* ---- receipts ---------------------------------------------------------- */
 
+static void log_release(struct rpc_log *l)
+{
+	free(l->topics);
+	l->topics = NULL;
+	buf_release(&l->data);
+}
+
 void rpc_receipt_free(struct rpc_receipt *r)
 {
 	if (!r)
 		return;
-	for (size_t i = 0; i < r->nlogs; i++) {
-		free(r->logs[i].topics);
-		buf_release(&r->logs[i].data);
-	}
+	for (size_t i = 0; i < r->nlogs; i++)
+		log_release(&r->logs[i]);
 	free(r->logs);
 	free(r);
 }
 
-static int parse_log(struct rpc_log *l, const json_t *v, size_t i,
+/* A log's place (blockNumber, blockHash, transactionHash). From
+ * eth_getLogs (r NULL) each is required; in a receipt each may be left out
+ * or null, but one that names another block or transaction than its
+ * receipt is a node mixing up replies, and the receipt's are kept. */
+static int log_place(struct rpc_log *l, const json_t *v,
 		     const struct rpc_receipt *r)
 {
-	char what[64];
-	uint8_t h[32];
+	static const char *const names[] = {"blockHash", "transactionHash"};
+	uint8_t *hashes[] = {l->block_hash, l->tx_hash};
+	const uint8_t *theirs[] = {r ? r->block_hash : NULL,
+				   r ? r->tx_hash : NULL};
+	json_t *x = json_object_get(v, "blockNumber");
+	int rc;
+
+	if (x && !json_is_null(x)) {
+		if ((rc = rpc_quantity_u64(&l->block_number, x, "blockNumber")))
+			return rc;
+		if (r && l->block_number != r->block_number)
+			return prov_error_set(PROV_EINVALID,
+					      "blockNumber differs from the "
+					      "receipt's");
+	} else if (!r) {
+		return prov_error_set(PROV_EINVALID, "blockNumber: missing");
+	}
+	for (size_t k = 0; k < 2; k++) {
+		x = json_object_get(v, names[k]);
+		if (x && !json_is_null(x)) {
+			if ((rc = rpc_data_fixed(hashes[k], 32, x, names[k])))
+				return rc;
+			if (r && memcmp(hashes[k], theirs[k], 32))
+				return prov_error_set(PROV_EINVALID,
+						      "%s differs from the "
+						      "receipt's",
+						      names[k]);
+		} else if (!r) {
+			return prov_error_set(PROV_EINVALID, "%s: missing",
+					      names[k]);
+		}
+	}
+	if (r) {
+		l->block_number = r->block_number;
+		memcpy(l->block_hash, r->block_hash, 32);
+		memcpy(l->tx_hash, r->tx_hash, 32);
+	}
+	return 0;
+}
+
+/* One log object into l (whose data was buf_init'ed); what names it in
+ * messages. */
+static int parse_log(struct rpc_log *l, const json_t *v, const char *what,
+		     const struct rpc_receipt *r)
+{
 	json_t *topics, *x;
 	int rc;
 
-	snprintf(what, sizeof(what), "receipt log %zu", i);
 	if (!json_is_object(v))
 		return prov_error_set(PROV_EINVALID, "%s: not an object", what);
 	if ((rc = rpc_data_fixed(l->address, 20, json_object_get(v, "address"),
@@ -285,28 +340,8 @@ static int parse_log(struct rpc_log *l, const json_t *v, size_t i,
 		}
 		l->removed = json_is_true(x);
 	}
-	/* A log that names another block or transaction than its receipt
-	 * is a node mixing up replies. */
-	if ((x = json_object_get(v, "blockHash")) && !json_is_null(x)) {
-		if ((rc = rpc_data_fixed(h, 32, x, "blockHash")))
-			goto bad;
-		if (memcmp(h, r->block_hash, 32)) {
-			rc = prov_error_set(PROV_EINVALID,
-					    "blockHash differs from the "
-					    "receipt's");
-			goto bad;
-		}
-	}
-	if ((x = json_object_get(v, "transactionHash")) && !json_is_null(x)) {
-		if ((rc = rpc_data_fixed(h, 32, x, "transactionHash")))
-			goto bad;
-		if (memcmp(h, r->tx_hash, 32)) {
-			rc = prov_error_set(PROV_EINVALID,
-					    "transactionHash differs from the "
-					    "receipt's");
-			goto bad;
-		}
-	}
+	if ((rc = log_place(l, v, r)))
+		goto bad;
 	return 0;
 bad:
 	return prov_error_wrap("%s", what);
@@ -364,9 +399,12 @@ int rpc_receipt_parse(struct rpc_receipt **out, const json_t *v)
 	r->logs = xcalloc(json_array_size(logs) ? json_array_size(logs) : 1,
 			  sizeof(*r->logs));
 	for (size_t i = 0; i < json_array_size(logs); i++) {
+		char what[64];
+
+		snprintf(what, sizeof(what), "receipt log %zu", i);
 		buf_init(&r->logs[i].data, 0);
 		r->nlogs = i + 1;
-		if ((rc = parse_log(&r->logs[i], json_array_get(logs, i), i,
+		if ((rc = parse_log(&r->logs[i], json_array_get(logs, i), what,
 				    r)))
 			goto done;
 	}
@@ -452,6 +490,7 @@ void rpc_client_free(struct rpc_client *c)
 		return;
 	if (c->curl)
 		curl_easy_cleanup(c->curl);
+	json_decref(c->error_data);
 	for (size_t i = 0; i < c->nurls; i++)
 		free(c->urls[i]);
 	free(c->urls);
@@ -471,7 +510,8 @@ static size_t on_body(char *p, size_t size, size_t nmemb, void *ud)
 enum { TRY_DONE, TRY_RETRY };
 
 /* One request to one endpoint. TRY_DONE with *rc final, or TRY_RETRY with
- * *rc and a message for the failure and *retry_after_ms (-1: none). */
+ * *rc and a message for the failure and *retry_after_ms (-1: none). An
+ * error reply (TRY_DONE, PROV_ERROR) leaves its code and data in c. */
 static int attempt(json_t **result, int *rc, long *retry_after_ms,
 		   struct rpc_client *c, const char *url, const char *body,
 		   uint64_t id)
@@ -529,7 +569,8 @@ static int attempt(json_t **result, int *rc, long *retry_after_ms,
 		*rc = prov_error_set(PROV_EIO, "HTTP status %ld", status);
 		goto done;
 	}
-	*rc = rpc_reply_parse(result, NULL, reply.ptr, reply.len, id);
+	*rc = rpc_reply_parse(result, &c->error_code, &c->error_data, reply.ptr,
+			      reply.len, id);
 	if (*rc == 0 || *rc == PROV_ERROR) {
 		ret = TRY_DONE; /* an answer, if an error one */
 		goto done;
@@ -562,6 +603,9 @@ int rpc_call(json_t **result, struct rpc_client *c, const char *method,
 	unsigned n = c->attempts ? c->attempts : 1;
 
 	*result = NULL;
+	json_decref(c->error_data);
+	c->error_data = NULL;
+	c->error_code = 0;
 	if (!params)
 		params = json_array();
 	req = json_pack("{s:s, s:I, s:s, s:o}", "jsonrpc", "2.0", "id",
@@ -799,6 +843,315 @@ int rpc_fee_history(struct rpc_fees *out, struct rpc_client *c, unsigned blocks,
 			out->reward_max = x;
 	}
 done:
+	json_decref(res);
+	return rc;
+}
+
+/* ---- revert data, gas estimates ------------------------------------- */
+
+int rpc_error_data(struct buf *out, const struct rpc_client *c)
+{
+	const json_t *d = c->error_data;
+	const char *digits;
+	size_t nb;
+
+	/* anvil and geth put the revert data in "data" as a string; some
+	 * nodes nest it as {"data": "0x..", "message": ..} */
+	if (json_is_object(d))
+		d = json_object_get(d, "data");
+	if (!d || data_digits(&digits, &nb, d, RPC_REPLY_MAX, "revert data"))
+		return prov_error_set(PROV_ENOTFOUND,
+				      "the last json-rpc error carried no "
+				      "revert data");
+	return rpc_data(out, d, 0, "revert data");
+}
+
+/* A quantity from n big-endian bytes: "0x0", or hex without leading
+ * zeros. */
+static json_t *quantity_json(const uint8_t *be, size_t n)
+{
+	char s[2 * 32 + 3], *p = s + 2;
+	size_t i = 0;
+
+	s[0] = '0';
+	s[1] = 'x';
+	while (i < n && be[i] == 0)
+		i++;
+	if (i == n) {
+		*p++ = '0';
+	} else {
+		char hex[2 * 32 + 1];
+
+		hex_encode(hex, be + i, n - i);
+		/* the first byte may hold a single digit */
+		memcpy(p, hex + (be[i] < 0x10), 2 * (n - i) - (be[i] < 0x10));
+		p += 2 * (n - i) - (be[i] < 0x10);
+	}
+	*p = 0;
+	return json_string(s);
+}
+
+static json_t *quantity_json_u64(uint64_t v)
+{
+	uint8_t be[8];
+
+	for (int i = 0; i < 8; i++)
+		be[i] = (uint8_t)(v >> (56 - 8 * i));
+	return quantity_json(be, 8);
+}
+
+int rpc_estimate_gas(uint64_t *out, struct rpc_client *c,
+		     const uint8_t from[20], const uint8_t *to,
+		     const uint8_t *data, size_t n, const uint8_t *value)
+{
+	json_t *tx = json_object();
+
+	*out = 0;
+	json_object_set_new(tx, "from", hex_json(from, 20));
+	if (to)
+		json_object_set_new(tx, "to", hex_json(to, 20));
+	if (n || !to)
+		json_object_set_new(tx, "data", hex_json(data, n));
+	if (value)
+		json_object_set_new(tx, "value", quantity_json(value, 32));
+	return u64_call(out, c, "eth_estimateGas", json_pack("[o]", tx));
+}
+
+/* ---- blocks and transactions ---------------------------------------- */
+
+/* eth_getBlockByNumber(tag, false); want is the number asked for, or NULL
+ * for "latest". */
+static int block_call(struct rpc_block *out, struct rpc_client *c, json_t *tag,
+		      const uint64_t *want)
+{
+	json_t *res;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = call_then(&res, c, "eth_getBlockByNumber",
+			    json_pack("[o,b]", tag, 0))))
+		return rc;
+	if (json_is_null(res)) {
+		if (!want)
+			rc = prov_error_set(PROV_EINVALID,
+					    "eth_getBlockByNumber: no latest "
+					    "block");
+		else
+			rc = prov_error_set(PROV_ENOTFOUND, "no block %llu",
+					    (unsigned long long)*want);
+		goto done;
+	}
+	if (!json_is_object(res)) {
+		rc = prov_error_set(PROV_EINVALID, "not an object");
+		goto bad;
+	}
+	if ((rc = rpc_quantity_u64(&out->number, json_object_get(res, "number"),
+				   "number")) ||
+	    (rc = rpc_quantity_u64(&out->timestamp,
+				   json_object_get(res, "timestamp"),
+				   "timestamp")) ||
+	    (rc = rpc_data_fixed(out->hash, 32, json_object_get(res, "hash"),
+				 "hash")) ||
+	    (rc = rpc_data_fixed(out->parent_hash, 32,
+				 json_object_get(res, "parentHash"),
+				 "parentHash")))
+		goto bad;
+	if (want && out->number != *want) {
+		rc = prov_error_set(PROV_EINVALID,
+				    "block %llu in reply to a request for "
+				    "block %llu",
+				    (unsigned long long)out->number,
+				    (unsigned long long)*want);
+		goto bad;
+	}
+	goto done;
+bad:
+	prov_error_wrap("eth_getBlockByNumber");
+done:
+	if (rc)
+		memset(out, 0, sizeof(*out));
+	json_decref(res);
+	return rc;
+}
+
+int rpc_get_block(struct rpc_block *out, struct rpc_client *c, uint64_t number)
+{
+	return block_call(out, c, quantity_json_u64(number), &number);
+}
+
+int rpc_get_block_latest(struct rpc_block *out, struct rpc_client *c)
+{
+	return block_call(out, c, json_string("latest"), NULL);
+}
+
+int rpc_get_transaction(struct rpc_tx_info *out, struct rpc_client *c,
+			const uint8_t hash[32])
+{
+	uint8_t h[32];
+	json_t *res, *bn, *bh;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = call_then(&res, c, "eth_getTransactionByHash",
+			    json_pack("[o]", hex_json(hash, 32)))))
+		return rc;
+	if (json_is_null(res)) {
+		rc = prov_error_set(PROV_ENOTFOUND,
+				    "the node does not know the transaction");
+		goto done;
+	}
+	if (!json_is_object(res)) {
+		rc = prov_error_set(PROV_EINVALID, "not an object");
+		goto bad;
+	}
+	if ((rc = rpc_data_fixed(h, 32, json_object_get(res, "hash"),
+				 "hash")) ||
+	    (rc = rpc_data_fixed(out->from, 20, json_object_get(res, "from"),
+				 "from")) ||
+	    (rc = rpc_quantity_u64(&out->nonce, json_object_get(res, "nonce"),
+				   "nonce")))
+		goto bad;
+	if (memcmp(h, hash, 32)) {
+		rc = prov_error_set(PROV_EINVALID,
+				    "hash: another transaction's");
+		goto bad;
+	}
+	/* pending: both null (or left out); mined: both set */
+	bn = json_object_get(res, "blockNumber");
+	bh = json_object_get(res, "blockHash");
+	if (bn && json_is_null(bn))
+		bn = NULL;
+	if (bh && json_is_null(bh))
+		bh = NULL;
+	if (!bn != !bh) {
+		rc = prov_error_set(PROV_EINVALID,
+				    "blockNumber and blockHash: one without "
+				    "the other");
+		goto bad;
+	}
+	if (bn) {
+		if ((rc = rpc_quantity_u64(&out->block_number, bn,
+					   "blockNumber")) ||
+		    (rc = rpc_data_fixed(out->block_hash, 32, bh, "blockHash")))
+			goto bad;
+		out->mined = 1;
+	}
+	goto done;
+bad:
+	prov_error_wrap("eth_getTransactionByHash");
+done:
+	if (rc)
+		memset(out, 0, sizeof(*out));
+	json_decref(res);
+	return rc;
+}
+
+/* ---- logs ------------------------------------------------------------ */
+
+void rpc_logs_free(struct rpc_log *logs, size_t n)
+{
+	if (!logs)
+		return;
+	for (size_t i = 0; i < n; i++)
+		log_release(&logs[i]);
+	free(logs);
+}
+
+/* Whether l is one of those f asked for: a node that answers with more
+ * (or other) logs than requested is not trusted with the rest. */
+static int log_matches(const struct rpc_log *l, const struct rpc_filter *f)
+{
+	size_t i;
+
+	if (l->block_number < f->from_block || l->block_number > f->to_block)
+		return prov_error_set(PROV_EINVALID,
+				      "block %llu outside the requested "
+				      "%llu..%llu",
+				      (unsigned long long)l->block_number,
+				      (unsigned long long)f->from_block,
+				      (unsigned long long)f->to_block);
+	for (i = 0; i < f->naddress; i++)
+		if (memcmp(l->address, f->address[i], 20) == 0)
+			break;
+	if (f->naddress && i == f->naddress)
+		return prov_error_set(PROV_EINVALID,
+				      "address not among those requested");
+	for (i = 0; i < 4; i++)
+		if (f->topics[i] &&
+		    (i >= l->ntopics || memcmp(l->topics[i], f->topics[i], 32)))
+			return prov_error_set(PROV_EINVALID,
+					      "topic %zu does not match the "
+					      "filter",
+					      i);
+	return 0;
+}
+
+int rpc_get_logs(struct rpc_log **out, size_t *n, struct rpc_client *c,
+		 const struct rpc_filter *f)
+{
+	struct rpc_log *logs = NULL;
+	size_t nlogs = 0, ntopics = 0;
+	json_t *q, *res = NULL;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (f->from_block > f->to_block)
+		return prov_error_set(PROV_EINVALID,
+				      "eth_getLogs: from block %llu after to "
+				      "block %llu",
+				      (unsigned long long)f->from_block,
+				      (unsigned long long)f->to_block);
+	q = json_pack("{s:o,s:o}", "fromBlock",
+		      quantity_json_u64(f->from_block), "toBlock",
+		      quantity_json_u64(f->to_block));
+	if (f->naddress) {
+		json_t *a = json_array();
+
+		for (size_t i = 0; i < f->naddress; i++)
+			json_array_append_new(a, hex_json(f->address[i], 20));
+		json_object_set_new(q, "address", a);
+	}
+	for (size_t i = 0; i < 4; i++)
+		if (f->topics[i])
+			ntopics = i + 1; /* trailing nulls left out */
+	if (ntopics) {
+		json_t *t = json_array();
+
+		for (size_t i = 0; i < ntopics; i++)
+			json_array_append_new(
+				t, f->topics[i] ? hex_json(f->topics[i], 32)
+						: json_null());
+		json_object_set_new(q, "topics", t);
+	}
+	if ((rc = call_then(&res, c, "eth_getLogs", json_pack("[o]", q))))
+		return rc;
+	if (!json_is_array(res)) {
+		rc = prov_error_set(PROV_EINVALID,
+				    "eth_getLogs: not an array of logs");
+		goto done;
+	}
+	logs = xcalloc(json_array_size(res) ? json_array_size(res) : 1,
+		       sizeof(*logs));
+	for (size_t i = 0; i < json_array_size(res); i++) {
+		char what[64];
+
+		snprintf(what, sizeof(what), "eth_getLogs: log %zu", i);
+		buf_init(&logs[i].data, 0);
+		nlogs = i + 1;
+		if ((rc = parse_log(&logs[i], json_array_get(res, i), what,
+				    NULL)))
+			goto done;
+		if ((rc = log_matches(&logs[i], f))) {
+			prov_error_wrap("%s", what);
+			goto done;
+		}
+	}
+	*out = logs;
+	*n = nlogs;
+	logs = NULL;
+done:
+	rpc_logs_free(logs, nlogs);
 	json_decref(res);
 	return rc;
 }

@@ -26,7 +26,7 @@
 static int parse(const char *s, uint64_t id)
 {
 	json_t *r = NULL;
-	int rc = rpc_reply_parse(&r, NULL, s, strlen(s), id);
+	int rc = rpc_reply_parse(&r, NULL, NULL, s, strlen(s), id);
 
 	json_decref(r);
 	return rc;
@@ -38,7 +38,7 @@ static void reply_ok(void)
 	json_t *r;
 	uint64_t x;
 
-	CHECK(rpc_reply_parse(&r, NULL, s, strlen(s), 7) == 0);
+	CHECK(rpc_reply_parse(&r, NULL, NULL, s, strlen(s), 7) == 0);
 	CHECK(rpc_quantity_u64(&x, r, "id") == 0 && x == 31337);
 	json_decref(r);
 	/* a null result is a result (eth_getTransactionReceipt of a pending
@@ -51,13 +51,29 @@ static void reply_error(void)
 	const char *s =
 		"{\"jsonrpc\":\"2.0\",\"id\":3,\"error\":{\"code\":-32000,"
 		"\"message\":\"execution reverted\",\"data\":\"0x\"}}";
-	json_t *r;
+	const char *nodata = "{\"jsonrpc\":\"2.0\",\"id\":3,\"error\":{"
+			     "\"code\":-32000,\"message\":\"x\"}}";
+	const char *ok = "{\"jsonrpc\":\"2.0\",\"id\":3,\"result\":\"0x1\"}";
+	json_t *r, *d;
 	long long code;
 
-	CHECK(rpc_reply_parse(&r, &code, s, strlen(s), 3) == PROV_ERROR);
+	CHECK(rpc_reply_parse(&r, &code, NULL, s, strlen(s), 3) == PROV_ERROR);
 	CHECK(r == NULL && code == -32000);
 	CHECK(strstr(prov_error_last(),
 		     "json-rpc error -32000: execution reverted"));
+	/* the error's data comes back as it is, only from an error reply */
+	CHECK(rpc_reply_parse(&r, &code, &d, s, strlen(s), 3) == PROV_ERROR);
+	CHECK(json_is_string(d) && strcmp(json_string_value(d), "0x") == 0);
+	json_decref(d);
+	CHECK(rpc_reply_parse(&r, &code, &d, nodata, strlen(nodata), 3) ==
+	      PROV_ERROR);
+	CHECK(d == NULL && code == -32000);
+	CHECK(rpc_reply_parse(&r, &code, &d, ok, strlen(ok), 3) == 0);
+	CHECK(d == NULL && code == 0);
+	json_decref(r);
+	CHECK(rpc_reply_parse(&r, &code, &d, ok, strlen(ok), 4) ==
+	      PROV_EINVALID);
+	CHECK(d == NULL);
 }
 
 static void reply_malformed(void)
@@ -102,9 +118,10 @@ static void reply_oversize(void)
 
 	memset(big, ' ', n);
 	memcpy(big, "{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":\"0x1\"}", 39);
-	CHECK(rpc_reply_parse(&r, NULL, big, n - 1, 7) == 0); /* at the limit */
+	CHECK(rpc_reply_parse(&r, NULL, NULL, big, n - 1, 7) ==
+	      0); /* at the limit */
 	json_decref(r);
-	CHECK(rpc_reply_parse(&r, NULL, big, n, 7) == PROV_EINVALID);
+	CHECK(rpc_reply_parse(&r, NULL, NULL, big, n, 7) == PROV_EINVALID);
 	CHECK(strstr(prov_error_last(), "larger than"));
 	free(big);
 }
@@ -212,7 +229,19 @@ static void receipts(void)
 	CHECK(r->nlogs == 1 && r->logs[0].ntopics == 1 &&
 	      r->logs[0].data.len == 1);
 	CHECK(r->logs[0].topics[0][0] == 0xdd && r->logs[0].address[0] == 0x5f);
+	/* a log in a receipt is where its receipt is */
+	CHECK(r->logs[0].block_number == 42 &&
+	      r->logs[0].block_hash[0] == 0x22 &&
+	      r->logs[0].tx_hash[31] == 0x11);
 	rpc_receipt_free(r);
+	CHECK(receipt("{\"address\":\"" ADDR "\",\"topics\":[],\"data\":\"0x\","
+		      "\"logIndex\":\"0x0\",\"blockNumber\":\"0x2b\"}",
+		      &r) == PROV_EINVALID);
+	CHECK(strstr(prov_error_last(), "blockNumber differs"));
+	CHECK(receipt("{\"address\":\"" ADDR "\",\"topics\":[],\"data\":\"0x\","
+		      "\"logIndex\":\"0x0\",\"transactionHash\":\"" B32 "\"}",
+		      &r) == PROV_EINVALID);
+	CHECK(strstr(prov_error_last(), "transactionHash differs"));
 	/* a 31-byte topic, five topics, a log from another block, a bad
 	 * logIndex, a missing address */
 	CHECK(receipt("{\"address\":\"" ADDR "\",\"topics\":[\"0x11\"],"
@@ -313,7 +342,7 @@ static void *serve(void *arg)
 				break;
 			}
 			/* the body with the request's id where it says %llu */
-			char body[1024];
+			char body[4096];
 			const char *at = strstr(p->body, "%llu");
 			int bl = at ? snprintf(body, sizeof(body), "%.*s%llu%s",
 					       (int)(at - p->body), p->body,
@@ -495,6 +524,212 @@ static void http_hangs(void)
 	CHECK(strstr(prov_error_last(), "timed out"));
 }
 
+/* A client for a responder playing script, one request per call; the
+ * test ends with responder_done. */
+static struct rpc_client *responder_client(struct responder *r,
+					   const struct reply *script, size_t n)
+{
+	struct rpc_client *c;
+	char url[64];
+	const char *urls[] = {url};
+
+	responder_start(r, script, n);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d", r->port);
+	c = client_for(urls, 1);
+	c->attempts = 1;
+	return c;
+}
+
+static size_t responder_done(struct responder *r, struct rpc_client *c)
+{
+	rpc_client_free(c);
+	responder_stop(r);
+	return r->served;
+}
+
+#define RES(x) "{\"jsonrpc\":\"2.0\",\"id\":%llu,\"result\":" x "}"
+
+/* Revert data as nodes give it: a string (anvil, geth), nested in an
+ * object, or something else that is no revert data; it lasts until the
+ * next call. */
+static void http_revert_data(void)
+{
+	static const struct reply script[] = {
+		{OK200,
+		 "{\"jsonrpc\":\"2.0\",\"id\":%llu,\"error\":{\"code\":3,"
+		 "\"message\":\"execution reverted\",\"data\":{"
+		 "\"message\":\"x\",\"data\":\"0xdeadbeef\"}}}"},
+		{OK200, "{\"jsonrpc\":\"2.0\",\"id\":%llu,\"error\":{\"code\":"
+			"-32015,\"message\":\"VM execution error.\",\"data\":"
+			"\"Reverted 0x\"}}"},
+		{OK200, RES("\"0x5208\"")},
+	};
+	struct responder r;
+	struct rpc_client *c = responder_client(&r, script, 3);
+	struct buf b = BUF_INIT;
+	uint8_t from[20] = {1}, to[20] = {2};
+	uint64_t gas = 1;
+
+	CHECK(rpc_estimate_gas(&gas, c, from, to, NULL, 0, NULL) == PROV_ERROR);
+	CHECK(gas == 0 && c->error_code == 3);
+	CHECK(strstr(prov_error_last(),
+		     "rpc eth_estimateGas at http://127.0.0.1:"));
+	CHECK(strstr(prov_error_last(),
+		     "json-rpc error 3: execution reverted"));
+	CHECK(rpc_error_data(&b, c) == 0);
+	CHECK(b.len == 4 && memcmp(b.ptr, "\xde\xad\xbe\xef", 4) == 0);
+	CHECK(rpc_estimate_gas(&gas, c, from, to, NULL, 0, NULL) == PROV_ERROR);
+	CHECK(c->error_code == -32015 && json_is_string(c->error_data));
+	CHECK(rpc_error_data(&b, c) == PROV_ENOTFOUND && b.len == 4);
+	CHECK(rpc_estimate_gas(&gas, c, from, to, NULL, 0, NULL) == 0);
+	CHECK(gas == 21000 && c->error_code == 0 && c->error_data == NULL);
+	CHECK(rpc_error_data(&b, c) == PROV_ENOTFOUND && b.len == 4);
+	CHECK(responder_done(&r, c) == 3);
+	buf_release(&b);
+}
+
+#define BLOCK(num, hash)                                                       \
+	RES("{\"number\":\"" num                                               \
+	    "\",\"timestamp\":\"0x6b0384c0\",\"hash\":\"" hash                 \
+	    "\",\"parentHash\":\"" H32 "\"}")
+
+static void http_blocks(void)
+{
+	static const struct reply script[] = {
+		{OK200, BLOCK("0x5", B32)},
+		{OK200, BLOCK("0x5", "0x2222222222222222222222222222222222"
+				     "2222222222222222222222222222")},
+		{OK200, BLOCK("0x6", B32)},
+		{OK200, RES("null")},
+		{OK200, RES("null")},
+		{OK200, RES("[]")},
+	};
+	struct responder r;
+	struct rpc_client *c = responder_client(&r, script, 6);
+	struct rpc_block blk;
+
+	CHECK(rpc_get_block(&blk, c, 5) == 0);
+	CHECK(blk.number == 5 && blk.timestamp == 0x6b0384c0);
+	CHECK(blk.hash[0] == 0x22 && blk.hash[31] == 0x22 &&
+	      blk.parent_hash[0] == 0x11);
+	/* a hash of 31 bytes */
+	CHECK(rpc_get_block(&blk, c, 5) == PROV_EINVALID);
+	CHECK(strstr(prov_error_last(),
+		     "eth_getBlockByNumber: hash: 31 bytes, expected 32"));
+	CHECK(blk.number == 0);
+	/* another block than the one asked for */
+	CHECK(rpc_get_block(&blk, c, 5) == PROV_EINVALID);
+	CHECK(strstr(prov_error_last(),
+		     "block 6 in reply to a request for block 5"));
+	CHECK(rpc_get_block(&blk, c, 5) == PROV_ENOTFOUND);
+	CHECK(strstr(prov_error_last(), "no block 5"));
+	/* there is always a latest block */
+	CHECK(rpc_get_block_latest(&blk, c) == PROV_EINVALID);
+	CHECK(rpc_get_block_latest(&blk, c) == PROV_EINVALID);
+	CHECK(strstr(prov_error_last(), "not an object"));
+	CHECK(responder_done(&r, c) == 6);
+}
+
+#define TX(hash, bn, bh)                                                       \
+	RES("{\"hash\":\"" hash "\",\"from\":\"" ADDR "\",\"nonce\":\"0x3\","  \
+	    "\"blockNumber\":" bn ",\"blockHash\":" bh "}")
+
+static void http_transactions(void)
+{
+	static const struct reply script[] = {
+		{OK200, TX(H32, "\"0x2a\"", "\"" B32 "\"")},
+		{OK200, TX(H32, "null", "null")},
+		{OK200, TX(H32, "\"0x2a\"", "null")},
+		{OK200, TX(B32, "null", "null")},
+		{OK200, RES("null")},
+	};
+	struct responder r;
+	struct rpc_client *c = responder_client(&r, script, 5);
+	struct rpc_tx_info t;
+	uint8_t h[32];
+
+	memset(h, 0x11, 32);
+	CHECK(rpc_get_transaction(&t, c, h) == 0);
+	CHECK(t.mined == 1 && t.block_number == 42 && t.nonce == 3);
+	CHECK(t.block_hash[0] == 0x22 && t.from[0] == 0x5f);
+	/* pending */
+	CHECK(rpc_get_transaction(&t, c, h) == 0);
+	CHECK(t.mined == 0 && t.block_number == 0 && t.nonce == 3);
+	CHECK(rpc_get_transaction(&t, c, h) == PROV_EINVALID);
+	CHECK(strstr(prov_error_last(), "one without the other"));
+	/* the reply is about another transaction */
+	CHECK(rpc_get_transaction(&t, c, h) == PROV_EINVALID);
+	CHECK(strstr(prov_error_last(), "hash: another transaction's"));
+	CHECK(rpc_get_transaction(&t, c, h) == PROV_ENOTFOUND && !t.mined);
+	CHECK(responder_done(&r, c) == 5);
+}
+
+#define LOG(num, addr, topic, more)                                            \
+	"{\"address\":\"" addr "\",\"topics\":[\"" topic "\"],\"data\":"       \
+	"\"0x0102\",\"blockNumber\":\"" num "\",\"blockHash\":\"" B32 "\","    \
+	"\"logIndex\":\"0x1\",\"removed\":false" more "}"
+#define TXH ",\"transactionHash\":\"" H32 "\""
+
+/* eth_getLogs: only the logs asked for are believed. */
+static void http_logs(void)
+{
+	static const struct reply script[] = {
+		{OK200, RES("[" LOG("0x5", ADDR, T32,
+				    TXH) "," LOG("0x6", ADDR, T32, TXH) "]")},
+		{OK200, RES("[" LOG("0x5", ADDR, T32,
+				    TXH) "," LOG("0x7", ADDR, T32, TXH) "]")},
+		{OK200, RES("[" LOG("0x4", ADDR, T32, TXH) "]")},
+		{OK200,
+		 RES("[" LOG("0x5",
+			     "0x4242424242424242424242424242424242424242", T32,
+			     TXH) "]")},
+		{OK200, RES("[" LOG("0x5", ADDR, H32, TXH) "]")},
+		{OK200, RES("[" LOG("0x5", ADDR, T32, "") "]")},
+		{OK200, RES("null")},
+	};
+	struct responder r;
+	struct rpc_client *c = responder_client(&r, script, 7);
+	uint8_t addr[1][20], topic[32];
+	struct rpc_filter f = {.address = (const uint8_t(*)[20])addr,
+			       .naddress = 1,
+			       .from_block = 5,
+			       .to_block = 6};
+	struct rpc_log *logs = NULL;
+	size_t n = 9;
+
+	CHECK(hex_decode(addr[0], 20, ADDR + 2, 40) == 0);
+	CHECK(hex_decode(topic, 32, T32 + 2, 64) == 0);
+	f.topics[0] = topic;
+	CHECK(rpc_get_logs(&logs, &n, c, &f) == 0 && n == 2);
+	CHECK(logs[0].block_number == 5 && logs[1].block_number == 6);
+	CHECK(logs[0].block_hash[0] == 0x22 && logs[0].tx_hash[0] == 0x11);
+	CHECK(logs[1].ntopics == 1 &&
+	      memcmp(logs[1].topics[0], topic, 32) == 0);
+	CHECK(logs[1].data.len == 2 && logs[1].log_index == 1 &&
+	      !logs[1].removed);
+	rpc_logs_free(logs, n);
+	/* outside the range, on either side */
+	CHECK(rpc_get_logs(&logs, &n, c, &f) == PROV_EINVALID);
+	CHECK(!logs && n == 0);
+	CHECK(strstr(prov_error_last(),
+		     "eth_getLogs: log 1: block 7 outside the requested 5..6"));
+	CHECK(rpc_get_logs(&logs, &n, c, &f) == PROV_EINVALID);
+	CHECK(strstr(prov_error_last(), "block 4 outside"));
+	CHECK(rpc_get_logs(&logs, &n, c, &f) == PROV_EINVALID);
+	CHECK(strstr(prov_error_last(), "address not among those requested"));
+	CHECK(rpc_get_logs(&logs, &n, c, &f) == PROV_EINVALID);
+	CHECK(strstr(prov_error_last(), "topic 0 does not match the filter"));
+	CHECK(rpc_get_logs(&logs, &n, c, &f) == PROV_EINVALID);
+	CHECK(strstr(prov_error_last(), "transactionHash: missing"));
+	CHECK(rpc_get_logs(&logs, &n, c, &f) == PROV_EINVALID);
+	CHECK(strstr(prov_error_last(), "not an array of logs"));
+	/* a backwards range is refused before asking */
+	f.from_block = 7;
+	CHECK(rpc_get_logs(&logs, &n, c, &f) == PROV_EINVALID);
+	CHECK(strstr(prov_error_last(), "from block 7 after to block 6"));
+	CHECK(responder_done(&r, c) == 7);
+}
+
 static void closed_port_url(char *url, size_t cap)
 {
 	int port, fd = listen_local(&port);
@@ -631,6 +866,10 @@ static int wait_receipt(struct rpc_receipt **r, struct rpc_client *c,
 	return rc;
 }
 
+/* The contract creation that logs in anvil_receipts, for anvil_more. */
+static uint8_t log_contract[20], log_tx[32], log_block[32];
+static uint64_t log_gas;
+
 /* A transaction and a contract creation that logs, sent through anvil's
  * unlocked dev account; their receipts checked field by field. */
 static void anvil_receipts(void)
@@ -674,6 +913,13 @@ static void anvil_receipts(void)
 	CHECK(memcmp(r->logs[0].topics[0], topic, 32) == 0);
 	CHECK(memcmp(r->logs[0].address, r->contract_address, 20) == 0);
 	CHECK(r->logs[0].data.len == 0 && r->logs[0].log_index == 0);
+	CHECK(r->logs[0].block_number == 2 &&
+	      memcmp(r->logs[0].block_hash, r->block_hash, 32) == 0 &&
+	      memcmp(r->logs[0].tx_hash, hash, 32) == 0);
+	memcpy(log_contract, r->contract_address, 20);
+	memcpy(log_tx, hash, 32);
+	memcpy(log_block, r->block_hash, 32);
+	log_gas = r->gas_used;
 	rpc_receipt_free(r);
 	r = NULL;
 	CHECK(rpc_get_transaction_count(&x, c, DEV0, NULL) == 0 && x == 2);
@@ -696,8 +942,8 @@ static void anvil_receipts(void)
  * 2). */
 static void anvil_signed_tx(void)
 {
-	static const char dev0_sk[] =
-		"ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+	static const char dev0_sk[] = "ac0974bec39a17e36ba4a6b4d238ff944bacb478"
+				      "cbed5efcae784d7bf4f2ff80";
 	const char *urls[] = {anvil_url};
 	struct rpc_client *c = client_for(urls, 1);
 	struct rpc_receipt *r = NULL;
@@ -746,6 +992,193 @@ static void anvil_signed_tx(void)
 	rpc_client_free(c);
 }
 
+/* Sends a contract creation from dev account 0 and waits for it. */
+static int anvil_create(struct rpc_receipt **r, uint8_t hash[32],
+			struct rpc_client *c, const char *init)
+{
+	json_t *res = NULL;
+	int rc;
+
+	*r = NULL;
+	rc = rpc_call(&res, c, "eth_sendTransaction",
+		      json_pack("[{s:s,s:s}]", "from",
+				"0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266",
+				"data", init));
+	if (rc == 0 && (rc = rpc_data_fixed(hash, 32, res, "hash")) == 0)
+		rc = wait_receipt(r, c, hash);
+	json_decref(res);
+	return rc;
+}
+
+/* Runtime code that reverts with 0xdeadbeef (PUSH4 deadbeef, PUSH1 0,
+ * MSTORE, REVERT(28, 4)), behind init code that returns it (PUSH1 13,
+ * DUP1, PUSH1 11, PUSH1 0, CODECOPY, PUSH1 0, RETURN). */
+#define REVERTER                                                               \
+	"0x600d80600b6000396000f3"                                             \
+	"63deadbeef6000526004601cfd"
+
+/* Gas estimates and revert data, then blocks and transactions, against
+ * anvil after anvil_receipts and anvil_signed_tx (blocks 1..3). */
+static void anvil_estimates(void)
+{
+	const char *urls[] = {anvil_url};
+	struct rpc_client *c = client_for(urls, 1);
+	struct rpc_receipt *r = NULL;
+	struct buf b = BUF_INIT, init = BUF_INIT;
+	uint8_t to[20], value[32], hash[32];
+	uint64_t gas = 0;
+
+	/* a plain transfer */
+	memset(to, 0x42, 20);
+	u256_from_u64(value, 1);
+	CHECK(rpc_estimate_gas(&gas, c, DEV0, to, NULL, 0, value) == 0);
+	CHECK(gas == 21000);
+	CHECK(rpc_error_data(&b, c) == PROV_ENOTFOUND);
+	/* the logging creation of anvil_receipts needs what it used */
+	abi_topic(hash, "Transfer(address,address,uint256)");
+	CHECK(buf_put(&init, "\x7f", 1) == 0 && buf_put(&init, hash, 32) == 0 &&
+	      buf_put(&init, "\x60\x00\x60\x00\xa1\x00", 6) == 0);
+	CHECK(rpc_estimate_gas(&gas, c, DEV0, NULL, (const uint8_t *)init.ptr,
+			       init.len, NULL) == 0);
+	CHECK(gas == log_gas && gas > 53000);
+	/* a call that reverts with data: PROV_ERROR, and the data */
+	CHECK(anvil_create(&r, hash, c, REVERTER) == 0);
+	CHECK(r->status == 1 && r->has_contract);
+	memcpy(to, r->contract_address, 20);
+	CHECK(rpc_estimate_gas(&gas, c, DEV0, to, (const uint8_t *)"\x01", 1,
+			       NULL) == PROV_ERROR);
+	CHECK(gas == 0 && strstr(prov_error_last(), "execution reverted"));
+	CHECK(c->error_code == 3); /* anvil 1.7.1: {"code":3,"data":"0x.."} */
+	CHECK(rpc_error_data(&b, c) == 0);
+	CHECK(b.len == 4 && memcmp(b.ptr, "\xde\xad\xbe\xef", 4) == 0);
+	/* eth_call reverts the same way */
+	buf_clear(&b);
+	CHECK(rpc_eth_call(&b, c, to, NULL, 0, NULL) == PROV_ERROR);
+	CHECK(b.len == 0 && rpc_error_data(&b, c) == 0 && b.len == 4);
+	/* a creation reverting without data: no bytes, but revert data */
+	buf_clear(&b);
+	CHECK(rpc_estimate_gas(&gas, c, DEV0, NULL,
+			       (const uint8_t *)"\x60\x00\x60\x00\xfd", 5,
+			       NULL) == PROV_ERROR);
+	CHECK(rpc_error_data(&b, c) == 0 && b.len == 0);
+	/* the next call forgets the error */
+	CHECK(rpc_block_number(&gas, c) == 0 && gas == 4);
+	CHECK(c->error_code == 0 && rpc_error_data(&b, c) == PROV_ENOTFOUND);
+	rpc_receipt_free(r);
+	buf_release(&b);
+	buf_release(&init);
+	rpc_client_free(c);
+}
+
+static void anvil_blocks(void)
+{
+	const char *urls[] = {anvil_url};
+	struct rpc_client *c = client_for(urls, 1);
+	struct rpc_block genesis, latest, prev, same;
+	struct rpc_tx_info t;
+	uint8_t zero[32] = {0}, unknown[32];
+	uint64_t head = 0;
+
+	CHECK(rpc_get_block(&genesis, c, 0) == 0);
+	CHECK(genesis.number == 0 && genesis.timestamp > 0);
+	CHECK(memcmp(genesis.parent_hash, zero, 32) == 0);
+	CHECK(memcmp(genesis.hash, zero, 32) != 0);
+	CHECK(rpc_block_number(&head, c) == 0 && head >= 4);
+	CHECK(rpc_get_block_latest(&latest, c) == 0 && latest.number == head);
+	CHECK(rpc_get_block(&prev, c, head - 1) == 0);
+	CHECK(memcmp(latest.parent_hash, prev.hash, 32) == 0);
+	CHECK(prev.timestamp <= latest.timestamp);
+	CHECK(rpc_get_block(&same, c, head) == 0);
+	CHECK(memcmp(same.hash, latest.hash, 32) == 0);
+	CHECK(rpc_get_block(&same, c, head + 1) == PROV_ENOTFOUND);
+	CHECK(rpc_get_block(&same, c, 2) == 0);
+	CHECK(memcmp(same.hash, log_block, 32) == 0);
+	/* the logging creation: nonce 1 of dev account 0, in block 2 */
+	CHECK(rpc_get_transaction(&t, c, log_tx) == 0);
+	CHECK(t.mined && t.nonce == 1 && t.block_number == 2);
+	CHECK(memcmp(t.from, DEV0, 20) == 0);
+	CHECK(memcmp(t.block_hash, log_block, 32) == 0);
+	memset(unknown, 0x77, 32);
+	CHECK(rpc_get_transaction(&t, c, unknown) == PROV_ENOTFOUND);
+	CHECK(!t.mined);
+	rpc_client_free(c);
+}
+
+/* eth_getLogs finds anvil_receipts' log and one more, with two topics,
+ * made here; filters by range, address and topics. */
+static void anvil_logs(void)
+{
+	const char *urls[] = {anvil_url};
+	struct rpc_client *c = client_for(urls, 1);
+	struct rpc_receipt *r = NULL;
+	struct rpc_filter f = {0};
+	struct rpc_log *logs = NULL;
+	uint8_t transfer[32], second[32], other[32], hash[32], addrs[2][20];
+	char init[300], t0[65], t1[65];
+	size_t n = 0;
+
+	abi_topic(transfer, "Transfer(address,address,uint256)");
+	memset(second, 0x5a, 32);
+	hex_encode(t0, transfer, 32);
+	hex_encode(t1, second, 32);
+	/* LOG2(0, 0, transfer, second); STOP */
+	snprintf(init, sizeof(init), "0x7f%s7f%s60006000a200", t1, t0);
+	CHECK(anvil_create(&r, hash, c, init) == 0);
+	CHECK(r->status == 1 && r->nlogs == 1 && r->logs[0].ntopics == 2);
+	memcpy(addrs[0], log_contract, 20);
+	memcpy(addrs[1], r->contract_address, 20);
+	f.from_block = 0;
+	f.to_block = r->block_number;
+	CHECK(rpc_get_logs(&logs, &n, c, &f) == 0 && n == 2);
+	CHECK(memcmp(logs[0].address, log_contract, 20) == 0);
+	CHECK(logs[0].block_number == 2 && logs[0].ntopics == 1);
+	CHECK(memcmp(logs[0].topics[0], transfer, 32) == 0);
+	CHECK(memcmp(logs[0].block_hash, log_block, 32) == 0);
+	CHECK(memcmp(logs[0].tx_hash, log_tx, 32) == 0);
+	CHECK(memcmp(logs[1].address, addrs[1], 20) == 0);
+	CHECK(logs[1].block_number == r->block_number && logs[1].ntopics == 2);
+	CHECK(memcmp(logs[1].topics[1], second, 32) == 0);
+	CHECK(memcmp(logs[1].block_hash, r->block_hash, 32) == 0);
+	CHECK(memcmp(logs[1].tx_hash, hash, 32) == 0 && !logs[1].removed);
+	rpc_logs_free(logs, n);
+	logs = NULL;
+	/* topic 0 matches both; topic 1 only the second */
+	f.topics[0] = transfer;
+	CHECK(rpc_get_logs(&logs, &n, c, &f) == 0 && n == 2);
+	rpc_logs_free(logs, n);
+	f.topics[0] = NULL;
+	f.topics[1] = second;
+	CHECK(rpc_get_logs(&logs, &n, c, &f) == 0 && n == 1);
+	CHECK(memcmp(logs[0].tx_hash, hash, 32) == 0);
+	rpc_logs_free(logs, n);
+	memset(other, 0x5b, 32);
+	f.topics[1] = other;
+	CHECK(rpc_get_logs(&logs, &n, c, &f) == 0 && n == 0);
+	rpc_logs_free(logs, n);
+	/* by address: the first contract only, or both */
+	f.topics[1] = NULL;
+	f.address = (const uint8_t(*)[20])addrs;
+	f.naddress = 1;
+	CHECK(rpc_get_logs(&logs, &n, c, &f) == 0 && n == 1);
+	CHECK(logs[0].block_number == 2);
+	rpc_logs_free(logs, n);
+	f.naddress = 2;
+	CHECK(rpc_get_logs(&logs, &n, c, &f) == 0 && n == 2);
+	rpc_logs_free(logs, n);
+	/* blocks before and after block 2 */
+	f.to_block = 1;
+	CHECK(rpc_get_logs(&logs, &n, c, &f) == 0 && n == 0);
+	rpc_logs_free(logs, n);
+	f.from_block = 3;
+	f.to_block = r->block_number;
+	f.naddress = 0;
+	CHECK(rpc_get_logs(&logs, &n, c, &f) == 0 && n == 1);
+	CHECK(memcmp(logs[0].address, addrs[1], 20) == 0);
+	rpc_logs_free(logs, n);
+	rpc_receipt_free(r);
+	rpc_client_free(c);
+}
+
 static void failover(void)
 {
 	char dead[64];
@@ -779,6 +1212,10 @@ int main(void)
 	RUN(http_bad_result);
 	RUN(http_oversize);
 	RUN(http_hangs);
+	RUN(http_revert_data);
+	RUN(http_blocks);
+	RUN(http_transactions);
+	RUN(http_logs);
 	RUN(unreachable);
 	RUN(bad_urls);
 	if (anvil_start()) {
@@ -788,6 +1225,9 @@ int main(void)
 	RUN(anvil_basics);
 	RUN(anvil_receipts);
 	RUN(anvil_signed_tx);
+	RUN(anvil_estimates);
+	RUN(anvil_blocks);
+	RUN(anvil_logs);
 	RUN(failover);
 	anvil_stop();
 	return unit_done();
