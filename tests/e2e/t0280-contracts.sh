@@ -8,15 +8,37 @@ ORACLE=$ROOT/tests/oracle
 
 expect_exit 0 node "$ROOT/contracts/build.mjs" --check
 
+# A copy of what build.mjs reads and writes, to edit.
+copy_tree() {
+	rm -rf copy
+	mkdir -p copy/tests/oracle copy/chain
+	cp -R "$ROOT/contracts" copy/contracts
+	cp "$ROOT/chain/registry_code.c" copy/chain/
+	cp "$ORACLE/package.json" copy/tests/oracle/
+	ln -s "$ORACLE/node_modules" copy/tests/oracle/node_modules
+}
+
 # A source changed without rebuilding is caught: a copy of the tree with
-# one comment edited (solc's metadata hash covers the source).
-mkdir -p copy/tests/oracle
-cp -R "$ROOT/contracts" copy/contracts
-cp "$ORACLE/package.json" copy/tests/oracle/
-ln -s "$ORACLE/node_modules" copy/tests/oracle/node_modules
+# one comment edited (solc's metadata hash covers the source), so both
+# the JSON and the C bytecode are stale.
+copy_tree
 sed 's/first anchor of a root/first anchoring of a root/' "$ROOT/contracts/ProvenanceRegistry.sol" >copy/contracts/ProvenanceRegistry.sol
 expect_exit 1 node copy/contracts/build.mjs --check
-expect_grep "ProvenanceRegistry.json differs from what contracts/ProvenanceRegistry.sol compiles to" "$TMP/err"
+expect_grep "^contracts/ProvenanceRegistry.json differs from what contracts/ProvenanceRegistry.sol compiles to: run node contracts/build.mjs$" "$TMP/err"
+expect_grep "^chain/registry_code.c differs from what contracts/ProvenanceRegistry.sol compiles to: run node contracts/build.mjs$" "$TMP/err"
+
+# So is an edited chain/registry_code.c (one byte of the runtime code),
+# with the sources and the JSON as they are.
+copy_tree
+sed '/^const uint8_t registry_runtime_code/{n;s/^\t0x60,/\t0x61,/;}' "$ROOT/chain/registry_code.c" >copy/chain/registry_code.c
+cmp -s "$ROOT/chain/registry_code.c" copy/chain/registry_code.c && fail "registry_code.c not edited"
+expect_exit 1 node copy/contracts/build.mjs --check
+expect_grep "^chain/registry_code.c differs from what contracts/ProvenanceRegistry.sol compiles to: run node contracts/build.mjs$" "$TMP/err"
+expect_no_grep "ProvenanceRegistry.json" "$TMP/err"
+# and rebuilding puts it back
+expect_exit 0 node copy/contracts/build.mjs
+cmp "$ROOT/chain/registry_code.c" copy/chain/registry_code.c || fail "rebuilt registry_code.c differs"
+expect_exit 0 node copy/contracts/build.mjs --check
 
 expect_exit 0 node "$ORACLE/registry-check.mjs"
 expect_eq "$(grep -c ': holds$' "$TMP/out")" 17 "registry checks that hold"
