@@ -522,7 +522,7 @@ int cmd_anchor(int argc, char **argv)
 	    (rc = parse_count(&confirmations, conf, "confirmations", 1, 10000)) ||
 	    (rc = parse_count(&timeout_s, timeout, "timeout", 1, 86400 * 7)) ||
 	    (rc = parse_count(&poll_ms, poll, "poll-ms", 10, 600000)) ||
-	    (rc = cli_text_arg("anchor", "uri", uri, URI_MAX)))
+	    (uri && (rc = cli_text_arg("anchor", "uri", uri, URI_MAX))))
 		goto done;
 	r.json = json;
 	if (cli_open_store(&r.s)) {
@@ -591,7 +591,7 @@ int cmd_anchor(int argc, char **argv)
 	}
 	if (registry_check_code(r.rpc, r.p.contract) ||
 	    anchor_tree(&m, (const uint8_t(*)[32])c.digests, c.n) ||
-	    registry_anchor_calldata(&calldata, m->nodes[0], c.n, uri)) {
+	    registry_anchor_calldata(&calldata, m->nodes[0], c.n, uri ? uri : "")) {
 		rc = cli_fail(prov_error_code());
 		goto done;
 	}

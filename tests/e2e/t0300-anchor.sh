@@ -51,7 +51,7 @@ expect_eq "$(nonce)" 0x1 "nonce after deploying"
 anchor() { prov anchor --rpc "$ANVIL_URL" --key ops --poll-ms 100 "$@"; }
 mkdir files
 (cd files && seq 1 10000 | split -l 1 -a 5 - f)
-expect_exit 0 prov register files --license CC-BY-4.0
+expect_exit 0 prov register -r files --license CC-BY-4.0
 expect_exit 2 anchor --contract "$ops"
 expect_grep "^prov: no contract at $ops$" "$TMP/err"
 [ ! -e "$pending" ] || fail "a pending anchor after a refusal"
@@ -62,7 +62,8 @@ expect_grep '"unanchored": 10000' status.json
 # 10,000 records, one transaction, 3 confirmations. Once it is mined, its
 # block is reorged away: the transaction is sent again, mined again, and
 # only confirmed after two more blocks.
-anchor --contract "$reg" --confirmations 3 --json >anchor.out 2>anchor.err &
+"$PROV" anchor --rpc "$ANVIL_URL" --key ops --poll-ms 100 --contract "$reg" \
+	--confirmations 3 --json >anchor.out 2>anchor.err &
 apid=$!
 wait_for test -s "$pending"
 hash=$(pending_hash)
@@ -121,7 +122,8 @@ expect_grep "not anchored: no anchor record covers it" "$TMP/out"
 
 # Crash safety: killed while it waits, a rerun waits for the same
 # transaction (no second one is paid for) and records it.
-anchor --contract "$reg" --confirmations 2 >/dev/null 2>crash.err &
+"$PROV" anchor --rpc "$ANVIL_URL" --key ops --poll-ms 100 --contract "$reg" \
+	--confirmations 2 >/dev/null 2>crash.err &
 apid=$!
 wait_for test -s "$pending"
 hash=$(pending_hash)
