@@ -482,7 +482,7 @@ int cmd_anchor(int argc, char **argv)
 	struct strlist args = { 0 }, rpcs = { 0 };
 	const struct opt opts[] = {
 		OPT_LIST_("rpc", 0, &rpcs, "URL",
-			  "a JSON-RPC endpoint (more: tried in turn)"),
+			  "a JSON-RPC endpoint; several are tried in turn"),
 		OPT_STR("contract", 0, &contract, "ADDRESS",
 			"the ProvenanceRegistry ('prov contracts deploy')"),
 		OPT_STR("key", 0, &keyname, "NAME",

@@ -18,6 +18,21 @@ static int chain_key_path(struct buf *out, const char *name)
 	return buf_printf(out, "%s/chain/%s.key", cli_home(), name);
 }
 
+/* $PROV_CHAIN_PASSPHRASE for a new key, else as for identities. */
+static int new_passphrase(char *pass)
+{
+	const char *env = getenv("PROV_CHAIN_PASSPHRASE");
+
+	if (!env)
+		return cli_new_passphrase(pass);
+	if (!*env || strlen(env) >= CLI_PASS_MAX)
+		return prov_error_set(PROV_EINVALID,
+				      "PROV_CHAIN_PASSPHRASE: 1 to %d bytes",
+				      CLI_PASS_MAX - 1);
+	memcpy(pass, env, strlen(env) + 1);
+	return 0;
+}
+
 static int key_new(int argc, char **argv)
 {
 	static const struct cmd_help help = {
@@ -25,7 +40,8 @@ static int key_new(int argc, char **argv)
 		"Creates a secp256k1 key for sending transactions, stores it "
 		"encrypted (Argon2id, XChaCha20-Poly1305, as identities are) in "
 		"$PROV_HOME/chain/NAME.key, and prints its address (EIP-55). The "
-		"passphrase comes from PROV_PASSPHRASE or the terminal.",
+		"passphrase comes from PROV_CHAIN_PASSPHRASE, else "
+		"PROV_PASSPHRASE, else the terminal.",
 		1, 1, 0,
 	};
 	int json = 0, nopass = 0, rc;
@@ -47,7 +63,7 @@ static int key_new(int argc, char **argv)
 		goto done;
 	buf_printf(&dir, "%s/chain", cli_home());
 	if (chain_key_path(&path, args.v[0]) || mkdir_p(dir.ptr, 0700) ||
-	    (!nopass && cli_new_passphrase(pass)) || chain_key_generate(&k) ||
+	    (!nopass && new_passphrase(pass)) || chain_key_generate(&k) ||
 	    chain_key_save(k, path.ptr, nopass ? NULL : pass)) {
 		rc = cli_fail(prov_error_code());
 		if (prov_error_code() == PROV_EEXISTS)
@@ -79,8 +95,8 @@ static int key_address(int argc, char **argv)
 		"prov chain key address NAME [--json]",
 		"Prints the address (EIP-55) of chain key NAME. The key is "
 		"decrypted to derive it, so a damaged or swapped key file is "
-		"caught: the passphrase comes from PROV_PASSPHRASE or the "
-		"terminal.",
+		"caught: the passphrase comes from PROV_CHAIN_PASSPHRASE, else "
+		"PROV_PASSPHRASE, else the terminal.",
 		1, 1, 0,
 	};
 	int json = 0, rc;
@@ -92,7 +108,7 @@ static int key_address(int argc, char **argv)
 	if ((rc = cli_parse(argc, argv, &help, opts, &args)))
 		goto done;
 	if (chain_key_path(&path, args.v[0]) ||
-	    chain_key_load(&k, path.ptr, cli_passphrase, NULL)) {
+	    chain_key_load(&k, path.ptr, cli_chain_passphrase, NULL)) {
 		rc = cli_fail(prov_error_code());
 		goto done;
 	}

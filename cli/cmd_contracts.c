@@ -31,7 +31,7 @@ static int deploy(int argc, char **argv)
 	struct strlist args = { 0 }, rpcs = { 0 };
 	const struct opt opts[] = {
 		OPT_LIST_("rpc", 0, &rpcs, "URL",
-			  "a JSON-RPC endpoint (more: tried in turn)"),
+			  "a JSON-RPC endpoint; several are tried in turn"),
 		OPT_STR("key", 0, &keyname, "NAME",
 			"the chain key that pays ('prov chain key new')"),
 		OPT_STR("confirmations", 0, &conf, "N",

@@ -165,19 +165,22 @@ static int proof_cb(const uint8_t digest[32], const uint8_t (*proof)[32],
 	return 0;
 }
 
-/* The record itself: its file holds the id it is anchored by, signed. */
-static void check_record(struct vc *v, const char *id, json_t *res)
+/* The record itself: the file at path holds the id it is anchored by,
+ * signed. */
+static void check_record(struct vc *v, const char *path, json_t *res)
 {
 	struct record *r = NULL;
-	char *path = NULL;
+	struct buf data = BUF_INIT;
 
-	if (cli_find_record(&r, &path, v->s, id) || record_verify(r)) {
+	if (store_read(&data, v->s, path) ||
+	    record_parse(&r, data.ptr, data.len) ||
+	    record_path_check(r, path) || record_verify(r)) {
 		add_problem(json_object_get(res, "problems"), "%s",
 			    prov_error_last());
 		prov_error_clear();
 	}
 	record_free(r);
-	free(path);
+	buf_release(&data);
 }
 
 static json_t *anchor_json(const struct cli_anchor *a,
@@ -214,12 +217,15 @@ static void print_text(const char *id, const json_t *res)
 		time_rfc3339(when, json_integer_value(json_object_get(b, "time")));
 		printf("%s  proof valid; root %s anchored at block "
 		       "%" JSON_INTEGER_FORMAT " (%s, %s), seq %" JSON_INTEGER_FORMAT
-		       ", %" JSON_INTEGER_FORMAT " confirmations\n",
+		       ", %" JSON_INTEGER_FORMAT " confirmation%s\n",
 		       id, json_string_value(json_object_get(a, "root")),
 		       json_integer_value(json_object_get(b, "number")),
 		       json_string_value(json_object_get(b, "hash")), when,
 		       json_integer_value(json_object_get(a, "seq")),
-		       json_integer_value(json_object_get(a, "confirmations")));
+		       json_integer_value(json_object_get(a, "confirmations")),
+		       json_integer_value(json_object_get(a, "confirmations")) == 1
+			       ? ""
+			       : "s");
 		return;
 	}
 	printf("%s  FAILED\n", id);
@@ -227,10 +233,15 @@ static void print_text(const char *id, const json_t *res)
 		printf("  %s\n", json_string_value(p));
 }
 
-/* The ids to check: those given, else every record but anchors. */
+/* The records to check: those given, else every record but anchors;
+ * ids[i] is stored at paths[i]. */
+struct wanted {
+	struct strlist ids, paths;
+};
+
 static int list_cb(const char *path, void *payload)
 {
-	struct strlist *ids = payload;
+	struct wanted *w = payload;
 	const char *base = strrchr(path, '/');
 	char kind[32], id[72];
 
@@ -240,7 +251,8 @@ static int list_cb(const char *path, void *payload)
 	if (strlen(base) != 64 + 5 || strcmp(base + 64, ".json"))
 		return 0;
 	snprintf(id, sizeof(id), "sha256:%.64s", base);
-	strlist_push(ids, id);
+	strlist_push(&w->ids, id);
+	strlist_push(&w->paths, path);
 	return 0;
 }
 
@@ -248,7 +260,8 @@ int cli_verify_chain(struct store *s, const struct strlist *args,
 		     const struct strlist *rpcs, const char *chain, int json)
 {
 	struct vc v = { 0 };
-	struct strlist ids = { 0 };
+	struct wanted w = { { 0 }, { 0 } };
+	const struct strlist *ids = &w.ids;
 	size_t i, bad = 0, unanchored = 0, nanch = 0;
 	json_t *anchors = json_array();
 	char full[RECORD_ID_MAX];
@@ -263,25 +276,26 @@ int cli_verify_chain(struct store *s, const struct strlist *args,
 			rc = cli_fail(prov_error_code());
 			goto done;
 		}
+		strlist_push(&w.ids, full);
+		strlist_push(&w.paths, path);
 		free(path);
-		strlist_push(&ids, full);
 	}
-	if ((!args->n && store_list(s, "", list_cb, &ids)) ||
+	if ((!args->n && store_list(s, "", list_cb, &w)) ||
 	    cli_rpc_open(&v.rpc, &v.chain_id, rpcs, chain) ||
 	    rpc_block_number(&v.head, v.rpc) || cli_anchors_load(&v.all, s)) {
 		rc = cli_fail(prov_error_code());
 		goto done;
 	}
 	v.oc = xcalloc(v.all.n ? v.all.n : 1, sizeof(*v.oc));
-	for (i = 0; i < ids.n; i++) {
-		json_t *k = json_object_get(v.all.covered, ids.v[i]);
+	for (i = 0; i < ids->n; i++) {
+		json_t *k = json_object_get(v.all.covered, ids->v[i]);
 		json_t *res = json_pack("{s:s, s:[]}", "state",
 					k ? "anchored" : "unanchored",
 					"problems");
 
 		if (k)
 			json_object_set(res, "_anchor", k);
-		json_object_set_new(v.results, ids.v[i], res);
+		json_object_set_new(v.results, ids->v[i], res);
 	}
 	/* Proofs, anchor by anchor: one pass over each blob. */
 	for (size_t k = 0; k < v.all.n; k++) {
@@ -291,14 +305,14 @@ int cli_verify_chain(struct store *s, const struct strlist *args,
 			anchor_proofs_each(v.all.v[k].proofs.ptr,
 					   v.all.v[k].proofs.len, proof_cb, &p);
 	}
-	for (i = 0; i < ids.n; i++) {
-		json_t *res = json_object_get(v.results, ids.v[i]);
+	for (i = 0; i < ids->n; i++) {
+		json_t *res = json_object_get(v.results, ids->v[i]);
 		json_t *k = json_object_get(res, "_anchor");
 		json_t *probs = json_object_get(res, "problems");
 		struct onchain *oc;
 		size_t ai;
 
-		check_record(&v, ids.v[i], res);
+		check_record(&v, w.paths.v[i], res);
 		if (!k) {
 			unanchored++;
 			continue;
@@ -328,10 +342,10 @@ int cli_verify_chain(struct store *s, const struct strlist *args,
 		json_t *list = json_array(), *o;
 		char caip[32];
 
-		for (i = 0; i < ids.n; i++) {
-			json_t *res = json_object_get(v.results, ids.v[i]);
+		for (i = 0; i < ids->n; i++) {
+			json_t *res = json_object_get(v.results, ids->v[i]);
 
-			json_object_set_new(res, "id", json_string(ids.v[i]));
+			json_object_set_new(res, "id", json_string(ids->v[i]));
 			json_array_append(list, res);
 		}
 		snprintf(caip, sizeof(caip), "eip155:%" PRIu64, v.chain_id);
@@ -342,12 +356,12 @@ int cli_verify_chain(struct store *s, const struct strlist *args,
 		cli_print_json(o);
 		json_decref(o);
 	} else {
-		for (i = 0; i < ids.n; i++)
-			print_text(ids.v[i], json_object_get(v.results, ids.v[i]));
+		for (i = 0; i < ids->n; i++)
+			print_text(ids->v[i], json_object_get(v.results, ids->v[i]));
 		printf("%zu record%s: %zu anchored and checked on eip155:%" PRIu64
 		       " (%zu anchor%s), %zu not anchored, %zu failed\n",
-		       ids.n, ids.n == 1 ? "" : "s",
-		       ids.n - unanchored - bad, v.chain_id, nanch,
+		       ids->n, ids->n == 1 ? "" : "s",
+		       ids->n - unanchored - bad, v.chain_id, nanch,
 		       nanch == 1 ? "" : "s", unanchored, bad);
 	}
 	rc = bad || unanchored ? EXIT_CHECK : EXIT_OK;
@@ -359,6 +373,7 @@ done:
 	json_decref(v.results);
 	cli_anchors_release(&v.all);
 	rpc_client_free(v.rpc);
-	strlist_release(&ids);
+	strlist_release(&w.ids);
+	strlist_release(&w.paths);
 	return rc;
 }
