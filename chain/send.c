@@ -244,7 +244,8 @@ static int resend(struct sender *s, struct tx *tx, struct buf *raw,
 }
 
 /* The receipt of a reverted transaction, explained: the call replayed on
- * the state before its block. */
+ * the state after its block (which it did not change), so a transaction
+ * ahead of it in the block that caused the revert is counted. */
 static int reverted(struct sender *s, const struct tx *tx,
 		    const struct rpc_receipt *r)
 {
@@ -252,8 +253,7 @@ static int reverted(struct sender *s, const struct tx *tx,
 	char block[24], why[512] = "no reason given", hex[67];
 	int rc;
 
-	snprintf(block, sizeof(block), "0x%" PRIx64,
-		 r->block_number ? r->block_number - 1 : 0);
+	snprintf(block, sizeof(block), "0x%" PRIx64, r->block_number);
 	rc = rpc_eth_call(&out, s->rpc, tx->to, (const uint8_t *)tx->data.ptr, tx->data.len, block);
 	if (rc == PROV_ERROR)
 		revert_reason(why, sizeof(why), s);

@@ -220,6 +220,22 @@ int cli_cert_chain(struct buf **out, size_t *n, const struct key *k);
  * trust lists. PROV_ENOTFOUND when there is no such CA. */
 int cli_cert_root_pem(struct buf *out, const char *ca_name);
 
+/* A bytes32 inclusion proof as JSON: {"root", "leaf": [value], "proof":
+ * [...], "types"?: ["bytes32"]}, as 'prov manifest prove', 'prov anchor
+ * proof' and @openzeppelin/merkle-tree write it. */
+struct cli_proof {
+	json_t *doc;
+	uint8_t root[32], value[32];
+	uint8_t (*proof)[32];
+	size_t n;
+};
+/* Reads one (at most 1 MiB); on error prints it and returns the exit
+ * status. */
+int cli_proof_read(struct cli_proof *p, const char *file);
+/* 0 if the proof leads from the value's leaf to the root. */
+int cli_proof_check(const struct cli_proof *p);
+void cli_proof_release(struct cli_proof *p);
+
 /* ---- the chain (cli/cmd_chain.c, cli/anchors.c) ------------------------ */
 
 struct chain_key;

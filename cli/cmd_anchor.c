@@ -457,13 +457,203 @@ static int parse_count(unsigned *out, const char *s, const char *opt,
 
 static int anchor_status(struct store *s, int json);
 
+/* ---- proof, verify-proof ------------------------------------------------- */
+
+struct find_proof {
+	const uint8_t *digest;
+	json_t *proof; /* set when found */
+};
+
+static int find_proof_cb(const uint8_t digest[32], const uint8_t (*proof)[32],
+			 size_t n, void *payload)
+{
+	struct find_proof *f = payload;
+
+	if (memcmp(digest, f->digest, 32))
+		return 0;
+	f->proof = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(f->proof, hex_json(proof[i], 32));
+	return 1; /* found: stop */
+}
+
+static int anchor_proof(int argc, char **argv)
+{
+	static const struct cmd_help help = {
+		"prov anchor proof ID",
+		"Prints the inclusion proof of an anchored record as JSON: the "
+		"root, the leaf value (the record id's SHA-256, type bytes32) "
+		"and the proof, as @openzeppelin/merkle-tree's "
+		"StandardMerkleTree.verify takes them, with where the root is "
+		"anchored. 'prov anchor verify-proof' checks it against the "
+		"chain without the registry.",
+		1, 1, 1,
+	};
+	int rc;
+	const struct opt opts[] = { OPT_END_ };
+	struct strlist args = { 0 };
+	struct store *s = NULL;
+	struct cli_anchors all = { 0 };
+	struct find_proof f = { 0 };
+	char id[RECORD_ID_MAX], *path = NULL;
+	uint8_t digest[32];
+	const struct cli_anchor *a;
+	json_t *k, *o;
+
+	if ((rc = cli_parse(argc, argv, &help, opts, &args)))
+		goto done;
+	if (cli_open_store(&s) || cli_find_path(&path, id, s, args.v[0]) ||
+	    cli_anchors_load(&all, s)) {
+		rc = cli_fail(prov_error_code());
+		goto done;
+	}
+	if (!(k = json_object_get(all.covered, id))) {
+		prov_error_set(PROV_ENOTFOUND, "%s is not anchored", id);
+		rc = cli_fail(PROV_EVERIFY);
+		goto done;
+	}
+	a = &all.v[json_integer_value(k)];
+	hex_decode(digest, 32, id + 7, 64);
+	f.digest = digest;
+	anchor_proofs_each(a->proofs.ptr, a->proofs.len, find_proof_cb, &f);
+	o = json_pack("{s:O, s:[o], s:[s], s:o, s:s, s:{s:s, s:O, s:O, s:O, "
+		      "s:O, s:O}}",
+		      "root", json_object_get(a->payload, "root"), "leaf",
+		      hex_json(digest, 32), "types", "bytes32", "proof", f.proof,
+		      "record", id, "anchor", "id", a->id, "chain",
+		      json_object_get(a->payload, "chain"), "contract",
+		      json_object_get(a->payload, "contract"), "seq",
+		      json_object_get(a->payload, "seq"), "block",
+		      json_object_get(a->payload, "block"), "tx",
+		      json_object_get(a->payload, "tx"));
+	cli_print_json(o);
+	json_decref(o);
+done:
+	free(path);
+	cli_anchors_release(&all);
+	store_free(s);
+	strlist_release(&args);
+	return CLI_EXIT(rc);
+}
+
+/* The anchor a proof file names: its chain, contract and block. */
+static int proof_anchor(char chain[32], uint8_t contract[20], uint64_t *block,
+			const json_t *doc, const char *file)
+{
+	const json_t *a = json_object_get(doc, "anchor");
+	const char *c = json_string_value(json_object_get(a, "chain"));
+	const char *addr = json_string_value(json_object_get(a, "contract"));
+	const json_t *n = json_object_get(json_object_get(a, "block"), "number");
+
+	if (!c || strlen(c) >= 32 || !addr || address_parse(contract, addr) ||
+	    !json_is_integer(n) || json_integer_value(n) < 0)
+		return prov_error_set(PROV_EINVALID,
+				      "'%s' names no anchor (chain, contract, "
+				      "block): make it with 'prov anchor proof'",
+				      file);
+	snprintf(chain, 32, "%s", c);
+	*block = (uint64_t)json_integer_value(n);
+	return 0;
+}
+
+static int anchor_verify_proof(int argc, char **argv)
+{
+	static const struct cmd_help help = {
+		"prov anchor verify-proof PROOF.json --rpc URL... [--json]",
+		"Checks a proof from 'prov anchor proof' without the registry: "
+		"the proof leads from the record's leaf to the root, and the "
+		"registry contract at the address the proof names (whose code "
+		"must be prov's) has that root anchored, at the block named. "
+		"Exit 0 if so, 1 if not. It shows that the record id existed "
+		"by that block's time, not that the record is true.",
+		1, 1, 0,
+	};
+	int json = 0, rc, ok;
+	struct strlist args = { 0 }, rpcs = { 0 };
+	const struct opt opts[] = {
+		OPT_LIST_("rpc", 0, &rpcs, "URL",
+			  "a JSON-RPC endpoint; several are tried in turn"),
+		OPT_JSON(&json),
+		OPT_END_,
+	};
+	struct cli_proof p = { 0 };
+	struct rpc_client *rpc = NULL;
+	struct registry_anchor at = { 0 };
+	struct rpc_block b = { 0 };
+	char chain[32], root[67], bhash[67], when[32], why[200] = "";
+	uint8_t contract[20];
+	uint64_t block = 0, chain_id;
+
+	if ((rc = cli_parse(argc, argv, &help, opts, &args)) ||
+	    (rc = cli_proof_read(&p, args.v[0])))
+		goto done;
+	if (proof_anchor(chain, contract, &block, p.doc, args.v[0]) ||
+	    cli_rpc_open(&rpc, &chain_id, &rpcs, chain) ||
+	    registry_check_code(rpc, contract) ||
+	    registry_anchored_at(&at, rpc, contract, p.root, NULL)) {
+		rc = cli_fail(prov_error_code());
+		goto done;
+	}
+	chain_hex(root, p.root, 32);
+	if (cli_proof_check(&p))
+		snprintf(why, sizeof(why),
+			 "the proof does not lead to root %s", root);
+	else if (!at.block_number)
+		snprintf(why, sizeof(why),
+			 "root %s is not anchored in the registry", root);
+	else if (at.block_number != block)
+		snprintf(why, sizeof(why),
+			 "root %s is anchored at block %" PRIu64
+			 ", not %" PRIu64,
+			 root, at.block_number, block);
+	else if (rpc_get_block(&b, rpc, block)) {
+		rc = cli_fail(prov_error_code());
+		goto done;
+	}
+	ok = !why[0];
+	chain_hex(bhash, b.hash, 32);
+	time_rfc3339(when, (int64_t)at.timestamp);
+	if (json) {
+		json_t *o = json_pack("{s:b, s:s, s:s}", "valid", ok, "root",
+				      root, "chain", chain);
+
+		if (ok)
+			json_object_set_new(
+				o, "anchored",
+				json_pack("{s:I, s:s, s:I, s:I}", "block",
+					  (json_int_t)at.block_number, "hash",
+					  bhash, "time",
+					  (json_int_t)at.timestamp, "seq",
+					  (json_int_t)at.seq));
+		else
+			json_object_set_new(o, "problem", json_string(why));
+		cli_print_json(o);
+		json_decref(o);
+	} else if (ok) {
+		printf("proof valid; root %s anchored at block %" PRIu64
+		       " (%s, %s), seq %" PRIu64 ", on %s\n",
+		       root, at.block_number, bhash, when, at.seq, chain);
+	} else {
+		printf("not valid: %s\n", why);
+	}
+	rc = ok ? EXIT_OK : EXIT_CHECK;
+done:
+	cli_proof_release(&p);
+	rpc_client_free(rpc);
+	strlist_release(&args);
+	strlist_release(&rpcs);
+	return CLI_EXIT(rc);
+}
+
 int cmd_anchor(int argc, char **argv)
 {
 	static const struct cmd_help help = {
 		"prov anchor --rpc URL... --contract ADDRESS --key NAME [--as NAME] "
 		"[--confirmations N] [--uri TEXT] [--chain eip155:N] "
 		"[--timeout SECONDS] [--json]\n"
-		"       prov anchor --status [--json]",
+		"       prov anchor --status [--json]\n"
+		"       prov anchor proof ID\n"
+		"       prov anchor verify-proof PROOF.json --rpc URL... [--json]",
 		"Puts every record not yet anchored under one Merkle root and "
 		"anchors the root on chain in one transaction to the registry "
 		"contract, signed with the chain key NAME. The signed "
@@ -515,6 +705,10 @@ int cmd_anchor(int argc, char **argv)
 	unsigned confirmations = 3, timeout_s = 900, poll_ms = 1000;
 	uint64_t chain_id;
 
+	if (argc > 1 && !strcmp(argv[1], "proof"))
+		return anchor_proof(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "verify-proof"))
+		return anchor_verify_proof(argc - 1, argv + 1);
 	memset(&r, 0, sizeof(r));
 	tx_init(&tx);
 	buf_init(&r.p.path, 0);

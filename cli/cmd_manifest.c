@@ -653,14 +653,6 @@ done:
 	return CLI_EXIT(rc);
 }
 
-static int get32(uint8_t out[32], const json_t *v)
-{
-	const char *s = json_string_value(v);
-
-	return !s || strncmp(s, "0x", 2) || strlen(s) != 66 ||
-	       hex_decode(out, 32, s + 2, 64);
-}
-
 static int manifest_verify_proof(int argc, char **argv)
 {
 	static const struct cmd_help help = {
@@ -674,42 +666,12 @@ static int manifest_verify_proof(int argc, char **argv)
 	int json = 0, rc;
 	const struct opt opts[] = { OPT_JSON(&json), OPT_END_ };
 	struct strlist args = { 0 };
-	struct buf text = BUF_INIT;
-	json_t *doc = NULL, *e, *types;
-	uint8_t root[32], value[32], leaf[32], (*proof)[32] = NULL;
-	size_t i, n = 0;
+	struct cli_proof p = { 0 };
 
-	if ((rc = cli_parse(argc, argv, &help, opts, &args)))
+	if ((rc = cli_parse(argc, argv, &help, opts, &args)) ||
+	    (rc = cli_proof_read(&p, args.v[0])))
 		goto done;
-	if ((rc = buf_read_file(&text, args.v[0], 1u << 20)) ||
-	    (rc = json_parse(&doc, text.ptr, text.len, args.v[0]))) {
-		rc = cli_fail(rc);
-		goto done;
-	}
-	types = json_object_get(doc, "types");
-	if (get32(root, json_object_get(doc, "root")) ||
-	    get32(value, json_array_get(json_object_get(doc, "leaf"), 0)) ||
-	    (types && (json_array_size(types) != 1 ||
-		       strcmp(json_string_value(json_array_get(types, 0)) ?: "",
-			      "bytes32"))) ||
-	    !json_is_array(json_object_get(doc, "proof")) ||
-	    json_array_size(json_object_get(doc, "proof")) > 256) {
-		rc = cli_usage_error("'%s' is not a bytes32 inclusion proof "
-				     "(root, leaf, proof)",
-				     args.v[0]);
-		goto done;
-	}
-	n = json_array_size(json_object_get(doc, "proof"));
-	proof = xcalloc(n ? n : 1, sizeof(*proof));
-	json_array_foreach (json_object_get(doc, "proof"), i, e)
-		if (get32(proof[i], e)) {
-			rc = cli_usage_error("'%s': proof element %zu is not 0x and "
-					     "64 hex digits",
-					     args.v[0], i);
-			goto done;
-		}
-	merkle_leaf_bytes32(leaf, value);
-	rc = merkle_verify(root, leaf, (const uint8_t(*)[32])proof, n);
+	rc = cli_proof_check(&p);
 	if (json) {
 		json_t *o = json_pack("{s:b}", "valid", rc == 0);
 		cli_print_json(o);
@@ -720,9 +682,7 @@ static int manifest_verify_proof(int argc, char **argv)
 	}
 	rc = rc ? EXIT_CHECK : EXIT_OK;
 done:
-	free(proof);
-	json_decref(doc);
-	buf_release(&text);
+	cli_proof_release(&p);
 	strlist_release(&args);
 	return CLI_EXIT(rc);
 }

@@ -600,3 +600,71 @@ int cli_parse_uses(const char *training[TRAINING_USES],
 		}
 	return 0;
 }
+
+/* ---- bytes32 inclusion proofs (manifest and anchor verify-proof) -------- */
+
+static int get32(uint8_t out[32], const json_t *v)
+{
+	const char *s = json_string_value(v);
+
+	return !s || strncmp(s, "0x", 2) || strlen(s) != 66 ||
+	       hex_decode(out, 32, s + 2, 64);
+}
+
+int cli_proof_read(struct cli_proof *p, const char *file)
+{
+	struct buf text = BUF_INIT;
+	json_t *e, *types;
+	size_t i;
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	if ((rc = buf_read_file(&text, file, 1u << 20)) ||
+	    (rc = json_parse(&p->doc, text.ptr, text.len, file))) {
+		rc = cli_fail(rc);
+		goto done;
+	}
+	types = json_object_get(p->doc, "types");
+	if (get32(p->root, json_object_get(p->doc, "root")) ||
+	    get32(p->value, json_array_get(json_object_get(p->doc, "leaf"), 0)) ||
+	    (types && (json_array_size(types) != 1 ||
+		       strcmp(json_string_value(json_array_get(types, 0)) ?: "",
+			      "bytes32"))) ||
+	    !json_is_array(json_object_get(p->doc, "proof")) ||
+	    json_array_size(json_object_get(p->doc, "proof")) > 256) {
+		rc = cli_usage_error("'%s' is not a bytes32 inclusion proof "
+				     "(root, leaf, proof)",
+				     file);
+		goto done;
+	}
+	p->n = json_array_size(json_object_get(p->doc, "proof"));
+	p->proof = xcalloc(p->n ? p->n : 1, sizeof(*p->proof));
+	json_array_foreach (json_object_get(p->doc, "proof"), i, e)
+		if (get32(p->proof[i], e)) {
+			rc = cli_usage_error("'%s': proof element %zu is not 0x "
+					     "and 64 hex digits",
+					     file, i);
+			goto done;
+		}
+done:
+	buf_release(&text);
+	return rc;
+}
+
+int cli_proof_check(const struct cli_proof *p)
+{
+	uint8_t leaf[32];
+	int rc;
+
+	merkle_leaf_bytes32(leaf, p->value);
+	rc = merkle_verify(p->root, leaf, (const uint8_t(*)[32])p->proof, p->n);
+	prov_error_clear();
+	return rc;
+}
+
+void cli_proof_release(struct cli_proof *p)
+{
+	free(p->proof);
+	json_decref(p->doc);
+	memset(p, 0, sizeof(*p));
+}
