@@ -22,7 +22,8 @@ int anchor_digests_sort(uint8_t (*digests)[32], size_t n)
 {
 	char hex[65];
 
-	qsort(digests, n, 32, digest_cmp);
+	if (n > 1)
+		qsort(digests, n, 32, digest_cmp);
 	for (size_t i = 1; i < n; i++)
 		if (!memcmp(digests[i - 1], digests[i], 32)) {
 			hex_encode(hex, digests[i], 32);

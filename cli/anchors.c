@@ -64,6 +64,22 @@ done:
 	return 0;
 }
 
+int cli_anchorable(char id[RECORD_ID_MAX], const char *path)
+{
+	const char *base = strrchr(path, '/');
+	char kind[32];
+
+	if (!cli_path_kind(path, kind) || !strcmp(kind, "anchor"))
+		return 0;
+	base = base ? base + 1 : path;
+	/* Another name is not a record's: 'prov verify' reports it. */
+	if (strlen(base) != 64 + 5 || strcmp(base + 64, ".json") ||
+	    strspn(base, "0123456789abcdef") != 64)
+		return 0;
+	snprintf(id, RECORD_ID_MAX, "sha256:%.64s", base);
+	return 1;
+}
+
 int cli_anchors_load(struct cli_anchors *out, struct store *s)
 {
 	struct load l = { out, s };

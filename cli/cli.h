@@ -37,6 +37,9 @@ struct opt {
 #define OPT_JSON(v) { "json", 0, OPT_FLAG, v, NULL, "print JSON for scripts" }
 #define OPT_AS(v) { "as", 0, OPT_STRING, v, "NAME", "the identity that signs (default: the only one, or $PROV_IDENTITY)" }
 #define OPT_END_ { NULL, 0, OPT_END, NULL, NULL, NULL }
+/* The chain commands' options. */
+#define OPT_RPC(v) { "rpc", 0, OPT_LIST, v, "URL", "a JSON-RPC endpoint; several are tried in turn" }
+#define OPT_CHAIN_KEY(v) { "key", 0, OPT_STRING, v, "NAME", "the chain key that pays ('prov chain key new')" }
 
 struct cmd_help {
 	const char *usage;   /* "prov register PATH... [options]" */
@@ -251,6 +254,10 @@ int cli_load_chain_key(struct chain_key **out, const char *name);
 int cli_rpc_open(struct rpc_client **out, uint64_t *chain_id,
 		 const struct strlist *urls, const char *want);
 
+/* 1 and the id in id when path is a record that anchors cover: every
+ * record file but anchor records themselves (their transaction anchors
+ * them); blobs are covered by their record's id. */
+int cli_anchorable(char id[RECORD_ID_MAX], const char *path);
 /* Every anchor record of the registry, with its proofs blob. */
 struct cli_anchor {
 	char id[RECORD_ID_MAX];

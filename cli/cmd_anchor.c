@@ -30,16 +30,9 @@ struct collect {
 static int collect_cb(const char *path, void *payload)
 {
 	struct collect *c = payload;
-	const char *base = strrchr(path, '/');
-	char kind[32], id[72];
+	char id[RECORD_ID_MAX];
 
-	if (!cli_path_kind(path, kind) || !strcmp(kind, "anchor"))
-		return 0;
-	base = base ? base + 1 : path;
-	if (strlen(base) != 64 + 5 || strcmp(base + 64, ".json"))
-		return 0; /* not a record's name: 'prov verify' reports it */
-	snprintf(id, sizeof(id), "sha256:%.64s", base);
-	if (json_object_get(c->covered, id))
+	if (!cli_anchorable(id, path) || json_object_get(c->covered, id))
 		return 0;
 	if (c->n == c->cap) {
 		c->cap = c->cap ? 2 * c->cap : 1024;
@@ -47,7 +40,7 @@ static int collect_cb(const char *path, void *payload)
 		if (!c->digests)
 			abort();
 	}
-	if (hex_decode(c->digests[c->n], 32, base, 64))
+	if (hex_decode(c->digests[c->n], 32, id + 7, 64))
 		return 0;
 	c->n++;
 	return 0;
@@ -571,8 +564,7 @@ static int anchor_verify_proof(int argc, char **argv)
 	int json = 0, rc, ok;
 	struct strlist args = { 0 }, rpcs = { 0 };
 	const struct opt opts[] = {
-		OPT_LIST_("rpc", 0, &rpcs, "URL",
-			  "a JSON-RPC endpoint; several are tried in turn"),
+		OPT_RPC(&rpcs),
 		OPT_JSON(&json),
 		OPT_END_,
 	};
@@ -671,12 +663,10 @@ int cmd_anchor(int argc, char **argv)
 		   *uri = NULL, *chain = NULL, *timeout = NULL, *poll = NULL;
 	struct strlist args = { 0 }, rpcs = { 0 };
 	const struct opt opts[] = {
-		OPT_LIST_("rpc", 0, &rpcs, "URL",
-			  "a JSON-RPC endpoint; several are tried in turn"),
+		OPT_RPC(&rpcs),
 		OPT_STR("contract", 0, &contract, "ADDRESS",
 			"the ProvenanceRegistry ('prov contracts deploy')"),
-		OPT_STR("key", 0, &keyname, "NAME",
-			"the chain key that pays ('prov chain key new')"),
+		OPT_CHAIN_KEY(&keyname),
 		OPT_AS(&as),
 		OPT_STR("confirmations", 0, &conf, "N",
 			"blocks to wait, the one holding it included (default "

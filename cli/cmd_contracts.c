@@ -30,10 +30,8 @@ static int deploy(int argc, char **argv)
 	const char *keyname = NULL, *conf = NULL, *chain = NULL;
 	struct strlist args = { 0 }, rpcs = { 0 };
 	const struct opt opts[] = {
-		OPT_LIST_("rpc", 0, &rpcs, "URL",
-			  "a JSON-RPC endpoint; several are tried in turn"),
-		OPT_STR("key", 0, &keyname, "NAME",
-			"the chain key that pays ('prov chain key new')"),
+		OPT_RPC(&rpcs),
+		OPT_CHAIN_KEY(&keyname),
 		OPT_STR("confirmations", 0, &conf, "N",
 			"blocks to wait, the one holding it included (default "
 			"1)"),

@@ -176,8 +176,7 @@ int cmd_verify(int argc, char **argv)
 	const struct opt opts[] = {
 		OPT_FLAG_("chain", 0, &onchain,
 			  "check anchoring on chain instead"),
-		OPT_LIST_("rpc", 0, &rpcs, "URL",
-			  "a JSON-RPC endpoint, with --chain"),
+		OPT_RPC(&rpcs),
 		OPT_STR("chain-id", 0, &chain_id, "eip155:N",
 			"refuse an endpoint on another chain"),
 		OPT_JSON(&json),

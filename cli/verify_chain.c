@@ -242,15 +242,10 @@ struct wanted {
 static int list_cb(const char *path, void *payload)
 {
 	struct wanted *w = payload;
-	const char *base = strrchr(path, '/');
-	char kind[32], id[72];
+	char id[RECORD_ID_MAX];
 
-	if (!cli_path_kind(path, kind) || !strcmp(kind, "anchor"))
+	if (!cli_anchorable(id, path))
 		return 0;
-	base = base ? base + 1 : path;
-	if (strlen(base) != 64 + 5 || strcmp(base + 64, ".json"))
-		return 0;
-	snprintf(id, sizeof(id), "sha256:%.64s", base);
 	strlist_push(&w->ids, id);
 	strlist_push(&w->paths, path);
 	return 0;
@@ -262,7 +257,7 @@ int cli_verify_chain(struct store *s, const struct strlist *args,
 	struct vc v = { 0 };
 	struct wanted w = { { 0 }, { 0 } };
 	const struct strlist *ids = &w.ids;
-	size_t i, bad = 0, unanchored = 0, nanch = 0;
+	size_t i, bad = 0, unanchored = 0, nanch = 0, broken = 0;
 	json_t *anchors = json_array();
 	char full[RECORD_ID_MAX];
 	int rc = 0;
@@ -332,6 +327,18 @@ int cli_verify_chain(struct store *s, const struct strlist *args,
 			bad++;
 		}
 	}
+	/* An anchor record that does not hold covers nothing; say why. */
+	for (size_t k = 0; k < v.all.n; k++)
+		if (v.all.v[k].problem) {
+			json_array_append_new(
+				anchors, json_pack("{s:s, s:[s]}", "path",
+						   v.all.v[k].path, "problems",
+						   v.all.v[k].problem));
+			if (!json)
+				printf("anchor record %s: %s\n", v.all.v[k].path,
+				       v.all.v[k].problem);
+			broken++;
+		}
 	for (size_t k = 0; k < v.all.n; k++)
 		if (v.oc[k].done) {
 			nanch++;
@@ -350,7 +357,7 @@ int cli_verify_chain(struct store *s, const struct strlist *args,
 		}
 		snprintf(caip, sizeof(caip), "eip155:%" PRIu64, v.chain_id);
 		o = json_pack("{s:b, s:s, s:I, s:o, s:O}", "ok",
-			      !bad && !unanchored, "chain", caip, "head",
+			      !bad && !unanchored && !broken, "chain", caip, "head",
 			      (json_int_t)v.head, "records", list, "anchors",
 			      anchors);
 		cli_print_json(o);
@@ -363,8 +370,11 @@ int cli_verify_chain(struct store *s, const struct strlist *args,
 		       ids->n, ids->n == 1 ? "" : "s",
 		       ids->n - unanchored - bad, v.chain_id, nanch,
 		       nanch == 1 ? "" : "s", unanchored, bad);
+		if (broken)
+			printf("%zu anchor record%s that do not hold\n", broken,
+			       broken == 1 ? "" : "s");
 	}
-	rc = bad || unanchored ? EXIT_CHECK : EXIT_OK;
+	rc = bad || unanchored || broken ? EXIT_CHECK : EXIT_OK;
 done:
 	for (size_t k = 0; v.oc && k < v.all.n; k++)
 		json_decref(v.oc[k].problems);

@@ -109,3 +109,13 @@ rpc() {
 rpc_result() {
 	rpc "$@" | sed -E 's/.*"result":"?([^"]*)"?}$/\1/'
 }
+
+# wait_for CMD...: until CMD succeeds, at most 60 s.
+wait_for() {
+	n=0
+	until "$@" >/dev/null 2>&1; do
+		n=$((n + 1))
+		[ $n -lt 600 ] || fail "gave up waiting for: $*"
+		sleep 0.1
+	done
+}

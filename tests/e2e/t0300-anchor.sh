@@ -13,15 +13,6 @@ prov init . >/dev/null
 expect_exit 0 prov chain key new ops --no-passphrase
 ops=$(cat "$TMP/out")
 
-# wait_for CMD...: until CMD succeeds, at most 60 s.
-wait_for() {
-	n=0
-	until "$@" >/dev/null 2>&1; do
-		n=$((n + 1))
-		[ $n -lt 600 ] || fail "gave up waiting for: $*"
-		sleep 0.1
-	done
-}
 pending=$TMP/.prov/anchor-pending.json
 pending_hash() { sed -E 's/.*"hash":"(0x[0-9a-f]{64})".*/\1/' "$pending"; }
 has_receipt() { rpc eth_getTransactionReceipt "[\"$1\"]" | grep -q '"blockHash"'; }
