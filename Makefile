@@ -65,6 +65,7 @@ demo: deps
 	@PROV=$(CURDIR)/$(B)/prov examples/curator.sh
 	@PROV=$(CURDIR)/$(B)/prov examples/provider.sh
 	@PROV=$(CURDIR)/$(B)/prov examples/auditor.sh
+	@PROV=$(CURDIR)/$(B)/prov examples/anchor.sh
 
 bench:
 	@scripts/deps.sh bench
