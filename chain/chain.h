@@ -442,6 +442,11 @@ struct sender {
 	 * A non-zero return stops the send with it. May be NULL. */
 	int (*save)(void *payload, const struct tx *tx, const struct buf *raw,
 		    const uint8_t hash[32]);
+	/* Called before signing again because the nonce was taken: a
+	 * non-zero return stops the wait with it (prov anchor refuses when
+	 * the root is on chain already: that may be this very transaction,
+	 * no longer indexed by the node). May be NULL. */
+	int (*resign)(void *payload);
 	void *payload;
 };
 /* Readies tx (tx_init'ed) to call `to` (NULL: create a contract) with
@@ -463,8 +468,9 @@ int send_submit(struct buf *raw, uint8_t hash[32], struct sender *s,
  * taken out by a reorg) is sent again; if another transaction of the key
  * used its nonce, tx is signed again with the next nonce (through
  * s->save, so raw and hash change). PROV_ERROR for a reverted
- * transaction, with the reason (*out is then its receipt, status 0);
- * PROV_EIO after s->timeout_ms. */
+ * transaction, once confirmed like a success, with the reason (*out is
+ * then its receipt, status 0); PROV_EINVALID for a receipt of another
+ * transaction; PROV_EIO after s->timeout_ms. */
 int send_wait(struct rpc_receipt **out, struct sender *s, struct tx *tx,
 	      struct buf *raw, uint8_t hash[32]);
 

@@ -147,7 +147,9 @@ int send_prepare(struct tx *tx, struct sender *s, const uint8_t *to,
 	u256_from_u64(tx->max_priority_fee, prio);
 	u256_from_u128(tx->max_fee, max_fee);
 	rc = rpc_estimate_gas(&gas, s->rpc, s->key->addr, to, data, n, NULL);
-	if (rc == PROV_ERROR) {
+	/* Code 3 with revert data is a revert; any other error reply (a rate
+	 * limit, a missing state) is only an error. */
+	if (rc == PROV_ERROR && (s->rpc->error_code == 3 || s->rpc->error_data)) {
 		revert_reason(why, sizeof(why), s);
 		return prov_error_set(PROV_ERROR,
 				      "the transaction would revert: %s", why);
@@ -155,6 +157,11 @@ int send_prepare(struct tx *tx, struct sender *s, const uint8_t *to,
 	if (rc)
 		return rc;
 	/* A margin over the estimate: state can change before inclusion. */
+	if (gas > 1000000000)
+		return prov_error_set(PROV_EINVALID,
+				      "the node estimates %" PRIu64 " gas: more "
+				      "than any block holds",
+				      gas);
 	tx->gas_limit = gas + gas / 5;
 	return check_funds(s, tx);
 }
@@ -191,9 +198,8 @@ static int send_raw(struct sender *s, const struct buf *raw,
 	return rc;
 }
 
-/* Signs tx, hands the bytes to s->save, then sends them. */
-static int sign_save_send(struct buf *raw, uint8_t hash[32], struct sender *s,
-			  struct tx *tx)
+int send_submit(struct buf *raw, uint8_t hash[32], struct sender *s,
+		struct tx *tx)
 {
 	char hex[67];
 	int rc;
@@ -205,12 +211,6 @@ static int sign_save_send(struct buf *raw, uint8_t hash[32], struct sender *s,
 	chain_hex(hex, hash, 32);
 	note(s, "sending transaction %s (nonce %" PRIu64 ")", hex, tx->nonce);
 	return send_raw(s, raw, hash);
-}
-
-int send_submit(struct buf *raw, uint8_t hash[32], struct sender *s,
-		struct tx *tx)
-{
-	return sign_save_send(raw, hash, s, tx);
 }
 
 /* The node does not know the transaction: it was dropped, or a reorg
@@ -234,13 +234,15 @@ static int resend(struct sender *s, struct tx *tx, struct buf *raw,
 		     hex);
 		return send_raw(s, raw, hash);
 	}
+	if (s->resign && (rc = s->resign(s->payload)))
+		return rc;
 	note(s, "nonce %" PRIu64 " was used by another transaction of %s: "
 		"signing again",
 	     tx->nonce, s->key->address);
 	if ((rc = rpc_get_transaction_count(&tx->nonce, s->rpc, s->key->addr,
 					    "pending")))
 		return rc;
-	return sign_save_send(raw, hash, s, tx);
+	return send_submit(raw, hash, s, tx);
 }
 
 /* The receipt of a reverted transaction, explained: the call replayed on
@@ -254,7 +256,7 @@ static int reverted(struct sender *s, const struct tx *tx,
 	int rc;
 
 	snprintf(block, sizeof(block), "0x%" PRIx64, r->block_number);
-	rc = rpc_eth_call(&out, s->rpc, tx->to, (const uint8_t *)tx->data.ptr, tx->data.len, block);
+	rc = tx->create ? 0 : rpc_eth_call(&out, s->rpc, tx->to, (const uint8_t *)tx->data.ptr, tx->data.len, block);
 	if (rc == PROV_ERROR)
 		revert_reason(why, sizeof(why), s);
 	prov_error_clear();
@@ -299,10 +301,10 @@ int send_wait(struct rpc_receipt **out, struct sender *s, struct tx *tx,
 				goto done;
 		} else if (rc) {
 			goto done;
-		} else if (!r->status) {
-			rc = reverted(s, tx, r);
-			*out = r;
-			r = NULL;
+		} else if (memcmp(r->tx_hash, hash, 32)) {
+			rc = prov_error_set(PROV_EINVALID,
+					    "the node answered with the receipt "
+					    "of another transaction");
 			goto done;
 		} else {
 			if (!mined || memcmp(seen, r->block_hash, 32)) {
@@ -327,6 +329,11 @@ int send_wait(struct rpc_receipt **out, struct sender *s, struct tx *tx,
 					goto done;
 				prov_error_clear();
 				if (!rc && !memcmp(b.hash, r->block_hash, 32)) {
+					/* A revert is final only once
+					 * confirmed too: a reorg could still
+					 * put the transaction elsewhere. */
+					if (!r->status)
+						rc = reverted(s, tx, r);
 					*out = r;
 					r = NULL;
 					goto done;

@@ -37,9 +37,7 @@ static int load_one(const char *path, const void *data, size_t n, void *p)
 	struct cli_anchor *a;
 	struct record *r = NULL;
 
-	out->v = realloc(out->v, (out->n + 1) * sizeof(*out->v));
-	if (!out->v)
-		abort();
+	out->v = xrealloc(out->v, (out->n + 1) * sizeof(*out->v));
 	a = &out->v[out->n++];
 	memset(a, 0, sizeof(*a));
 	buf_init(&a->proofs, 0);

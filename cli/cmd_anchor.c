@@ -36,9 +36,7 @@ static int collect_cb(const char *path, void *payload)
 		return 0;
 	if (c->n == c->cap) {
 		c->cap = c->cap ? 2 * c->cap : 1024;
-		c->digests = realloc(c->digests, c->cap * 32);
-		if (!c->digests)
-			abort();
+		c->digests = xrealloc(c->digests, c->cap * 32);
 	}
 	if (hex_decode(c->digests[c->n], 32, id + 7, 64))
 		return 0;
@@ -108,8 +106,11 @@ static int pending_save(void *payload, const struct tx *tx,
 						     raw->len),
 		      "hash", hex_json(hash, 32), "nonce", (json_int_t)tx->nonce,
 		      "saved", when);
-	text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	text = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	json_decref(o);
+	if (!text)
+		return prov_error_set(PROV_ERROR, "'%s': cannot encode",
+				      p->path.ptr);
 	rc = write_file_atomic(p->path.ptr, text, strlen(text), 0600, 0);
 	free(text);
 	return rc;
@@ -238,6 +239,51 @@ static int run_save(void *payload, const struct tx *tx, const struct buf *raw,
 	return pending_save(&r->p, tx, raw, hash);
 }
 
+/* Before signing again for a taken nonce: if the root is on chain
+ * already, that may be our own transaction, mined but no longer indexed
+ * by the node; paying again would only revert. */
+static int run_resign(void *payload)
+{
+	struct run *r = payload;
+	struct registry_anchor at;
+	char root[67], by[43];
+	int rc;
+
+	if ((rc = registry_anchored_at(&at, r->rpc, r->p.contract, r->p.root,
+				       NULL)))
+		return rc;
+	if (!at.block_number)
+		return 0;
+	chain_hex(root, r->p.root, 32);
+	address_checksum(by, at.submitter);
+	return prov_error_set(PROV_ERROR,
+			      "root %s is already anchored (block %" PRIu64
+			      ", seq %" PRIu64 ", by %s), and the pending "
+			      "transaction is unknown to the node: not "
+			      "signing again ('%s' keeps the transaction)",
+			      root, at.block_number, at.seq, by, r->p.path.ptr);
+}
+
+/* After a failed send: the pending file goes only if the transaction
+ * cannot be on chain (a retried request may have delivered it). */
+static void forget_unsent(struct run *r, const struct tx *tx,
+			  const uint8_t hash[32])
+{
+	struct rpc_tx_info info;
+	uint64_t mined;
+	char *msg = xstrdup(prov_error_last());
+	int code = prov_error_code();
+
+	if (code == PROV_ERROR &&
+	    rpc_get_transaction(&info, r->rpc, hash) == PROV_ENOTFOUND &&
+	    rpc_get_transaction_count(&mined, r->rpc, r->ck->addr, "latest") ==
+		    0 &&
+	    mined <= tx->nonce)
+		unlink(r->p.path.ptr);
+	prov_error_set(code, "%s", msg);
+	free(msg);
+}
+
 /* The registry's Anchored event in the receipt, for this root and count,
  * sent by this key. */
 static int find_event(struct anchored_event *ev, const struct run *r,
@@ -286,6 +332,15 @@ static int record_anchor(json_t **out, char id[RECORD_ID_MAX], struct run *r,
 	    (rc = anchor_proofs_write(&blob, m, (const uint8_t(*)[32])r->p.digests,
 				      r->p.n)))
 		goto done;
+	if (memcmp(b.hash, rcpt->block_hash, 32) ||
+	    memcmp(m->nodes[0], r->p.root, 32) || ev.seq > INT64_MAX ||
+	    b.number > INT64_MAX || b.timestamp > INT64_MAX) {
+		rc = prov_error_set(PROV_EVERIFY,
+				    "the chain changed while the anchor was "
+				    "recorded (block %" PRIu64 "): run again",
+				    rcpt->block_number);
+		goto done;
+	}
 	sha256_buf(digest, blob.ptr, blob.len);
 	hex_encode(hex, digest, 32);
 	memset(&a, 0, sizeof(a));
@@ -392,9 +447,35 @@ static int already_recorded(const struct cli_anchors *all,
 	return 0;
 }
 
-static int check_pending(const struct run *r, uint64_t chain_id)
+/* The pending file is ours, but check it as input: the transaction
+ * must be the anchor of its batch, to its contract, on this chain. */
+static int check_pending(const struct run *r, const struct tx *tx,
+			 uint64_t chain_id)
 {
+	struct buf want = BUF_INIT;
+	struct merkle *m = NULL;
 	char have[32], a[43];
+	int rc;
+
+	if ((rc = anchor_digests_sort(r->p.digests, r->p.n)) ||
+	    (rc = anchor_tree(&m, (const uint8_t(*)[32])r->p.digests, r->p.n)) ||
+	    (rc = registry_anchor_calldata(&want, m->nodes[0], r->p.n,
+					   r->p.uri ? r->p.uri : "")))
+		goto done;
+	if (memcmp(m->nodes[0], r->p.root, 32) || tx->create ||
+	    memcmp(tx->to, r->p.contract, 20) || tx->data.len != want.len ||
+	    memcmp(tx->data.ptr, want.ptr, want.len) ||
+	    tx->chain_id != chain_id)
+		rc = prov_error_set(PROV_EINVALID,
+				    "'%s' does not hold the anchor of its "
+				    "records on this chain: move it away to "
+				    "start again",
+				    r->p.path.ptr);
+done:
+	merkle_free(m);
+	buf_release(&want);
+	if (rc)
+		return rc;
 
 	snprintf(have, sizeof(have), "eip155:%" PRIu64, chain_id);
 	if (strcmp(have, r->p.chain))
@@ -501,7 +582,7 @@ static int anchor_proof(int argc, char **argv)
 		goto done;
 	}
 	if (!(k = json_object_get(all.covered, id))) {
-		prov_error_set(PROV_ENOTFOUND, "%s is not anchored", id);
+		prov_error_set(PROV_ENOTFOUND, "'%s' is not anchored", id);
 		rc = cli_fail(PROV_EVERIFY);
 		goto done;
 	}
@@ -509,6 +590,12 @@ static int anchor_proof(int argc, char **argv)
 	hex_decode(digest, 32, id + 7, 64);
 	f.digest = digest;
 	anchor_proofs_each(a->proofs.ptr, a->proofs.len, find_proof_cb, &f);
+	if (!f.proof) {
+		prov_error_set(PROV_EINVALID, "no proof of '%s' in '%s'", id,
+			       a->path);
+		rc = cli_fail(PROV_EINVALID);
+		goto done;
+	}
 	o = json_pack("{s:O, s:[o], s:[s], s:o, s:s, s:{s:s, s:O, s:O, s:O, "
 		      "s:O, s:O}}",
 		      "root", json_object_get(a->payload, "root"), "leaf",
@@ -642,7 +729,7 @@ int cmd_anchor(int argc, char **argv)
 	static const struct cmd_help help = {
 		"prov anchor --rpc URL... --contract ADDRESS --key NAME [--as NAME] "
 		"[--confirmations N] [--uri TEXT] [--chain eip155:N] "
-		"[--timeout SECONDS] [--json]\n"
+		"[--timeout SECONDS] [--poll-ms MS] [--json]\n"
 		"       prov anchor --status [--json]\n"
 		"       prov anchor proof ID\n"
 		"       prov anchor verify-proof PROOF.json --rpc URL... [--json]",
@@ -725,14 +812,22 @@ int cmd_anchor(int argc, char **argv)
 		rc = cli_fail(prov_error_code());
 		goto done;
 	}
-	r.snd = (struct sender){ r.rpc, r.ck, chain_id, confirmations,
-				 (long)poll_ms, (long)timeout_s * 1000L,
-				 on_note, run_save, &r };
+	r.snd = (struct sender){ .rpc = r.rpc,
+				 .key = r.ck,
+				 .chain_id = chain_id,
+				 .confirmations = confirmations,
+				 .poll_ms = (long)poll_ms,
+				 .timeout_ms = (long)timeout_s * 1000L,
+				 .note = on_note,
+				 .save = run_save,
+				 .resign = run_resign,
+				 .payload = &r };
 
 	/* A transaction from an earlier run first. */
 	rc = pending_load(&r.p, &tx, &raw, hash);
 	if (rc == 0) {
-		if (check_pending(&r, chain_id)) {
+		if (check_pending(&r, &tx, chain_id) ||
+		    registry_check_code(r.rpc, r.p.contract)) {
 			rc = cli_fail(prov_error_code());
 			goto done;
 		}
@@ -794,12 +889,13 @@ int cmd_anchor(int argc, char **argv)
 			root);
 	}
 	if (send_prepare(&tx, &r.snd, r.p.contract,
-			 (const uint8_t *)calldata.ptr, calldata.len) ||
-	    send_submit(&raw, hash, &r.snd, &tx)) {
+			 (const uint8_t *)calldata.ptr, calldata.len)) {
 		rc = cli_fail(prov_error_code());
-		/* Refused outright: nothing is pending. */
-		if (prov_error_code() == PROV_ERROR)
-			unlink(r.p.path.ptr);
+		goto done;
+	}
+	if (send_submit(&raw, hash, &r.snd, &tx)) {
+		forget_unsent(&r, &tx, hash);
+		rc = cli_fail(prov_error_code());
 		goto done;
 	}
 	if (finish(&r, &tx, &raw, hash))
@@ -824,6 +920,13 @@ done:
 }
 
 /* ---- --status ------------------------------------------------------------ */
+
+static const char *str_or(const json_t *o, const char *key)
+{
+	const char *v = json_string_value(json_object_get(o, key));
+
+	return v ? v : "(missing)";
+}
 
 static json_t *status_pending(struct store *s)
 {
@@ -901,10 +1004,9 @@ static int anchor_status(struct store *s, int json)
 		       " records, tx %s (nonce %" JSON_INTEGER_FORMAT
 		       ") on %s, saved %s: run 'prov anchor' to finish\n",
 		       json_integer_value(json_object_get(pending, "count")),
-		       json_string_value(json_object_get(pending, "tx")),
+		       str_or(pending, "tx"),
 		       json_integer_value(json_object_get(pending, "nonce")),
-		       json_string_value(json_object_get(pending, "chain")),
-		       json_string_value(json_object_get(pending, "saved")));
+		       str_or(pending, "chain"), str_or(pending, "saved"));
 		json_decref(pending);
 	}
 	printf("anchors     %zu\n", all.n);

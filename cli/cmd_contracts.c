@@ -66,8 +66,17 @@ static int deploy(int argc, char **argv)
 		rc = cli_fail(prov_error_code());
 		goto done;
 	}
-	snd = (struct sender){ rpc, ck, chain_id, (unsigned)n, 1000, 900000,
-			       on_note, NULL, &json };
+	/* Not saved before sending: a deploy that is interrupted and run
+	 * again deploys a second contract, which costs gas and nothing
+	 * else. */
+	snd = (struct sender){ .rpc = rpc,
+			       .key = ck,
+			       .chain_id = chain_id,
+			       .confirmations = (unsigned)n,
+			       .poll_ms = 1000,
+			       .timeout_ms = 900000,
+			       .note = on_note,
+			       .payload = &json };
 	if (send_prepare(&tx, &snd, NULL, registry_init_code,
 			 registry_init_code_len) ||
 	    send_submit(&raw, hash, &snd, &tx) ||

@@ -271,8 +271,10 @@ int cli_verify_chain(struct store *s, const struct strlist *args,
 			rc = cli_fail(prov_error_code());
 			goto done;
 		}
-		strlist_push(&w.ids, full);
-		strlist_push(&w.paths, path);
+		if (!strlist_has(&w.ids, full)) { /* each once */
+			strlist_push(&w.ids, full);
+			strlist_push(&w.paths, path);
+		}
 		free(path);
 	}
 	if ((!args->n && store_list(s, "", list_cb, &w)) ||

@@ -112,5 +112,5 @@ expect_grep "^not valid: the proof does not lead to root $other$" "$TMP/out"
 # A record not anchored has no proof; an endpoint nobody answers.
 register five
 expect_exit 1 prov anchor proof "$(prov show five.txt --json | sed -nE 's/^ *"id": "(sha256:[0-9a-f]{64})",?$/\1/p' | head -1)"
-expect_grep "^prov: sha256:[0-9a-f]{64} is not anchored$" "$TMP/err"
+expect_grep "^prov: 'sha256:[0-9a-f]{64}' is not anchored$" "$TMP/err"
 expect_exit 2 prov anchor verify-proof one.json --rpc http://127.0.0.1:1
