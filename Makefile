@@ -22,7 +22,10 @@ CLI_SRC  := $(wildcard cli/*.c)
 CORE_OBJ := $(CORE_SRC:%.c=$(B)/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(B)/%.o)
 UNIT_SRC := $(wildcard tests/unit/*.c)
-UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(filter-out tests/unit/unit.c,$(UNIT_SRC)))
+# linked into every unit: the harness, and anvil.h's helper (anvil starts
+# only in a test that calls anvil_start)
+UNIT_LIB := tests/unit/unit.c tests/unit/anvil.c
+UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(filter-out $(UNIT_LIB),$(UNIT_SRC)))
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 REPLAY_BIN := $(patsubst tests/fuzz/%.c,$(B)/tests/replay/%,$(FUZZ_SRC))
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(FUZZ_SRC))
@@ -44,9 +47,9 @@ $(B)/libprovcore.a: $(CORE_OBJ)
 $(B)/prov: $(CLI_OBJ) $(B)/libprovcore.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/tests/unit/%: tests/unit/%.c tests/unit/unit.c tests/unit/unit.h $(B)/libprovcore.a
+$(B)/tests/unit/%: tests/unit/%.c $(UNIT_LIB) tests/unit/unit.h tests/unit/anvil.h $(B)/libprovcore.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< tests/unit/unit.c $(B)/libprovcore.a $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(UNIT_LIB) $(B)/libprovcore.a $(LDLIBS)
 
 # Fuzz targets, built with a small driver that replays their corpus.
 $(B)/tests/replay/%: tests/fuzz/%.c tests/fuzz/replay.c $(B)/libprovcore.a

@@ -1,32 +1,15 @@
 /* The registry helpers (chain/registry.c): anchor() calldata against a
  * vector made with @metamask/abi-utils and js-sha3; revert data of each
- * kind, and garbage, in words; and against anvil, started here on a free
- * port: the embedded bytecode deployed by a transaction prov signs, the
- * code check, anchoredAt and verify after a signed anchor, and the revert
- * data anvil gives for anchoring a root twice and a zero root. */
-#include <arpa/inet.h>
+ * kind, and garbage, in words; and against anvil (anvil.h): the
+ * embedded bytecode deployed by a transaction prov signs, the code check,
+ * anchoredAt and verify after a signed anchor, and the revert data anvil
+ * gives for anchoring a root twice and a zero root. */
 #include <inttypes.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <stdlib.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
-#include <curl/curl.h>
-#include <sodium.h>
-
-#include "chain/chain.h"
+#include "anvil.h"
 #include "unit.h"
-
-#define ANVIL                                                                  \
-	"tests/oracle/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil"
-
-/* anvil's dev account 0 and its well-known key */
-static const char dev0_sk[] =
-	"ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
-static const char dev0_text[] = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
 
 static int unhex(struct buf *out, const char *hex)
 {
@@ -200,216 +183,49 @@ static void revert_garbage(void)
 
 /* ---- anvil ---- */
 
-static pid_t anvil_pid;
-static char anvil_url[64];
-
-static void anvil_stop(void)
-{
-	if (anvil_pid > 0) {
-		kill(anvil_pid, SIGTERM);
-		waitpid(anvil_pid, NULL, 0);
-		anvil_pid = 0;
-	}
-}
-
-static int free_port(void)
-{
-	struct sockaddr_in a = {.sin_family = AF_INET};
-	socklen_t len = sizeof(a);
-	int fd = socket(AF_INET, SOCK_STREAM, 0), port;
-
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) ||
-	    getsockname(fd, (struct sockaddr *)&a, &len))
-		abort();
-	port = ntohs(a.sin_port);
-	close(fd);
-	return port;
-}
-
-static struct rpc_client *client(void)
-{
-	const char *urls[] = {anvil_url};
-	struct rpc_client *c;
-
-	if (rpc_client_new(&c, urls, 1))
-		abort();
-	return c;
-}
-
-static int anvil_start(void)
-{
-	struct rpc_client *c;
-	char port[16];
-	uint64_t id;
-	int p = free_port();
-
-	snprintf(port, sizeof(port), "%d", p);
-	snprintf(anvil_url, sizeof(anvil_url), "http://127.0.0.1:%d", p);
-	if (access(ANVIL, X_OK)) {
-		fprintf(stderr, "no %s: run scripts/npm-deps.sh\n", ANVIL);
-		return -1;
-	}
-	anvil_pid = fork();
-	if (anvil_pid < 0)
-		return -1;
-	if (anvil_pid == 0) {
-		if (!freopen("/dev/null", "w", stdout))
-			_exit(127);
-		execl(ANVIL, "anvil", "--host", "127.0.0.1", "--port", port,
-		      (char *)NULL);
-		_exit(127);
-	}
-	atexit(anvil_stop);
-	c = client();
-	c->attempts = 1;
-	c->timeout_ms = 1000;
-	for (int i = 0; i < 300; i++) { /* up to a minute on a loaded machine */
-		if (rpc_chain_id(&id, c) == 0) {
-			rpc_client_free(c);
-			return 0;
-		}
-		nanosleep(&(struct timespec){0, 200000000}, NULL);
-	}
-	rpc_client_free(c);
-	fprintf(stderr, "anvil did not answer at %s\n", anvil_url);
-	return -1;
-}
-
-/* anvil mines a sent transaction shortly after answering */
-static int wait_receipt(struct rpc_receipt **r, struct rpc_client *c,
-			const uint8_t hash[32])
-{
-	int rc;
-
-	for (int i = 0; i < 200; i++) {
-		if ((rc = rpc_get_transaction_receipt(r, c, hash)) !=
-		    PROV_ENOTFOUND)
-			return rc;
-		nanosleep(&(struct timespec){0, 50000000}, NULL);
-	}
-	return rc;
-}
+/* The address the registry is deployed at, for the tests after. */
+static uint8_t registry[20];
+static int deployed;
 
 /* Signs (dev account 0) and sends a transaction to `to` (NULL: a
  * creation) and waits for its receipt. */
 static int send_tx(struct rpc_receipt **r, struct rpc_client *c,
 		   const uint8_t *to, const uint8_t *data, size_t n)
 {
-	struct chain_key *k = NULL;
-	struct rpc_fees fees;
-	struct buf raw = BUF_INIT;
 	struct tx tx;
-	uint8_t sk[32], hash[32], sent[32];
-	uint64_t tip;
-	int rc = -1;
+	int rc;
 
-	*r = NULL;
 	tx_init(&tx);
-	if (hex_decode(sk, 32, dev0_sk, 64) || chain_key_from_secret(&k, sk))
-		goto done;
-	tx.chain_id = 31337;
-	if (rpc_get_transaction_count(&tx.nonce, c, k->addr, "pending") ||
-	    rpc_fee_history(&fees, c, 1, 50.0) || rpc_max_priority_fee(&tip, c))
-		goto done;
-	u256_from_u64(tx.max_priority_fee, tip);
-	u256_from_u64(tx.max_fee, 2 * fees.base_fee_next + tip);
 	tx.gas_limit = 1000000;
 	tx.create = to == NULL;
 	if (to)
 		memcpy(tx.to, to, 20);
-	if (buf_put(&tx.data, data, n) || tx_sign(&raw, hash, &tx, k) ||
-	    rpc_send_raw_transaction(sent, c, (const uint8_t *)raw.ptr,
-				     raw.len) ||
-	    memcmp(sent, hash, 32))
-		goto done;
-	rc = wait_receipt(r, c, hash);
-done:
-	sodium_memzero(sk, sizeof(sk));
-	chain_key_free(k);
-	buf_release(&raw);
+	*r = NULL;
+	rc = buf_put(&tx.data, data, n);
+	if (rc == 0)
+		rc = anvil_send_tx(r, NULL, c, &tx);
 	tx_release(&tx);
 	return rc;
 }
 
-/* The revert data of an eth_call, read from the error reply's "data" (the
- * client keeps only the message). */
-static size_t on_body(char *p, size_t size, size_t nmemb, void *ud)
+/* The revert data of anchoring with calldata from dev account 0, as the
+ * node's error gives it to the gas estimate (PROV_ERROR) before sending. */
+static int revert_data(struct buf *out, struct rpc_client *c,
+		       const struct buf *calldata)
 {
-	return buf_put(ud, p, size * nmemb) ? 0 : size * nmemb;
+	uint64_t gas;
+	int rc = rpc_estimate_gas(&gas, c, DEV0, registry,
+				  (const uint8_t *)calldata->ptr, calldata->len,
+				  NULL);
+
+	if (rc == 0)
+		return prov_error_set(PROV_EVERIFY, "the call did not revert");
+	return rc == PROV_ERROR ? rpc_error_data(out, c) : rc;
 }
-
-static int call_revert_data(struct buf *out, const uint8_t to[20],
-			    const struct buf *calldata)
-{
-	struct buf body = BUF_INIT, req = BUF_INIT;
-	struct curl_slist *h = NULL;
-	char *to_hex = xmalloc(41), *data_hex = xmalloc(2 * calldata->len + 1);
-	json_t *reply = NULL;
-	CURL *curl = curl_easy_init();
-	int rc = -1;
-
-	hex_encode(to_hex, to, 20);
-	hex_encode(data_hex, (const uint8_t *)calldata->ptr, calldata->len);
-	buf_printf(&req,
-		   "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_call\","
-		   "\"params\":[{\"to\":\"0x%s\",\"data\":\"0x%s\"},"
-		   "\"latest\"]}",
-		   to_hex, data_hex);
-	h = curl_slist_append(h, "Content-Type: application/json");
-	if (!curl)
-		goto done;
-	curl_easy_setopt(curl, CURLOPT_URL, anvil_url);
-	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(curl, CURLOPT_POSTFIELDS, req.ptr);
-	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
-	curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
-	if (curl_easy_perform(curl) != CURLE_OK)
-		goto done;
-	reply = json_loadb(body.ptr, body.len, 0, NULL);
-	if (!reply || !json_object_get(reply, "error")) {
-		fprintf(stderr, "no error reply: %s\n", body.ptr);
-		goto done;
-	}
-	rc = rpc_data(out,
-		      json_object_get(json_object_get(reply, "error"), "data"),
-		      0, "error data");
-done:
-	json_decref(reply);
-	curl_slist_free_all(h);
-	curl_easy_cleanup(curl);
-	buf_release(&body);
-	buf_release(&req);
-	free(to_hex);
-	free(data_hex);
-	return rc;
-}
-
-static int block_timestamp(uint64_t *out, struct rpc_client *c, uint64_t n)
-{
-	char num[32];
-	json_t *res = NULL;
-	int rc;
-
-	snprintf(num, sizeof(num), "0x%" PRIx64, n);
-	if ((rc = rpc_call(&res, c, "eth_getBlockByNumber",
-			   json_pack("[s,b]", num, 0))))
-		return rc;
-	rc = rpc_quantity_u64(out, json_object_get(res, "timestamp"),
-			      "timestamp");
-	json_decref(res);
-	return rc;
-}
-
-/* The address the registry is deployed at, for the tests after. */
-static uint8_t registry[20];
-static int deployed;
-static uint8_t DEV0[20];
 
 static void deploy(void)
 {
-	struct rpc_client *c = client();
+	struct rpc_client *c = anvil_client();
 	struct rpc_receipt *r = NULL;
 	struct buf code = BUF_INIT;
 
@@ -431,7 +247,7 @@ static void check_code(void)
 {
 	/* init code PUSH1 1 PUSH1 0 RETURN: the runtime code is one 0x00 */
 	static const uint8_t other_init[] = {0x60, 0x01, 0x60, 0x00, 0xf3};
-	struct rpc_client *c = client();
+	struct rpc_client *c = anvil_client();
 	struct rpc_receipt *r = NULL;
 	char want[200], addr[43];
 
@@ -454,16 +270,17 @@ static void check_code(void)
 
 static void anchor_and_verify(void)
 {
-	struct rpc_client *c = client();
+	struct rpc_client *c = anvil_client();
 	struct rpc_receipt *r = NULL;
 	struct registry_anchor a;
+	struct rpc_block blk;
 	struct anchored_event ev = {0};
 	struct merkle *m = NULL;
 	struct buf call = BUF_INIT, data = BUF_INIT;
 	uint8_t leaves[2][32], values[2][32], other[32], got_root[32];
 	uint8_t(*proof)[32] = NULL;
 	char t[256], before[32];
-	uint64_t ts, seq = 0;
+	uint64_t seq = 0;
 	size_t np = 0;
 	int ok = -1;
 
@@ -493,10 +310,12 @@ static void anchor_and_verify(void)
 	      strcmp(ev.uri, "https://example.org/b/1") == 0);
 	CHECK(memcmp(ev.root, m->nodes[0], 32) == 0 &&
 	      memcmp(ev.submitter, DEV0, 20) == 0);
-	CHECK(block_timestamp(&ts, c, r->block_number) == 0 && ts > 0);
+	CHECK(rpc_get_block(&blk, c, r->block_number) == 0 &&
+	      blk.timestamp > 0);
 
 	CHECK(registry_anchored_at(&a, c, registry, m->nodes[0], NULL) == 0);
-	CHECK(a.block_number == r->block_number && a.timestamp == ts);
+	CHECK(a.block_number == r->block_number &&
+	      a.timestamp == blk.timestamp);
 	CHECK(a.seq == 1 && memcmp(a.submitter, DEV0, 20) == 0);
 	/* as of the block before, it was not there yet */
 	snprintf(before, sizeof(before), "0x%" PRIx64, r->block_number - 1);
@@ -523,7 +342,7 @@ static void anchor_and_verify(void)
 	      ok == 0);
 
 	/* anchoring the same root again reverts with AlreadyAnchored */
-	CHECK(call_revert_data(&data, registry, &call) == 0);
+	CHECK(revert_data(&data, c, &call) == 0);
 	CHECK(registry_already_anchored(&seq, got_root,
 					(const uint8_t *)data.ptr,
 					data.len) == 0);
@@ -535,7 +354,7 @@ static void anchor_and_verify(void)
 	buf_clear(&call);
 	buf_clear(&data);
 	CHECK(registry_anchor_calldata(&call, (uint8_t[32]){0}, 1, "") == 0);
-	CHECK(call_revert_data(&data, registry, &call) == 0);
+	CHECK(revert_data(&data, c, &call) == 0);
 	registry_revert_text(t, sizeof(t), (const uint8_t *)data.ptr, data.len);
 	CHECK_STR(t, "ZeroRoot(): the root is zero");
 
@@ -553,8 +372,6 @@ int main(void)
 	if (core_init())
 		return 1;
 	signal(SIGPIPE, SIG_IGN);
-	if (hex_decode(DEV0, 20, dev0_text + 2, 40))
-		return 1;
 	RUN(anchor_calldata);
 	RUN(revert_kinds);
 	RUN(revert_garbage);

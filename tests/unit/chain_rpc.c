@@ -1,25 +1,16 @@
 /* JSON-RPC: the reply parser and value checks on hostile replies; HTTP
  * behaviour (429 with Retry-After, 500, a server that never answers, an
  * error reply) against a scripted responder thread; and the typed calls
- * against anvil, started here on a free port and killed at the end. */
+ * against anvil (anvil.h). */
 #define _GNU_SOURCE /* strcasestr */
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-#include <sodium.h>
-
-#include "chain/chain.h"
+#include "anvil.h"
 #include "unit.h"
-
-#define ANVIL                                                                  \
-	"tests/oracle/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil"
 
 /* ---- the pure parser ---- */
 
@@ -279,20 +270,6 @@ struct responder {
 	pthread_t th;
 };
 
-static int listen_local(int *port)
-{
-	struct sockaddr_in a = {.sin_family = AF_INET};
-	socklen_t len = sizeof(a);
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) ||
-	    getsockname(fd, (struct sockaddr *)&a, &len))
-		abort();
-	*port = ntohs(a.sin_port);
-	return fd;
-}
-
 /* Reads one request: headers, then Content-Length bytes of body. */
 static int read_request(int c, char *req, size_t cap)
 {
@@ -370,7 +347,7 @@ static void responder_start(struct responder *r, const struct reply *script,
 			    size_t n)
 {
 	memset(r, 0, sizeof(*r));
-	r->fd = listen_local(&r->port);
+	r->fd = bind_local(&r->port);
 	r->script = script;
 	r->n = n;
 	if (listen(r->fd, 8) || pthread_create(&r->th, NULL, serve, r))
@@ -732,7 +709,7 @@ static void http_logs(void)
 
 static void closed_port_url(char *url, size_t cap)
 {
-	int port, fd = listen_local(&port);
+	int port, fd = bind_local(&port);
 
 	close(fd); /* nothing listens there now */
 	snprintf(url, cap, "http://127.0.0.1:%d", port);
@@ -767,67 +744,9 @@ static void bad_urls(void)
 
 /* ---- anvil ---- */
 
-static pid_t anvil_pid;
-static char anvil_url[64];
-
-static void anvil_stop(void)
-{
-	if (anvil_pid > 0) {
-		kill(anvil_pid, SIGTERM);
-		waitpid(anvil_pid, NULL, 0);
-		anvil_pid = 0;
-	}
-}
-
-static int anvil_start(void)
-{
-	struct rpc_client *c;
-	const char *urls[] = {anvil_url};
-	char port[16];
-	uint64_t id;
-	int p, fd = listen_local(&p);
-
-	close(fd);
-	snprintf(port, sizeof(port), "%d", p);
-	snprintf(anvil_url, sizeof(anvil_url), "http://127.0.0.1:%d", p);
-	if (access(ANVIL, X_OK)) {
-		fprintf(stderr, "no %s: run scripts/npm-deps.sh\n", ANVIL);
-		return -1;
-	}
-	anvil_pid = fork();
-	if (anvil_pid < 0)
-		return -1;
-	if (anvil_pid == 0) {
-		if (!freopen("/dev/null", "w", stdout))
-			_exit(127);
-		execl(ANVIL, "anvil", "--host", "127.0.0.1", "--port", port,
-		      (char *)NULL);
-		_exit(127);
-	}
-	atexit(anvil_stop);
-	c = client_for(urls, 1);
-	c->attempts = 1;
-	c->timeout_ms = 1000;
-	for (int i = 0; i < 300; i++) { /* up to a minute on a loaded machine */
-		if (rpc_chain_id(&id, c) == 0) {
-			rpc_client_free(c);
-			return 0;
-		}
-		nanosleep(&(struct timespec){0, 200000000}, NULL);
-	}
-	rpc_client_free(c);
-	fprintf(stderr, "anvil did not answer at %s\n", anvil_url);
-	return -1;
-}
-
-static const uint8_t DEV0[20] = {0xf3, 0x9F, 0xd6, 0xe5, 0x1a, 0xad, 0x88,
-				 0xF6, 0xF4, 0xce, 0x6a, 0xB8, 0x82, 0x72,
-				 0x79, 0xcf, 0xFF, 0xb9, 0x22, 0x66};
-
 static void anvil_basics(void)
 {
-	const char *urls[] = {anvil_url};
-	struct rpc_client *c = client_for(urls, 1);
+	struct rpc_client *c = anvil_client();
 	uint8_t bal[32], nobody[20];
 	char hex[65];
 	struct buf b = BUF_INIT;
@@ -851,21 +770,6 @@ static void anvil_basics(void)
 	rpc_client_free(c);
 }
 
-/* anvil mines a sent transaction shortly after answering */
-static int wait_receipt(struct rpc_receipt **r, struct rpc_client *c,
-			const uint8_t hash[32])
-{
-	int rc;
-
-	for (int i = 0; i < 200; i++) {
-		if ((rc = rpc_get_transaction_receipt(r, c, hash)) !=
-		    PROV_ENOTFOUND)
-			return rc;
-		nanosleep(&(struct timespec){0, 50000000}, NULL);
-	}
-	return rc;
-}
-
 /* The contract creation that logs in anvil_receipts, for anvil_more. */
 static uint8_t log_contract[20], log_tx[32], log_block[32];
 static uint64_t log_gas;
@@ -874,8 +778,7 @@ static uint64_t log_gas;
  * unlocked dev account; their receipts checked field by field. */
 static void anvil_receipts(void)
 {
-	const char *urls[] = {anvil_url};
-	struct rpc_client *c = client_for(urls, 1);
+	struct rpc_client *c = anvil_client();
 	struct rpc_receipt *r = NULL;
 	struct rpc_fees fees;
 	uint8_t hash[32], topic[32];
@@ -891,7 +794,7 @@ static void anvil_receipts(void)
 				 "value", "0x1")) == 0);
 	CHECK(rpc_data_fixed(hash, 32, res, "hash") == 0);
 	json_decref(res);
-	CHECK(wait_receipt(&r, c, hash) == 0);
+	CHECK(anvil_wait_receipt(&r, c, hash) == 0);
 	CHECK(r->status == 1 && r->block_number == 1 && r->gas_used == 21000);
 	CHECK(r->nlogs == 0 && !r->has_contract);
 	CHECK(memcmp(r->tx_hash, hash, 32) == 0);
@@ -907,7 +810,7 @@ static void anvil_receipts(void)
 				 "data", init)) == 0);
 	CHECK(rpc_data_fixed(hash, 32, res, "hash") == 0);
 	json_decref(res);
-	CHECK(wait_receipt(&r, c, hash) == 0);
+	CHECK(anvil_wait_receipt(&r, c, hash) == 0);
 	CHECK(r->status == 1 && r->block_number == 2 && r->has_contract);
 	CHECK(r->nlogs == 1 && r->logs[0].ntopics == 1);
 	CHECK(memcmp(r->logs[0].topics[0], topic, 32) == 0);
@@ -942,43 +845,27 @@ static void anvil_receipts(void)
  * 2). */
 static void anvil_signed_tx(void)
 {
-	static const char dev0_sk[] = "ac0974bec39a17e36ba4a6b4d238ff944bacb478"
-				      "cbed5efcae784d7bf4f2ff80";
-	const char *urls[] = {anvil_url};
-	struct rpc_client *c = client_for(urls, 1);
+	struct rpc_client *c = anvil_client();
 	struct rpc_receipt *r = NULL;
 	struct chain_key *k = NULL;
-	struct rpc_fees fees;
 	struct tx tx, back;
 	struct buf raw = BUF_INIT;
-	uint8_t sk[32], hash[32], sent[32], from[20], before[32], after[32];
-	uint8_t want[32];
-	uint64_t tip = 0;
+	uint8_t from[20], before[32], after[32], want[32];
 
 	tx_init(&tx);
 	tx_init(&back);
-	CHECK(hex_decode(sk, 32, dev0_sk, 64) == 0);
-	CHECK(chain_key_from_secret(&k, sk) == 0);
-	sodium_memzero(sk, sizeof(sk));
+	CHECK(anvil_dev0_key(&k) == 0);
 	CHECK(memcmp(k->addr, DEV0, 20) == 0);
-	tx.chain_id = 31337;
-	CHECK(rpc_get_transaction_count(&tx.nonce, c, DEV0, "pending") == 0);
-	CHECK(rpc_fee_history(&fees, c, 1, 50.0) == 0);
-	CHECK(rpc_max_priority_fee(&tip, c) == 0);
-	u256_from_u64(tx.max_priority_fee, tip);
-	u256_from_u64(tx.max_fee, 2 * fees.base_fee_next + tip);
 	tx.gas_limit = 21000;
 	memset(tx.to, 0x43, 20);
 	u256_from_u64(tx.value, 123456789);
 	CHECK(rpc_get_balance(before, c, tx.to, NULL) == 0);
-	CHECK(tx_sign(&raw, hash, &tx, k) == 0);
+	/* signed and sent with the nonce and fees from anvil; the node's
+	 * hash is ours */
+	CHECK(anvil_send_tx(&r, &raw, c, &tx) == 0);
 	/* what was signed decodes back to its signer */
 	CHECK(tx_decode(&back, from, (const uint8_t *)raw.ptr, raw.len) == 0);
 	CHECK(memcmp(from, DEV0, 20) == 0);
-	CHECK(rpc_send_raw_transaction(sent, c, (const uint8_t *)raw.ptr,
-				       raw.len) == 0);
-	CHECK(memcmp(sent, hash, 32) == 0); /* the node's hash is ours */
-	CHECK(wait_receipt(&r, c, hash) == 0);
 	CHECK(r && r->status == 1 && r->gas_used == 21000);
 	CHECK(rpc_get_balance(after, c, tx.to, NULL) == 0);
 	u256_from_u64(want, 123456789);
@@ -1005,7 +892,7 @@ static int anvil_create(struct rpc_receipt **r, uint8_t hash[32],
 				"0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266",
 				"data", init));
 	if (rc == 0 && (rc = rpc_data_fixed(hash, 32, res, "hash")) == 0)
-		rc = wait_receipt(r, c, hash);
+		rc = anvil_wait_receipt(r, c, hash);
 	json_decref(res);
 	return rc;
 }
@@ -1021,8 +908,7 @@ static int anvil_create(struct rpc_receipt **r, uint8_t hash[32],
  * anvil after anvil_receipts and anvil_signed_tx (blocks 1..3). */
 static void anvil_estimates(void)
 {
-	const char *urls[] = {anvil_url};
-	struct rpc_client *c = client_for(urls, 1);
+	struct rpc_client *c = anvil_client();
 	struct rpc_receipt *r = NULL;
 	struct buf b = BUF_INIT, init = BUF_INIT;
 	uint8_t to[20], value[32], hash[32];
@@ -1072,8 +958,7 @@ static void anvil_estimates(void)
 
 static void anvil_blocks(void)
 {
-	const char *urls[] = {anvil_url};
-	struct rpc_client *c = client_for(urls, 1);
+	struct rpc_client *c = anvil_client();
 	struct rpc_block genesis, latest, prev, same;
 	struct rpc_tx_info t;
 	uint8_t zero[32] = {0}, unknown[32];
@@ -1108,8 +993,7 @@ static void anvil_blocks(void)
  * made here; filters by range, address and topics. */
 static void anvil_logs(void)
 {
-	const char *urls[] = {anvil_url};
-	struct rpc_client *c = client_for(urls, 1);
+	struct rpc_client *c = anvil_client();
 	struct rpc_receipt *r = NULL;
 	struct rpc_filter f = {0};
 	struct rpc_log *logs = NULL;
@@ -1182,7 +1066,7 @@ static void anvil_logs(void)
 static void failover(void)
 {
 	char dead[64];
-	const char *urls[] = {dead, anvil_url};
+	const char *urls[] = {dead, anvil_url()};
 	struct rpc_client *c;
 	uint64_t id = 0;
 
