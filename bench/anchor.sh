@@ -36,6 +36,7 @@ die() {
 }
 
 [ -x "$PROV" ] || die "no prov binary at $PROV (run make)"
+[ "$K" -ge 2 ] 2>/dev/null || die "K must be at least 2"
 [ -x "$ANVIL" ] || die "no anvil at $ANVIL (run scripts/npm-deps.sh)"
 for t in jq curl /usr/bin/time; do
 	command -v "$t" >/dev/null || die "$t is not installed"
