@@ -48,13 +48,7 @@ PROV=$(cd "$(dirname "$PROV")" && pwd)/$(basename "$PROV")
 
 . "$ROOT/bench/lib.sh"
 
-if [ "${BENCH_NO_WAIT:-0}" != 1 ]; then
-	for _ in $(seq 30); do
-		awk '{ exit !($1 < 1.5) }' /proc/loadavg && break
-		say "waiting for a quiet machine (load $(cut -d' ' -f1 /proc/loadavg))"
-		sleep 10
-	done
-fi
+wait_quiet
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 say "load average: $LOAD0; $(nproc) cores"
 start_monitor "$OUT/monitor.log"

@@ -28,3 +28,12 @@ contention() { # FROM-EPOCH TO-EPOCH -> percentage of samples with others' heavy
 	awk -v a="$1" -v b="$2" '$1 >= a && $1 <= b { n++; if (NF > 1) h++ }
 		END { printf "%d\n", n ? 100 * h / n : 0 }' "$MON"
 }
+
+wait_quiet() { # up to 5 minutes for a load average under 1.5, unless BENCH_NO_WAIT=1; uses the caller's say
+	[ "${BENCH_NO_WAIT:-0}" = 1 ] && return 0
+	for _ in $(seq 30); do
+		awk '{ exit !($1 < 1.5) }' /proc/loadavg && return 0
+		say "waiting for a quiet machine (load $(cut -d' ' -f1 /proc/loadavg))"
+		sleep 10
+	done
+}

@@ -57,13 +57,8 @@ if [ ! -d .prov ]; then
 	"$PROV" manifest build corpus --version 1 --from data --purpose research >/dev/null
 fi
 
-if [ "${BENCH_NO_WAIT:-0}" != 1 ]; then
-	for _ in $(seq 30); do
-		awk '{ exit !($1 < 1.5) }' /proc/loadavg && break
-		say "waiting for a quiet machine (load $(cut -d' ' -f1 /proc/loadavg))"
-		sleep 10
-	done
-fi
+. "$ROOT/bench/lib.sh"
+wait_quiet
 say "load average: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"
 cat "$ckpt" >/dev/null # into the page cache
 

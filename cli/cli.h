@@ -247,6 +247,10 @@ struct rpc_client;
  * cli_passphrase (so one PROV_PASSPHRASE can serve both keys). */
 int cli_chain_passphrase(char *buf, size_t cap, const char *prompt,
 			 void *payload);
+/* A number option from lo to hi into *out (left alone when s is NULL);
+ * otherwise prints the usage error and returns its exit status. */
+int cli_parse_count(unsigned *out, const char *s, const char *opt, unsigned lo,
+		    unsigned hi);
 /* Loads $PROV_HOME/chain/NAME.key; PROV_ENOTFOUND naming it. */
 int cli_load_chain_key(struct chain_key **out, const char *name);
 /* A client for the --rpc endpoints and the chain id they report; with

@@ -511,24 +511,6 @@ static int lock_anchoring(int *fd, struct store *s)
 	return rc;
 }
 
-static int parse_count(unsigned *out, const char *s, const char *opt,
-		       unsigned lo, unsigned hi)
-{
-	char *end;
-	unsigned long v;
-
-	if (!s)
-		return 0;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (!*s || *end || errno || v < lo || v > hi || s[0] == '-')
-		return cli_usage_error("--%s: '%s' is not a number from %u to "
-				       "%u",
-				       opt, s, lo, hi);
-	*out = (unsigned)v;
-	return 0;
-}
-
 static int anchor_status(struct store *s, int json);
 
 /* ---- proof, verify-proof ------------------------------------------------- */
@@ -790,9 +772,9 @@ int cmd_anchor(int argc, char **argv)
 	tx_init(&tx);
 	buf_init(&r.p.path, 0);
 	if ((rc = cli_parse(argc, argv, &help, opts, &args)) ||
-	    (rc = parse_count(&confirmations, conf, "confirmations", 1, 10000)) ||
-	    (rc = parse_count(&timeout_s, timeout, "timeout", 1, 86400 * 7)) ||
-	    (rc = parse_count(&poll_ms, poll, "poll-ms", 10, 600000)) ||
+	    (rc = cli_parse_count(&confirmations, conf, "confirmations", 1, 10000)) ||
+	    (rc = cli_parse_count(&timeout_s, timeout, "timeout", 1, 86400 * 7)) ||
+	    (rc = cli_parse_count(&poll_ms, poll, "poll-ms", 10, 600000)) ||
 	    (uri && (rc = cli_text_arg("anchor", "uri", uri, URI_MAX))))
 		goto done;
 	r.json = json;

@@ -1,4 +1,5 @@
 /* prov chain key new|address: secp256k1 keys that send transactions. */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -208,5 +209,23 @@ int cli_rpc_open(struct rpc_client **out, uint64_t *chain_id,
 		return prov_error_set(PROV_EINVALID,
 				      "the endpoint is on chain %s, not %s",
 				      have, want);
+	return 0;
+}
+
+int cli_parse_count(unsigned *out, const char *s, const char *opt,
+		       unsigned lo, unsigned hi)
+{
+	char *end;
+	unsigned long v;
+
+	if (!s)
+		return 0;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (!*s || *end || errno || v < lo || v > hi || s[0] == '-')
+		return cli_usage_error("--%s: '%s' is not a number from %u to "
+				       "%u",
+				       opt, s, lo, hi);
+	*out = (unsigned)v;
 	return 0;
 }

@@ -49,18 +49,12 @@ static int deploy(int argc, char **argv)
 	uint8_t hash[32];
 	char addr[43], txh[67];
 	uint64_t chain_id;
-	unsigned long n = 1;
+	unsigned n = 1;
 
 	tx_init(&tx);
-	if ((rc = cli_parse(argc, argv, &help, opts, &args)))
+	if ((rc = cli_parse(argc, argv, &help, opts, &args)) ||
+	    (rc = cli_parse_count(&n, conf, "confirmations", 1, 10000)))
 		goto done;
-	if (conf && (sscanf(conf, "%lu", &n) != 1 || n < 1 || n > 10000 ||
-		     strspn(conf, "0123456789") != strlen(conf))) {
-		rc = cli_usage_error("--confirmations: '%s' is not a number "
-				     "from 1 to 10000",
-				     conf);
-		goto done;
-	}
 	if (cli_load_chain_key(&ck, keyname) ||
 	    cli_rpc_open(&rpc, &chain_id, &rpcs, chain)) {
 		rc = cli_fail(prov_error_code());
@@ -72,7 +66,7 @@ static int deploy(int argc, char **argv)
 	snd = (struct sender){ .rpc = rpc,
 			       .key = ck,
 			       .chain_id = chain_id,
-			       .confirmations = (unsigned)n,
+			       .confirmations = n,
 			       .poll_ms = 1000,
 			       .timeout_ms = 900000,
 			       .note = on_note,

@@ -114,3 +114,14 @@ register five
 expect_exit 1 prov anchor proof "$(prov show five.txt --json | sed -nE 's/^ *"id": "(sha256:[0-9a-f]{64})",?$/\1/p' | head -1)"
 expect_grep "^prov: 'sha256:[0-9a-f]{64}' is not anchored$" "$TMP/err"
 expect_exit 2 prov anchor verify-proof one.json --rpc http://127.0.0.1:1
+
+# A reorg deeper than the confirmations waited for takes a recorded anchor
+# off the chain: verify --chain says so, and fails.
+expect_exit 0 prov anchor --rpc "$ANVIL_URL" --key ops --contract "$reg" --confirmations 1
+id_five=$(prov show five.txt --json | sed -nE 's/^ *"id": "(sha256:[0-9a-f]{64})",?$/\1/p' | head -1)
+expect_exit 0 prov verify --chain --rpc "$ANVIL_URL" "$id_five"
+rpc anvil_reorg '[1,[]]' >/dev/null
+expect_exit 1 prov verify --chain --rpc "$ANVIL_URL" "$id_five"
+expect_grep "^$id_five  FAILED$" "$TMP/out"
+expect_grep "^  the registry has no anchor of this root \(a reorg may have removed it\)$" "$TMP/out"
+expect_grep "^1 record: 0 anchored and checked on eip155:31337 \(1 anchor\), 0 not anchored, 1 failed$" "$TMP/out"
