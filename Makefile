@@ -2,7 +2,7 @@
 # runs the walkthrough, `make bench` measures, `make fuzz` fuzzes.
 # SANITIZE=1 builds with AddressSanitizer and UBSan into build-asan/.
 
-PKGS     := libgit2 libsodium jansson libcrypto zlib libcbor libjpeg libsecp256k1 libcurl
+PKGS     := libgit2 libsodium jansson libcrypto zlib libcbor libjpeg libsecp256k1 libcurl libpq gmp
 CC       ?= cc
 ifeq ($(SANITIZE),1)
 B        := build-asan
@@ -21,6 +21,11 @@ CORE_SRC := $(wildcard core/*.c license/*.c manifest/*.c c2pa/*.c chain/*.c)
 CLI_SRC  := $(wildcard cli/*.c)
 CORE_OBJ := $(CORE_SRC:%.c=$(B)/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(B)/%.o)
+# prov-indexer: its own files, the migrations embedded from SQL, and cli.c's
+# option tables and error reporting
+IDX_SRC  := $(wildcard indexer/*.c)
+IDX_SQL  := $(sort $(wildcard indexer/migrations/*.sql))
+IDX_OBJ  := $(IDX_SRC:%.c=$(B)/%.o) $(B)/indexer/migrations.o $(B)/cli/cli.o
 UNIT_SRC := $(wildcard tests/unit/*.c)
 # linked into every unit: the harness, and anvil.h's helper (anvil starts
 # only in a test that calls anvil_start)
@@ -31,13 +36,13 @@ REPLAY_BIN := $(patsubst tests/fuzz/%.c,$(B)/tests/replay/%,$(FUZZ_SRC))
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(FUZZ_SRC))
 
 .PHONY: all deps test unit demo bench fuzz clean format
-all: $(B)/prov
+all: $(B)/prov $(B)/prov-indexer
 
 deps:
 	@scripts/deps.sh test
 	@scripts/npm-deps.sh
 
-$(B)/%.o: %.c $(wildcard core/*.h license/*.h manifest/*.h c2pa/*.h chain/*.h cli/*.h)
+$(B)/%.o: %.c $(wildcard core/*.h license/*.h manifest/*.h c2pa/*.h chain/*.h cli/*.h indexer/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
@@ -45,6 +50,16 @@ $(B)/libprovcore.a: $(CORE_OBJ)
 	$(AR) rcs $@ $^
 
 $(B)/prov: $(CLI_OBJ) $(B)/libprovcore.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/indexer/migrations.c: scripts/embed-sql.sh $(IDX_SQL)
+	@mkdir -p $(dir $@)
+	scripts/embed-sql.sh $(IDX_SQL) >$@.tmp && mv $@.tmp $@
+
+$(B)/indexer/migrations.o: $(B)/indexer/migrations.c indexer/indexer.h
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/prov-indexer: $(IDX_OBJ) $(B)/libprovcore.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/tests/unit/%: tests/unit/%.c $(UNIT_LIB) tests/unit/unit.h tests/unit/anvil.h $(B)/libprovcore.a

@@ -418,6 +418,9 @@ int anchored_event_decode(struct anchored_event *out,
 	memcpy(out->root, idx[1].word, 32);
 	memcpy(out->submitter, idx[2].word + 12, 20);
 	abi_get_u64(&out->count, &body[0]);
-	out->uri = xstrndup((const char *)body[1].ptr, body[1].len);
+	out->uri = xmalloc(body[1].len + 1);
+	memcpy(out->uri, body[1].ptr, body[1].len);
+	out->uri[body[1].len] = '\0';
+	out->uri_len = body[1].len;
 	return 0;
 }

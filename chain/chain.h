@@ -203,7 +203,8 @@ struct anchored_event {
 	uint8_t root[32];
 	uint8_t submitter[20];
 	uint64_t count;
-	char *uri; /* owned: free() it */
+	char *uri; /* owned: free() it; NUL-terminated, may hold NULs */
+	size_t uri_len;
 };
 /* Decodes one log (its topics and data) of the Anchored event: 4 topics,
  * the first the event's topic. PROV_EINVALID (and out zeroed) otherwise. */
@@ -347,6 +348,7 @@ struct rpc_block {
 	uint64_t timestamp;
 	uint8_t hash[32];
 	uint8_t parent_hash[32];
+	uint8_t logs_bloom[256]; /* all ones when the node gives none */
 };
 /* PROV_ENOTFOUND when the node has no such block. */
 int rpc_get_block(struct rpc_block *out, struct rpc_client *c, uint64_t number);
@@ -366,15 +368,19 @@ struct rpc_tx_info {
 int rpc_get_transaction(struct rpc_tx_info *out, struct rpc_client *c,
 			const uint8_t hash[32]);
 
-/* eth_getLogs over blocks [from_block, to_block] of the contracts
+/* eth_getLogs over blocks [from_block, to_block], or of the one block
+ * block_hash names (EIP-234; the range is then unused), of the contracts
  * address[0..naddress) (0: any), topics[i] NULL for any value at
- * position i. Logs are checked as in receipts (and must lie in the
- * range, name one of the addresses and match the topics given); *out is
- * an array of *n logs, freed by rpc_logs_free. */
+ * position i. Logs are checked as in receipts, and must lie in the range
+ * (or that block), name one of the addresses, match the topics given, not
+ * be "removed", and come in chain order, each (block, logIndex) once,
+ * one hash per block number; *out is an array of *n logs, freed by
+ * rpc_logs_free. */
 struct rpc_filter {
 	const uint8_t (*address)[20];
 	size_t naddress;
 	uint64_t from_block, to_block;
+	const uint8_t *block_hash;
 	const uint8_t *topics[4];
 };
 int rpc_get_logs(struct rpc_log **out, size_t *n, struct rpc_client *c,

@@ -956,6 +956,12 @@ static int block_call(struct rpc_block *out, struct rpc_client *c, json_t *tag,
 				 json_object_get(res, "parentHash"),
 				 "parentHash")))
 		goto bad;
+	memset(out->logs_bloom, 0xff, sizeof(out->logs_bloom));
+	if (json_object_get(res, "logsBloom") &&
+	    (rc = rpc_data_fixed(out->logs_bloom, 256,
+				 json_object_get(res, "logsBloom"),
+				 "logsBloom")))
+		goto bad;
 	if (want && out->number != *want) {
 		rc = prov_error_set(PROV_EINVALID,
 				    "block %llu in reply to a request for "
@@ -1063,7 +1069,15 @@ static int log_matches(const struct rpc_log *l, const struct rpc_filter *f)
 {
 	size_t i;
 
-	if (l->block_number < f->from_block || l->block_number > f->to_block)
+	if (l->removed)
+		return prov_error_set(PROV_EINVALID, "a removed log");
+	if (f->block_hash) {
+		if (memcmp(l->block_hash, f->block_hash, 32))
+			return prov_error_set(PROV_EINVALID,
+					      "a log of another block than the "
+					      "one requested");
+	} else if (l->block_number < f->from_block ||
+		   l->block_number > f->to_block)
 		return prov_error_set(PROV_EINVALID,
 				      "block %llu outside the requested "
 				      "%llu..%llu",
@@ -1086,6 +1100,29 @@ static int log_matches(const struct rpc_log *l, const struct rpc_filter *f)
 	return 0;
 }
 
+/* Nodes return logs in chain order; a reply out of order, with a
+ * position twice, or with two hashes for one block number is not one a
+ * node made (a proxy or a load balancer mixed replies). */
+static int log_follows(const struct rpc_log *a, const struct rpc_log *b)
+{
+	if (b->block_number < a->block_number ||
+	    (b->block_number == a->block_number &&
+	     b->log_index <= a->log_index))
+		return prov_error_set(PROV_EINVALID,
+				      "out of order: block %llu log %llu after "
+				      "block %llu log %llu",
+				      (unsigned long long)b->block_number,
+				      (unsigned long long)b->log_index,
+				      (unsigned long long)a->block_number,
+				      (unsigned long long)a->log_index);
+	if (b->block_number == a->block_number &&
+	    memcmp(a->block_hash, b->block_hash, 32))
+		return prov_error_set(PROV_EINVALID,
+				      "two hashes for block %llu",
+				      (unsigned long long)b->block_number);
+	return 0;
+}
+
 int rpc_get_logs(struct rpc_log **out, size_t *n, struct rpc_client *c,
 		 const struct rpc_filter *f)
 {
@@ -1096,15 +1133,18 @@ int rpc_get_logs(struct rpc_log **out, size_t *n, struct rpc_client *c,
 
 	*out = NULL;
 	*n = 0;
-	if (f->from_block > f->to_block)
+	if (!f->block_hash && f->from_block > f->to_block)
 		return prov_error_set(PROV_EINVALID,
 				      "eth_getLogs: from block %llu after to "
 				      "block %llu",
 				      (unsigned long long)f->from_block,
 				      (unsigned long long)f->to_block);
-	q = json_pack("{s:o,s:o}", "fromBlock",
-		      quantity_json_u64(f->from_block), "toBlock",
-		      quantity_json_u64(f->to_block));
+	if (f->block_hash)
+		q = json_pack("{s:o}", "blockHash", hex_json(f->block_hash, 32));
+	else
+		q = json_pack("{s:o,s:o}", "fromBlock",
+			      quantity_json_u64(f->from_block), "toBlock",
+			      quantity_json_u64(f->to_block));
 	if (f->naddress) {
 		json_t *a = json_array();
 
@@ -1142,7 +1182,8 @@ int rpc_get_logs(struct rpc_log **out, size_t *n, struct rpc_client *c,
 		if ((rc = parse_log(&logs[i], json_array_get(res, i), what,
 				    NULL)))
 			goto done;
-		if ((rc = log_matches(&logs[i], f))) {
+		if ((rc = log_matches(&logs[i], f)) ||
+		    (i && (rc = log_follows(&logs[i - 1], &logs[i])))) {
 			prov_error_wrap("%s", what);
 			goto done;
 		}

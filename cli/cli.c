@@ -17,6 +17,7 @@
 #include "cli/cli.h"
 
 const char *cli_registry_opt;
+const char *cli_program = "prov";
 
 void strlist_push(struct strlist *l, const char *s)
 {
@@ -57,7 +58,7 @@ int cli_usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("prov: ", stderr);
+	fprintf(stderr, "%s: ", cli_program);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -67,7 +68,7 @@ int cli_usage_error(const char *fmt, ...)
 
 int cli_fail(int rc)
 {
-	fprintf(stderr, "prov: %s\n", cli_esc(prov_error_last()));
+	fprintf(stderr, "%s: %s\n", cli_program, cli_esc(prov_error_last()));
 	return rc == PROV_EVERIFY ? EXIT_CHECK : EXIT_USAGE;
 }
 

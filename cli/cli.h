@@ -54,6 +54,8 @@ struct cmd_help {
 int cli_parse(int argc, char **argv, const struct cmd_help *h,
 	      const struct opt *opts, struct strlist *args);
 
+/* The program's name in messages: "prov", or "prov-indexer". */
+extern const char *cli_program;
 /* Prints "prov: <last error>" and returns the exit status for rc. */
 int cli_fail(int rc);
 /* Prints "prov: <message>" and returns EXIT_USAGE. */
