@@ -1,6 +1,7 @@
 #!/bin/sh
 # contracts/: the committed ABI and bytecode are what the sources compile
-# to (solc-js, pinned), and the registry contract behaves on anvil as
+# to (solc-js, pinned), the distributor passes its forge tests
+# (contracts/test), and the registry contract behaves on anvil as
 # DESIGN.md and issue 6 say (tests/oracle/registry-check.mjs).
 . "$(dirname "$0")/lib.sh"
 ORACLE=$ROOT/tests/oracle
@@ -13,7 +14,7 @@ copy_tree() {
 	rm -rf copy
 	mkdir -p copy/tests/oracle copy/chain
 	cp -R "$ROOT/contracts" copy/contracts
-	cp "$ROOT/chain/registry_code.c" copy/chain/
+	cp "$ROOT/chain/registry_code.c" "$ROOT/chain/distributor_code.c" copy/chain/
 	cp "$ORACLE/package.json" copy/tests/oracle/
 	ln -s "$ORACLE/node_modules" copy/tests/oracle/node_modules
 }
@@ -40,6 +41,21 @@ expect_exit 0 node copy/contracts/build.mjs
 cmp "$ROOT/chain/registry_code.c" copy/chain/registry_code.c || fail "rebuilt registry_code.c differs"
 expect_exit 0 node copy/contracts/build.mjs --check
 
+# The distributor's C bytecode is checked the same way, and an edited
+# distributor source names only its own outputs.
+copy_tree
+sed '/^const uint8_t distributor_init_code/{n;s/^\t0x60,/\t0x61,/;}' "$ROOT/chain/distributor_code.c" >copy/chain/distributor_code.c
+cmp -s "$ROOT/chain/distributor_code.c" copy/chain/distributor_code.c && fail "distributor_code.c not edited"
+expect_exit 1 node copy/contracts/build.mjs --check
+expect_grep "^chain/distributor_code.c differs from what contracts/PayoutDistributor.sol compiles to: run node contracts/build.mjs$" "$TMP/err"
+expect_eq "$(wc -l <"$TMP/err")" 1 "only distributor_code.c is stale"
+copy_tree
+sed 's/in batches: a funder/in batches; a funder/' "$ROOT/contracts/PayoutDistributor.sol" >copy/contracts/PayoutDistributor.sol
+expect_exit 1 node copy/contracts/build.mjs --check
+expect_grep "^contracts/PayoutDistributor.json differs from what contracts/PayoutDistributor.sol compiles to: run node contracts/build.mjs$" "$TMP/err"
+expect_grep "^chain/distributor_code.c differs from what contracts/PayoutDistributor.sol compiles to: run node contracts/build.mjs$" "$TMP/err"
+expect_eq "$(wc -l <"$TMP/err")" 2 "only the distributor's outputs are stale"
+
 expect_exit 0 node "$ORACLE/registry-check.mjs"
 expect_eq "$(grep -c ': holds$' "$TMP/out")" 17 "registry checks that hold"
 expect_no_grep "FAILS" "$TMP/out"
@@ -52,4 +68,4 @@ FORGE=$ORACLE/node_modules/@foundry-rs/forge-linux-amd64/bin/forge
 	cat forge.out >&2
 	fail "forge test failed"
 }
-expect_grep "6 tests passed, 0 failed, 0 skipped \(6 total tests\)" forge.out
+expect_grep "14 tests passed, 0 failed, 0 skipped \(14 total tests\)" forge.out
