@@ -69,3 +69,47 @@ FORGE=$ORACLE/node_modules/@foundry-rs/forge-linux-amd64/bin/forge
 	fail "forge test failed"
 }
 expect_grep "14 tests passed, 0 failed, 0 skipped \(14 total tests\)" forge.out
+
+# tests/oracle/distributor.mjs, the other e2e tests' way to the
+# distributor, against anvil and a tree from @openzeppelin/merkle-tree:
+# OpenZeppelin's proofs are the ones the contract takes.
+anvil_start
+DIST=$ORACLE/distributor.mjs
+expect_exit 0 node "$DIST" "$ANVIL_URL" deploy
+expect_grep "^token=0x[0-9a-f]{40} distributor=0x[0-9a-f]{40}$" "$TMP/out"
+eval "$(cat "$TMP/out")"
+A1=0x1111111111111111111111111111111111111111
+A2=0x2222222222222222222222222222222222222222
+MAX=115792089237316195423570985008687907853269984665640564039457584007913129639935
+echo "{\"types\":[\"address\",\"uint256\"],\"values\":[[\"$A1\",\"100\"],[\"$A2\",\"250\"]]}" |
+	node "$ORACLE/oz-merkle.mjs" >tree.json || fail "oz-merkle.mjs"
+field() { node -e "const t = JSON.parse(require('fs').readFileSync('tree.json')); console.log($1)"; }
+ROOT=$(field t.root)
+expect_exit 0 node "$DIST" "$ANVIL_URL" fund "$distributor" "$token" "$ROOT" 350 "ipfs://batch"
+expect_grep "^0x[0-9a-f]{64}$" "$TMP/out"
+# BatchFunded(root, token, funder) and (350, "ipfs://batch") in the receipt
+rpc eth_getTransactionReceipt "[\"$(cat "$TMP/out")\"]" >receipt.json
+expect_grep '"topics":\["0x0590fbe1c6abd8cd1a1dd87ebdc7a62f348ae8f32aa1cf9a71a6a9ab4810db02","'"$ROOT"'","0x000000000000000000000000'"${token#0x}"'","0x000000000000000000000000f39fd6e51aad88f6f4ce6ab8827279cfffb92266"\],"data":"0x000000000000000000000000000000000000000000000000000000000000015e0000000000000000000000000000000000000000000000000000000000000040000000000000000000000000000000000000000000000000000000000000000c697066733a2f2f62617463680000000000000000000000000000000000000000"' receipt.json
+expect_exit 0 node "$DIST" "$ANVIL_URL" claim "$distributor" "$ROOT" $A1 100 $(field "t.proofs[0].join(' ')")
+expect_exit 0 node "$DIST" "$ANVIL_URL" claim "$distributor" "$ROOT" $A2 250 $(field "t.proofs[1].join(' ')")
+balance() { rpc_result eth_call "[{\"to\":\"$token\",\"data\":\"0x70a08231000000000000000000000000${1#0x}\"},\"latest\"]"; }
+expect_eq "$(balance $A1)" 0x0000000000000000000000000000000000000000000000000000000000000064 "A1 paid 100"
+expect_eq "$(balance $A2)" 0x00000000000000000000000000000000000000000000000000000000000000fa "A2 paid 250"
+expect_eq "$(balance "$distributor")" 0x0000000000000000000000000000000000000000000000000000000000000000 "all paid out"
+# a second claim and a wrong proof revert, with the contract's errors
+expect_exit 1 node "$DIST" "$ANVIL_URL" claim "$distributor" "$ROOT" $A1 100 $(field "t.proofs[0].join(' ')")
+expect_grep "revert data 0xa8ca238e${ROOT#0x}0{24}${A1#0x}\)" "$TMP/err"
+expect_exit 1 node "$DIST" "$ANVIL_URL" claim "$distributor" "$ROOT" 0x4444444444444444444444444444444444444444 100 $(field "t.proofs[0].join(' ')")
+expect_grep "revert data 0x09bde339\)" "$TMP/err"
+# 2^256-1 through a one-leaf tree (an empty proof), with a new token
+expect_exit 0 node "$DIST" "$ANVIL_URL" deploy
+eval "$(cat "$TMP/out")"
+A3=0x3333333333333333333333333333333333333333
+ROOT1=$(echo "{\"types\":[\"address\",\"uint256\"],\"values\":[[\"$A3\",\"$MAX\"]]}" | node "$ORACLE/oz-merkle.mjs" |
+	node -e "console.log(JSON.parse(require('fs').readFileSync(0)).root)")
+expect_exit 0 node "$DIST" "$ANVIL_URL" fund "$distributor" "$token" "$ROOT1" $MAX ""
+expect_exit 0 node "$DIST" "$ANVIL_URL" claim "$distributor" "$ROOT1" $A3 $MAX
+expect_eq "$(balance $A3)" 0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff "A3 paid 2^256-1"
+# usage errors
+expect_exit 2 node "$DIST" "$ANVIL_URL" claim "$distributor" "$ROOT1" 0x33 1
+expect_exit 2 node "$DIST" "$ANVIL_URL" fund "$distributor" "$token" "$ROOT1" 115792089237316195423570985008687907853269984665640564039457584007913129639936 ""
