@@ -61,9 +61,8 @@ int batch_funded_event_decode(struct batch_funded_event *out,
 	return 0;
 }
 
-int claimed_event_decode(struct claimed_event *out,
-			 const uint8_t (*topics)[32], size_t ntopics,
-			 const uint8_t *data, size_t len)
+int claimed_event_decode(struct claimed_event *out, const uint8_t (*topics)[32],
+			 size_t ntopics, const uint8_t *data, size_t len)
 {
 	static const uint8_t zero[32];
 	struct abi_value idx[2], body[1];
