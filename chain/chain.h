@@ -430,6 +430,62 @@ void registry_revert_text(char *out, size_t cap, const uint8_t *data, size_t n);
 int registry_already_anchored(uint64_t *seq, uint8_t root[32],
 			      const uint8_t *data, size_t n);
 
+/* ---- the payout distributor (chain/distributor.c) ------------------------ */
+
+/* contracts/PayoutDistributor.json's creation and runtime bytecode,
+ * generated into chain/distributor_code.c by contracts/build.mjs. */
+extern const uint8_t distributor_init_code[];
+extern const size_t distributor_init_code_len;
+extern const uint8_t distributor_runtime_code[];
+extern const size_t distributor_runtime_code_len;
+
+/* The distributor's events (docs/chain.md): a batch of total tokens
+ * funded under root, and one account's claim from it. */
+#define BATCH_FUNDED_EVENT "BatchFunded(bytes32,address,address,uint256,string)"
+#define CLAIMED_EVENT	   "Claimed(bytes32,address,uint256)"
+struct batch_funded_event {
+	uint8_t root[32];
+	uint8_t token[20];
+	uint8_t funder[20];
+	uint8_t total[32]; /* big-endian */
+	/* owned (free() it), NUL-terminated after uri_len bytes; the bytes
+	 * as the log holds them: neither UTF-8 nor free of NULs is
+	 * promised, since the contract does not check. */
+	char *uri;
+	size_t uri_len;
+};
+struct claimed_event {
+	uint8_t root[32];
+	uint8_t account[20];
+	uint8_t amount[32]; /* big-endian */
+};
+/* Decode one log (its topics and data) of each event: BatchFunded has 4
+ * topics, Claimed 3, the first the event's topic; address topics have
+ * their 12 high bytes zero; the data is checked as abi_decode checks it
+ * (bytes after the encoding are ignored). PROV_EINVALID (and out zeroed)
+ * otherwise. */
+int batch_funded_event_decode(struct batch_funded_event *out,
+			      const uint8_t (*topics)[32], size_t ntopics,
+			      const uint8_t *data, size_t len);
+int claimed_event_decode(struct claimed_event *out,
+			 const uint8_t (*topics)[32], size_t ntopics,
+			 const uint8_t *data, size_t len);
+
+/* Calldata of fund(bytes32 root, address token, uint256 total, string uri)
+ * and of claim(bytes32 root, address account, uint256 amount, bytes32[]
+ * proof); amounts are big-endian. */
+int distributor_fund_calldata(struct buf *out, const uint8_t root[32],
+			      const uint8_t token[20], const uint8_t total[32],
+			      const char *uri);
+int distributor_claim_calldata(struct buf *out, const uint8_t root[32],
+			       const uint8_t account[20],
+			       const uint8_t amount[32],
+			       const uint8_t (*proof)[32], size_t n);
+/* As registry_check_code, for prov's PayoutDistributor: PROV_EINVALID
+ * "no contract at ADDRESS" or "the code at ADDRESS is not prov's
+ * PayoutDistributor (code hash 0x...)". */
+int distributor_check_code(struct rpc_client *c, const uint8_t contract[20]);
+
 /* ---- sending a transaction (chain/send.c) -------------------------------- */
 
 /* One sender, one key, one chain. */
