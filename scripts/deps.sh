@@ -3,16 +3,21 @@
 #   scripts/deps.sh [build|test|bench|fuzz]   (default: test)
 # Needs root (or sudo) only when something is missing.
 set -eu
+# libpq-dev and libgmp-dev are for prov-indexer (PostgreSQL's client, and
+# uint256 arithmetic)
 build="build-essential pkg-config libgit2-dev libsodium-dev libssl-dev
        libjansson-dev zlib1g-dev libcbor-dev libjpeg62-turbo-dev
-       libsecp256k1-dev libcurl4-openssl-dev"
+       libsecp256k1-dev libcurl4-openssl-dev libpq-dev libgmp-dev"
 # the reference tools the tests check our formats with; chromium renders
 # prov trace --html headless (tests/oracle/html-check.mjs), with the
 # fonts its pages name; libjpeg-turbo-progs (cjpeg, djpeg, jpegtran) makes
 # the C2PA and fingerprint tests' images: progressive, re-encoded, resized
-# and cropped JPEGs; curl speaks JSON-RPC to anvil in the chain tests
+# and cropped JPEGs; curl speaks JSON-RPC to anvil in the chain tests;
+# postgresql-15 (initdb, pg_ctl, postgres) and postgresql-client-15 (psql)
+# give each indexer test a throwaway cluster (tests/e2e/lib.sh pg_start),
+# started as the postgres user with runuser from util-linux
 test="$build git openssh-client openssl minisign util-linux chromium fonts-dejavu-core
-      libjpeg-turbo-progs curl"
+      libjpeg-turbo-progs curl postgresql-15 postgresql-client-15"
 case "${1:-test}" in
 build) pkgs=$build ;;
 test) pkgs=$test ;;

@@ -4,7 +4,22 @@ set -eu
 : "${PROV:?PROV must name the prov binary}"
 TEST_NAME=$(basename "$0" .sh)
 TMP=$(mktemp -d "/tmp/prov-$TEST_NAME.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
+# What the test started (anvil, PostgreSQL, proxies) is stopped by
+# commands cleanup_add collects; one EXIT trap runs them, newest first,
+# then removes $TMP, whichever helpers started in whatever order. A
+# signal exits so that the trap runs.
+CLEANUP=""
+cleanup_add() {
+	CLEANUP="$1
+$CLEANUP"
+}
+cleanup_run() {
+	set +e
+	eval "$CLEANUP"
+	rm -rf "$TMP"
+}
+trap cleanup_run EXIT
+trap 'exit 130' INT TERM
 export PROV_HOME="$TMP/home"
 export PROV_NO_PROGRESS=1
 unset PROV_REGISTRY PROV_IDENTITY PROV_PASSPHRASE
@@ -87,9 +102,10 @@ new_identity() {
 anvil_start() {
 	anvil_bin=$ROOT/tests/oracle/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil
 	[ -x "$anvil_bin" ] || fail "no anvil (run scripts/npm-deps.sh)"
+	: >"$TMP/anvil.log" # before the loop below reads it
 	"$anvil_bin" --host 127.0.0.1 --port 0 --accounts 1 "$@" >"$TMP/anvil.log" 2>&1 &
 	ANVIL_PID=$!
-	trap 'kill -9 $ANVIL_PID 2>/dev/null; rm -rf "$TMP"' EXIT
+	cleanup_add "kill -9 $ANVIL_PID 2>/dev/null"
 	i=0
 	until ANVIL_URL=$(sed -nE 's#^Listening on (127\.0\.0\.1:[0-9]+)$#http://\1#p' "$TMP/anvil.log") &&
 		[ -n "$ANVIL_URL" ]; do
@@ -118,4 +134,109 @@ wait_for() {
 		[ $n -lt 600 ] || fail "gave up waiting for: $*"
 		sleep 0.1
 	done
+}
+
+# proxy_start PLAN [UPSTREAM]: tests/oracle/rpc-proxy.mjs between a client
+# and UPSTREAM (default $ANVIL_URL), injecting the faults the JSON file
+# PLAN names (re-read on every request, so a test may change it while a
+# client runs: write a new file and mv it over PLAN); stopped when the
+# test ends. Sets PROXY_URL, PROXY_PID and PROXY_LOG (its stderr: one
+# line per fault, and a summary once stopped). Each call starts another.
+PROXY_N=0
+proxy_start() {
+	upstream=${2:-${ANVIL_URL:-}}
+	[ -n "$upstream" ] || fail "proxy_start: no upstream (call anvil_start first)"
+	PROXY_N=$((PROXY_N + 1))
+	PROXY_LOG=$TMP/proxy-$PROXY_N.log
+	: >"$TMP/proxy-$PROXY_N.out"
+	node "$ROOT/tests/oracle/rpc-proxy.mjs" --upstream "$upstream" --port 0 --plan "$1" \
+		>"$TMP/proxy-$PROXY_N.out" 2>"$PROXY_LOG" &
+	PROXY_PID=$!
+	cleanup_add "kill $PROXY_PID 2>/dev/null"
+	i=0
+	until PROXY_URL=$(sed -nE 's#^Listening on (127\.0\.0\.1:[0-9]+)$#http://\1#p' "$TMP/proxy-$PROXY_N.out") &&
+		[ -n "$PROXY_URL" ]; do
+		i=$((i + 1))
+		[ $i -lt 300 ] || { cat "$PROXY_LOG" >&2; fail "rpc-proxy did not start"; }
+		sleep 0.1
+	done
+}
+
+# proxy_stop: stops the last proxy started and waits for it, so its
+# summary line is in $PROXY_LOG.
+proxy_stop() {
+	kill "$PROXY_PID" 2>/dev/null || true
+	wait "$PROXY_PID" 2>/dev/null || true
+}
+
+# pg_start: a throwaway PostgreSQL 15 cluster for this test (one per
+# test) in $TMP/pg, listening on 127.0.0.1 at a free port and on a unix
+# socket in $TMP/pg/sock, stopped (immediate mode) when the test ends; no
+# password (trust), no fsync (a killed server loses nothing; only a
+# machine crash would). Sets PGDB (a libpq conninfo string: database and
+# user postgres) and PGPORT_TEST. initdb refuses to run as root, so the
+# cluster belongs to the postgres user, who must pass through $TMP
+# (mktemp made it 0700; it becomes 0711, still unlistable).
+PG_BIN=/usr/lib/postgresql/15/bin
+pg_start() {
+	[ -x "$PG_BIN/initdb" ] || fail "no PostgreSQL 15 (run scripts/deps.sh test)"
+	PG_DIR=$TMP/pg
+	chmod 0711 "$TMP"
+	mkdir -p "$PG_DIR/sock"
+	chown -R postgres: "$PG_DIR"
+	runuser -u postgres -- "$PG_BIN/initdb" -D "$PG_DIR/data" --auth=trust -U postgres \
+		--no-sync -E UTF8 --locale=C >"$PG_DIR/initdb.log" 2>&1 ||
+		{ cat "$PG_DIR/initdb.log" >&2; fail "initdb failed"; }
+	cat >>"$PG_DIR/data/postgresql.conf" <<-EOF
+		listen_addresses = '127.0.0.1'
+		unix_socket_directories = '$PG_DIR/sock'
+		fsync = off
+	EOF
+	cleanup_add "runuser -u postgres -- $PG_BIN/pg_ctl -D $PG_DIR/data -m immediate stop >/dev/null 2>&1"
+	# A port nobody listens on, picked at random; another process may take
+	# it before postgres binds, so a start that fails is tried again.
+	n=0
+	while :; do
+		PGPORT_TEST=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
+		st=0
+		curl -s -o /dev/null --max-time 5 "http://127.0.0.1:$PGPORT_TEST/" || st=$?
+		# 7: could not connect
+		if [ $st -eq 7 ] && pg__start; then
+			break
+		fi
+		n=$((n + 1))
+		[ $n -lt 5 ] || { cat "$PG_DIR/log" >&2; fail "PostgreSQL did not start"; }
+	done
+	PGDB="host=127.0.0.1 port=$PGPORT_TEST user=postgres dbname=postgres"
+}
+
+pg__start() {
+	runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w -t 60 \
+		-o "-p $PGPORT_TEST" start >/dev/null
+}
+
+# pg_stop: stops the cluster (fast mode: sessions are ended, the server
+# shuts down cleanly).
+pg_stop() {
+	runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null ||
+		fail "pg_ctl stop failed"
+}
+
+# pg_restart: stops the cluster as a crash would (immediate mode) and
+# starts it again on the same port and data, which recovers from its WAL.
+pg_restart() {
+	runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate -w stop >/dev/null ||
+		fail "pg_ctl stop failed"
+	pg__start || { cat "$PG_DIR/log" >&2; fail "PostgreSQL did not restart"; }
+}
+
+# psql_q [SQL]: runs SQL (or standard input) against $PGDB, stopping at
+# the first error (exit 3); prints the rows unaligned, columns separated
+# by |, without headers.
+psql_q() {
+	if [ $# -gt 0 ]; then
+		printf '%s\n' "$1" | psql_q
+		return
+	fi
+	psql -X -A -t -q -v ON_ERROR_STOP=1 -d "$PGDB" -f -
 }
