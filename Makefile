@@ -22,7 +22,7 @@ CLI_SRC  := $(wildcard cli/*.c)
 CORE_OBJ := $(CORE_SRC:%.c=$(B)/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(B)/%.o)
 # prov-indexer: its own files, the migrations embedded from SQL, and cli.c's
-# option tables and error reporting
+# option tables, error reporting and RPC helpers
 IDX_SRC  := $(wildcard indexer/*.c)
 IDX_SQL  := $(sort $(wildcard indexer/migrations/*.sql))
 IDX_OBJ  := $(IDX_SRC:%.c=$(B)/%.o) $(B)/indexer/migrations.o $(B)/cli/cli.o

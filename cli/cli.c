@@ -1,6 +1,7 @@
 /* Option parsing, error reporting, and the registry and identity lookups
  * every command shares. */
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -516,4 +517,44 @@ void cli_progress(const char *what, size_t done, size_t total)
 void cli_progress_end(void)
 {
 	fputc('\n', stderr);
+}
+
+int cli_rpc_open(struct rpc_client **out, uint64_t *chain_id,
+		 const struct strlist *urls, const char *want)
+{
+	char have[32];
+	int rc;
+
+	*out = NULL;
+	*chain_id = 0;
+	if (!urls->n)
+		return prov_error_set(PROV_EINVALID,
+				      "no JSON-RPC endpoint: give --rpc URL");
+	if ((rc = rpc_client_new(out, (const char *const *)urls->v, urls->n)) ||
+	    (rc = rpc_chain_id(chain_id, *out)))
+		return rc;
+	snprintf(have, sizeof(have), "eip155:%" PRIu64, *chain_id);
+	if (want && strcmp(want, have))
+		return prov_error_set(PROV_EINVALID,
+				      "the endpoint is on chain %s, not %s",
+				      have, want);
+	return 0;
+}
+
+int cli_parse_count(unsigned *out, const char *s, const char *opt,
+		       unsigned lo, unsigned hi)
+{
+	char *end;
+	unsigned long v;
+
+	if (!s)
+		return 0;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (!*s || *end || errno || v < lo || v > hi || s[0] == '-')
+		return cli_usage_error("--%s: '%s' is not a number from %u to "
+				       "%u",
+				       opt, s, lo, hi);
+	*out = (unsigned)v;
+	return 0;
 }

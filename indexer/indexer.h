@@ -212,6 +212,7 @@ void follower_release(struct follower *f);
 
 struct load_stats {
 	uint64_t records, items, proofs; /* rows new in this load */
+	uint64_t skipped;		 /* record files that do not check */
 	char commit[41];		 /* the commit now loaded */
 	int unchanged;			 /* nothing new since the last load */
 };

@@ -138,10 +138,10 @@ static void on_log(struct follower *f, const char *event, const char *msg)
 	}
 	say("%s %s: blocks %" PRIu64 "-%" PRIu64 ", %" PRIu64
 	    " events; cursor %" PRIu64 ", head %" PRIu64 ", lag %" PRIu64
-	    "; %.0f blocks/s, %.0f events/s, ETA %s",
+	    "; %.0f blocks/s, %.0f events/s%s%s",
 	    contract_kind_name(f->kind), f->address_hex, st->batch_from,
 	    st->batch_to, st->batch_events, st->cursor, st->head, lag, bps,
-	    eps, when);
+	    eps, lag ? ", ETA " : "", lag ? when : "");
 }
 
 /* ---- the database connection ----------------------------------------- */
@@ -208,7 +208,7 @@ static json_t *summary_json(const struct follower *fs, size_t n,
 			json_pack("{s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "kind",
 				  contract_kind_name(fs[i].kind), "contract",
 				  fs[i].address_hex, "from_block",
-				  (json_int_t)st->start_block, "cursor",
+				  (json_int_t)(st->start_block + 1), "cursor",
 				  (json_int_t)st->cursor, "head",
 				  (json_int_t)st->head, "blocks",
 				  (json_int_t)st->blocks, "events",
@@ -221,10 +221,11 @@ static json_t *summary_json(const struct follower *fs, size_t n,
 	if (loaded)
 		json_object_set_new(
 			out, "registry",
-			json_pack("{s:s,s:I,s:I,s:I}", "commit", ls->commit,
+			json_pack("{s:s,s:I,s:I,s:I,s:I}", "commit", ls->commit,
 				  "records", (json_int_t)ls->records, "items",
 				  (json_int_t)ls->items, "proofs",
-				  (json_int_t)ls->proofs));
+				  (json_int_t)ls->proofs, "skipped",
+				  (json_int_t)ls->skipped));
 	return out;
 }
 
@@ -238,9 +239,14 @@ static int load(struct load_stats *total, struct db *d, const char *dir)
 	if (ls.unchanged)
 		return 0;
 	say("registry %s: loaded %" PRIu64 " records, %" PRIu64
-	    " dataset items, %" PRIu64 " anchor proofs (commit %.12s)",
-	    cli_esc(dir), ls.records, ls.items, ls.proofs, ls.commit);
+	    " dataset items, %" PRIu64 " anchor proofs (commit %.12s)%s",
+	    cli_esc(dir), ls.records, ls.items, ls.proofs, ls.commit,
+	    ls.skipped ? "; skipped record files that do not check:" : "");
+	if (ls.skipped)
+		say("  %" PRIu64 " skipped ('prov verify' names them)",
+		    ls.skipped);
 	total->records += ls.records;
+	total->skipped += ls.skipped;
 	total->items += ls.items;
 	total->proofs += ls.proofs;
 	memcpy(total->commit, ls.commit, sizeof(ls.commit));
@@ -368,7 +374,8 @@ static int cmd_run(int argc, char **argv)
 		"prov-indexer [run] --db CONNINFO --rpc URL[,URL...] --chain "
 		"eip155:ID --registry-contract ADDR [--distributor ADDR] "
 		"[--from-block N] [--confirmations N] [--registry DIR] [--once | "
-		"--follow] [--batch-blocks N]",
+		"--follow] [--batch-blocks N]\n\n  --registry DIR also loads this prov "
+		"registry's records (a .prov folder)",
 		"Follows prov's registry contract (and the payout distributor) "
 		"on one chain and mirrors their events into PostgreSQL, exactly "
 		"once: rows and the cursor commit together, a replay inserts "
@@ -393,7 +400,6 @@ static int cmd_run(int argc, char **argv)
 		OPT_STR("distributor", 0, &o.distributor, "ADDR", "also follow this PayoutDistributor"),
 		OPT_STR("from-block", 0, &from, "N", "where a first run starts (default: the block the contract was deployed in)"),
 		OPT_STR("confirmations", 0, &conf, "N", "index blocks once N blocks are on top of them (default 0: the head)"),
-		OPT_STR("registry", 0, &o.registry, "DIR", "also load this prov registry's records (a .prov folder)"),
 		OPT_FLAG_("once", 0, &o.once, "index up to the head, then exit"),
 		OPT_FLAG_("follow", 0, &o.follow, "keep following the head (the default)"),
 		OPT_STR("batch-blocks", 0, &batch, "N", "the largest block range of one eth_getLogs (default 10000; it adapts below that)"),
@@ -414,6 +420,8 @@ static int cmd_run(int argc, char **argv)
 
 	if ((rc = cli_parse(argc, argv, &help, opts, &args)))
 		goto out;
+	/* cli_parse keeps --registry for itself, as prov's commands take it */
+	o.registry = cli_registry_opt;
 	o.batch_blocks = 10000;
 	o.window = 128;
 	o.workers = 4;
@@ -646,6 +654,8 @@ out:
 int main(int argc, char **argv)
 {
 	cli_program = "prov-indexer";
+	if (core_init())
+		return cli_fail(PROV_ERROR);
 	if (argc > 1 && strcmp(argv[1], "migrate") == 0)
 		return cmd_migrate(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "status") == 0)
