@@ -411,7 +411,9 @@ int anchored_event_decode(struct anchored_event *out,
 		if ((rc = abi_decode(&idx[i], 1, topics[i + 1], 32)))
 			return prov_error_wrap("Anchored topic %zu", i + 1);
 	abi_set_uint(&body[0], 64, 0);
-	abi_set_string(&body[1], "");
+	/* the uri as bytes: a contract takes any string, NULs and invalid
+	 * UTF-8 included, and the indexer keeps it as it is */
+	abi_set_bytes(&body[1], "", 0);
 	if ((rc = abi_decode(body, 2, data, len)))
 		return prov_error_wrap("Anchored data");
 	abi_get_u64(&out->seq, &idx[0]);

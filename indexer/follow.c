@@ -240,8 +240,10 @@ done:
 	return rc;
 }
 
-/* Rows of blocks above `above`, and the kept headers, deleted. */
-static int delete_above(struct follower *f, uint64_t above, uint64_t *deleted)
+/* Rows of blocks above `above` (counted in *deleted), and the kept
+ * headers, deleted; with headers_only only the headers. */
+static int delete_above(struct follower *f, uint64_t above, uint64_t *deleted,
+			int headers_only)
 {
 	static const char *const tables[] = { "anchors", "payout_batches",
 					      "claims", "blocks" };
@@ -254,8 +256,9 @@ static int delete_above(struct follower *f, uint64_t above, uint64_t *deleted)
 
 	keyp_init(&k, f);
 	snprintf(num, sizeof(num), "%llu", (unsigned long long)above);
-	*deleted = 0;
-	for (size_t i = 0; i < 4 && !rc; i++) {
+	if (deleted)
+		*deleted = 0;
+	for (size_t i = headers_only ? 3 : 0; i < 4 && !rc; i++) {
 		buf_clear(&sql);
 		buf_printf(&sql,
 			   "DELETE FROM %s WHERE chain_id = $1 AND contract = $2"
@@ -263,7 +266,7 @@ static int delete_above(struct follower *f, uint64_t above, uint64_t *deleted)
 			   tables[i], i == 3 ? "number" : "block_number");
 		if ((rc = db_query(&res, f->db, sql.ptr, 3, p)))
 			break;
-		if (i < 3)
+		if (i < 3 && deleted)
 			*deleted += strtoull(PQcmdTuples(res), NULL, 10);
 		PQclear(res);
 	}
@@ -332,7 +335,7 @@ static int handle_reorg(struct follower *f, const char *why)
 		 " last_reorg_block = %llu, last_reorg_depth = %llu",
 		 (unsigned long long)fork, (unsigned long long)depth);
 	if ((rc = db_begin(f->db)) ||
-	    (rc = delete_above(f, fork, &deleted)) ||
+	    (rc = delete_above(f, fork, &deleted, 0)) ||
 	    (rc = move_cursor(f, fork, fork_hash, set)) ||
 	    (rc = db_commit(f->db))) {
 		db_rollback(f->db);
@@ -471,7 +474,10 @@ static int commit(struct follower *f, struct pending *pd)
 	snprintf(below, sizeof(below), "%llu",
 		 (unsigned long long)(pd->to > f->window ? pd->to - f->window
 							 : 0));
+	/* no header above the cursor is kept (one may be left when the cursor
+	 * was put back by hand, to read a range again) */
 	if ((rc = db_begin(f->db)) ||
+	    (rc = delete_above(f, f->cursor, NULL, 1)) ||
 	    (rc = rows_write(f->db, &f->rows, &inserted)) ||
 	    (rc = write_blocks(f, &pd->blocks)) ||
 	    (rc = db_query(NULL, f->db,
@@ -569,8 +575,9 @@ int follower_step(struct follower *f, int *caught_up)
 	f->stats.head = head;
 	f->stats.target = target;
 	if (f->cursor >= target) {
+		/* a reorganisation that keeps the height shows only here */
 		*caught_up = 1;
-		return 0;
+		return check_cursor(f);
 	}
 	final_end = head > f->window ? head - f->window : 0;
 	next = f->cursor + 1;

@@ -295,7 +295,7 @@ static int run_loop(struct run *o, struct db *d, struct follower *fs,
 			return rc;
 		}
 		if (failed) {
-			if (o->once && ++failures > 5)
+			if (o->once && ++failures > 2)
 				return rc;
 			say("%s; trying again in %.1f s", prov_error_last(),
 			    (double)backoff / 1000);
@@ -339,8 +339,8 @@ static int add_follower(struct follower *f, enum contract_kind kind,
 		.workers = o->workers,
 		.timeout_ms = o->timeout_ms,
 		.range_max = o->batch_blocks,
-		.retries = 5,
-		.backoff_cap_ms = 10000,
+		.retries = 3,
+		.backoff_cap_ms = 2000,
 	};
 	return 0;
 }
