@@ -223,8 +223,9 @@ static void run_task(struct fetcher *f, struct rpc_client *c, struct task *t)
 		t->nlogs = 0;
 		t->rc = t->kind == TASK_RANGE ? run_range(f, c, t)
 					      : run_block(f, c, t);
-		if (!t->rc || attempt >= f->cfg.retries ||
-		    t->rc == PROV_ENOTFOUND)
+		/* a block not found is asked again too: a lagging node behind
+		 * a load balancer catches up */
+		if (!t->rc || attempt >= f->cfg.retries)
 			break;
 		sleep_ms(backoff > 0 ? (long)randombytes_uniform(
 					       (uint32_t)backoff + 1)

@@ -84,7 +84,7 @@ static int read_cursor(struct follower *f, int *found)
 		const char *kind = PQgetvalue(res, 0, 2);
 
 		if (strcmp(kind, contract_kind_name(f->kind))) {
-			rc = prov_error_set(PROV_EINVALID,
+			rc = prov_error_set(PROV_ECONFLICT,
 					    "%s is indexed in this database as "
 					    "a %s, not a %s",
 					    f->address_hex, kind,
@@ -374,14 +374,13 @@ static int check_cursor(struct follower *f)
 	return handle_reorg(f, why);
 }
 
-int follower_start(struct follower *f)
+/* One instance per (chain, contract): a session-level advisory lock,
+ * taken again whenever the connection is made again. */
+static int take_lock(struct follower *f)
 {
-	struct fetch_config cfg;
 	char name[96];
-	int got, found, rc;
-	uint64_t head;
+	int got, rc;
 
-	hex0x(f->address_hex, f->address, 20);
 	snprintf(name, sizeof(name), "prov-indexer eip155:%llu:%s",
 		 (unsigned long long)f->chain_id, f->address_hex);
 	if ((rc = db_try_lock(&got, f->db, name)))
@@ -393,6 +392,18 @@ int follower_start(struct follower *f)
 				      "lock)",
 				      f->address_hex,
 				      (unsigned long long)f->chain_id);
+	return 0;
+}
+
+int follower_start(struct follower *f)
+{
+	struct fetch_config cfg;
+	int found, rc;
+	uint64_t head;
+
+	hex0x(f->address_hex, f->address, 20);
+	if ((rc = take_lock(f)))
+		return rc;
 	if ((rc = read_cursor(f, &found)))
 		return rc;
 	if (!found) {
@@ -436,7 +447,7 @@ int follower_resume(struct follower *f)
 
 	fetcher_drain(f->fetch);
 	rows_clear(&f->rows);
-	if ((rc = read_cursor(f, &found)))
+	if ((rc = take_lock(f)) || (rc = read_cursor(f, &found)))
 		return rc;
 	if (!found)
 		return prov_error_set(PROV_ENOTFOUND,
@@ -585,7 +596,10 @@ int follower_step(struct follower *f, int *caught_up)
 	fill(f, &next, target, final_end);
 	while ((t = fetcher_pop(f->fetch))) {
 		if (t->rc) {
-			rc = prov_error_set(t->rc, "%s", t->error);
+			/* not the cursor's kind of "not found": worth a retry */
+			rc = prov_error_set(t->rc == PROV_ENOTFOUND ? PROV_EIO
+								    : t->rc,
+					    "%s", t->error);
 			goto fail;
 		}
 		if (memcmp(t->first.parent_hash, f->cursor_hash, 32) &&

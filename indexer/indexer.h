@@ -204,7 +204,7 @@ int follower_start(struct follower *f);
  * round of it; *caught_up 1 when nothing is left. A reorg deeper than the
  * window is PROV_EVERIFY; a lost database is PROV_EIO with db_lost(). */
 int follower_step(struct follower *f, int *caught_up);
-/* Re-reads the cursor after the database came back. */
+/* After the database came back: the lock taken again, the cursor re-read. */
 int follower_resume(struct follower *f);
 void follower_release(struct follower *f);
 

@@ -266,6 +266,7 @@ static int run_loop(struct run *o, struct db *d, struct follower *fs,
 		int all = 1, failed = 0;
 
 		for (size_t i = 0; i < n && !stopping; i++) {
+			uint64_t before = fs[i].cursor;
 			int caught_up = 0;
 
 			if (!(rc = follower_step(&fs[i], &caught_up))) {
@@ -273,6 +274,8 @@ static int run_loop(struct run *o, struct db *d, struct follower *fs,
 				continue;
 			}
 			all = 0;
+			if (fs[i].cursor != before)
+				failures = 0; /* it got somewhere before failing */
 			if (db_lost(d)) {
 				say("%s", prov_error_last());
 				if ((rc = reconnect(d, fs, n, o->once)))
@@ -339,19 +342,47 @@ static int add_follower(struct follower *f, enum contract_kind kind,
 		.workers = o->workers,
 		.timeout_ms = o->timeout_ms,
 		.range_max = o->batch_blocks,
-		.retries = 3,
+		.retries = 8,
 		.backoff_cap_ms = 2000,
 	};
 	return 0;
 }
 
+/* The code at the address must be prov's contract. An empty answer is
+ * asked again, twice, a second apart: load-balanced endpoints return
+ * missing data now and then, and anvil 1.7.1 was seen here answering "0x"
+ * for a contract's code once, under load. */
 static int check_code(struct follower *f)
 {
-	int rc = f->kind == CONTRACT_REGISTRY
-			 ? registry_check_code(f->rpc, f->address)
-			 : distributor_check_code(f->rpc, f->address);
+	int rc;
 
+	for (int attempt = 0;; attempt++) {
+		rc = f->kind == CONTRACT_REGISTRY
+			     ? registry_check_code(f->rpc, f->address)
+			     : distributor_check_code(f->rpc, f->address);
+		if (!rc || attempt == 2 || !strstr(prov_error_last(), "no contract"))
+			break;
+		sleep_ms(1000);
+	}
 	return rc ? prov_error_wrap("%s", contract_kind_name(f->kind)) : 0;
+}
+
+/* follower_start, tried again after failures a retry may mend (an
+ * endpoint's bad reply): three times once, until stopped when following. */
+static int start(struct follower *f, const struct run *o)
+{
+	long backoff = 1000;
+	int rc;
+
+	for (int attempt = 1;; attempt++) {
+		if (!(rc = follower_start(f)) || fatal(rc) || stopping ||
+		    (o->once && attempt == 3))
+			return rc;
+		say("%s; trying again in %.1f s", prov_error_last(),
+		    (double)backoff / 1000);
+		sleep_ms(backoff);
+		backoff = backoff * 2 < 30000 ? backoff * 2 : 30000;
+	}
 }
 
 /* --rpc URL[,URL...], repeatable, into one list. */
@@ -467,12 +498,12 @@ static int cmd_run(int argc, char **argv)
 	    (rc = add_follower(&fs[n++], CONTRACT_DISTRIBUTOR, o.distributor,
 			       &o, chain_id, d, rpc)))
 		goto fail;
+	rpc->timeout_ms = o.timeout_ms;
 	for (size_t i = 0; i < n; i++) {
 		hex_encode(fs[i].address_hex + 2, fs[i].address, 20);
 		fs[i].address_hex[0] = '0';
 		fs[i].address_hex[1] = 'x';
-		if ((rc = check_code(&fs[i])) ||
-		    (rc = follower_start(&fs[i])))
+		if ((rc = check_code(&fs[i])) || (rc = start(&fs[i], &o)))
 			goto fail;
 		started_n++;
 	}

@@ -49,8 +49,8 @@ kinds() { psql_q "SELECT kind, count(*) FROM records GROUP BY kind ORDER BY kind
 # q NAME: the query of docs/indexer.md's "Queries" named NAME, run, with
 # what differs run to run (keys, ids, times, hashes) normalised.
 q() {
-	sed -n "/^-- query: $1\$/,/^\$/p" "$ROOT/docs/indexer-registry.md" >"$TMP/q.sql"
-	[ -s "$TMP/q.sql" ] || fail "no query $1 in docs/indexer-registry.md"
+	sed -n "/^-- query: $1\$/,/^\$/p" "$ROOT/docs/indexer.md" >"$TMP/q.sql"
+	[ -s "$TMP/q.sql" ] || fail "no query $1 in docs/indexer.md"
 	psql_q <"$TMP/q.sql" >"$TMP/q.out"
 	normalise "$TMP/q.out" | sed -E 's/\\x[0-9a-f]{40,64}/<HEX>/g'
 }
@@ -90,7 +90,7 @@ cat >"$TMP/want" <<-'EOF'
 	ds|1|a.txt|<ID>
 	ds|1|c.txt|<ID>
 EOF
-psql_q "$(sed -n '/^-- query: creator-datasets$/,/^$/p' "$ROOT/docs/indexer-registry.md" |
+psql_q "$(sed -n '/^-- query: creator-datasets$/,/^$/p' "$ROOT/docs/indexer.md" |
 	sed "s/:'creator'/'$alice'/")" >"$TMP/q.out"
 normalise "$TMP/q.out" >"$TMP/got"
 diff -u "$TMP/want" "$TMP/got" >&2 || fail "creator-datasets"
