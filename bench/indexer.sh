@@ -20,7 +20,12 @@
 #     the RPC URL that many times (Ponder limits each URL's requests/s);
 #   - prov-indexer, if $PROV_INDEXER (default build/prov-indexer) exists:
 #     `prov-indexer migrate`, then the whole `prov-indexer --once` process,
-#     after which SELECT count(*) FROM anchors must be N.
+#     after which SELECT count(*) FROM anchors must be N. INDEXER_ARGS
+#     (default none) adds options to that command (e.g. "--workers 2").
+#     With the default TAIL every event lies within prov-indexer's
+#     --reorg-window (128) of the head, so it reads them block by block
+#     (header, then logs by block hash); TAIL=200 makes it read them by
+#     eth_getLogs ranges, as a backfill far from the head does.
 # Prints a table (tool, events, seconds, events/s, ratio to Ponder).
 #
 # Everything lives in a temporary folder removed on exit (BENCH_KEEP=1
@@ -31,7 +36,7 @@
 #
 # Environment: PROV_INDEXER, ANVIL (default the one scripts/npm-deps.sh
 # installs), PG_BIN (default /usr/lib/postgresql/15/bin), SIZES, PER_TX,
-# TAIL, TIMEOUT (seconds each tool may take, default 1800),
+# TAIL, TIMEOUT (seconds each tool may take, default 1800), INDEXER_ARGS,
 # PONDER_RPC_COPIES, SKIP_PONDER=1 (measure prov-indexer only), BENCH_OUT, BENCH_KEEP=1, BENCH_NO_WAIT=1
 # (skip waiting up to 5 minutes for a load average under 1.5).
 # Needs bench/npm-deps.sh run first (Ponder's node_modules).
@@ -210,7 +215,7 @@ run_indexer() { # N REGISTRY DEPLOY-BLOCK
 	t0=$(now)
 	/usr/bin/time -f '%U %S %M' -o "$W/indexer-$n.time" \
 		timeout "$TIMEOUT" "$INDEXER" --db "$(conn "$db")" --rpc "$RPC" --chain eip155:31337 \
-		--registry-contract "$2" --from-block "$3" --once >>"$W/indexer-$n.log" 2>&1 ||
+		--registry-contract "$2" --from-block "$3" --once ${INDEXER_ARGS:-} >>"$W/indexer-$n.log" 2>&1 ||
 		{ tail -20 "$W/indexer-$n.log" >&2; die "prov-indexer --once failed"; }
 	t1=$(now)
 	c=$(sql "$db" 'SELECT count(*) FROM anchors')
@@ -272,6 +277,7 @@ rate() { awk -v n="$1" -v t="$2" 'BEGIN { if (t == "-" || t <= 0) print "-"; els
 	echo "indexer backfill bench, $(date -u '+%Y-%m-%d %H:%M UTC'), prov $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'), anvil $ANVIL_VERSION (automine, $PER_TX events per block), PostgreSQL $PG_VERSION (fsync off), ponder $(jq -r .version "$PONDER_DIR/node_modules/ponder/package.json" 2>/dev/null || echo '?'), node $(node --version), $(nproc) cores"
 	echo "load average $LOAD0 before, $LOAD1 after; busy = share of 2 s samples with someone else's heavy process"
 	[ "$HAVE_INDEXER" = 1 ] || echo "prov-indexer: not measured (no $INDEXER)"
+	[ -z "${INDEXER_ARGS:-}" ] || echo "prov-indexer options added: $INDEXER_ARGS"
 	while read -r n blocks gen gl glmb ps pst pc pr pf is _ ic ir busy; do
 		echo
 		echo "$n events in $blocks blocks (+$TAIL empty; made in $gen s)  busy $busy%"
