@@ -266,7 +266,8 @@ void rpc_client_free(struct rpc_client *c);
  * honoured up to the cap) until c->attempts are used; then the last
  * failure: PROV_EIO naming the endpoint (scheme://host:port) and why, or
  * PROV_EINVALID for a malformed reply. A JSON-RPC error reply is
- * PROV_ERROR at once (not retried, never an empty result). *result: a new
+ * PROV_ERROR at once (not retried, never an empty result), and so is a
+ * reply over RPC_REPLY_MAX (PROV_EINVALID). *result: a new
  * reference. */
 int rpc_call(json_t **result, struct rpc_client *c, const char *method,
 	     json_t *params);
@@ -420,6 +421,10 @@ int registry_verify(int *ok, struct rpc_client *c, const uint8_t contract[20],
  * 0x...)" for other code: prov trusts anchoredAt and Anchored events only
  * from the code it deploys. */
 int registry_check_code(struct rpc_client *c, const uint8_t contract[20]);
+/* The check behind registry_check_code and distributor_check_code: the
+ * code at contract must be want[0..want_len), prov's contract `name`. */
+int chain_check_code(struct rpc_client *c, const uint8_t contract[20],
+		     const uint8_t *want, size_t want_len, const char *name);
 /* Explains untrusted revert data in words: AlreadyAnchored(root, seq),
  * ZeroRoot(), Error(string), Panic(uint256), or "revert data 0x..." for
  * anything else ("no revert data" for none). Never fails; out is always

@@ -115,30 +115,7 @@ int distributor_claim_calldata(struct buf *out, const uint8_t root[32],
 
 int distributor_check_code(struct rpc_client *c, const uint8_t contract[20])
 {
-	struct buf code = BUF_INIT;
-	uint8_t hash[32];
-	char addr[43], hex[65];
-	int rc;
-
-	address_checksum(addr, contract);
-	if ((rc = rpc_get_code(&code, c, contract, NULL))) {
-		prov_error_wrap("code at %s", addr);
-		goto done;
-	}
-	if (code.len == 0) {
-		rc = prov_error_set(PROV_EINVALID, "no contract at %s", addr);
-		goto done;
-	}
-	if (code.len != distributor_runtime_code_len ||
-	    memcmp(code.ptr, distributor_runtime_code, code.len)) {
-		keccak256(hash, code.ptr, code.len);
-		hex_encode(hex, hash, 32);
-		rc = prov_error_set(PROV_EINVALID,
-				    "the code at %s is not prov's "
-				    "PayoutDistributor (code hash 0x%s)",
-				    addr, hex);
-	}
-done:
-	buf_release(&code);
-	return rc;
+	return chain_check_code(c, contract, distributor_runtime_code,
+				distributor_runtime_code_len,
+				"PayoutDistributor");
 }

@@ -127,7 +127,8 @@ done:
 	return rc;
 }
 
-int registry_check_code(struct rpc_client *c, const uint8_t contract[20])
+int chain_check_code(struct rpc_client *c, const uint8_t contract[20],
+		     const uint8_t *want, size_t want_len, const char *name)
 {
 	struct buf code = BUF_INIT;
 	uint8_t hash[32];
@@ -143,18 +144,24 @@ int registry_check_code(struct rpc_client *c, const uint8_t contract[20])
 		rc = prov_error_set(PROV_EINVALID, "no contract at %s", addr);
 		goto done;
 	}
-	if (code.len != registry_runtime_code_len ||
-	    memcmp(code.ptr, registry_runtime_code, code.len)) {
+	if (code.len != want_len || memcmp(code.ptr, want, code.len)) {
 		keccak256(hash, code.ptr, code.len);
 		hex_encode(hex, hash, 32);
 		rc = prov_error_set(PROV_EINVALID,
-				    "the code at %s is not prov's "
-				    "ProvenanceRegistry (code hash 0x%s)",
-				    addr, hex);
+				    "the code at %s is not prov's %s (code "
+				    "hash 0x%s)",
+				    addr, name, hex);
 	}
 done:
 	buf_release(&code);
 	return rc;
+}
+
+int registry_check_code(struct rpc_client *c, const uint8_t contract[20])
+{
+	return chain_check_code(c, contract, registry_runtime_code,
+				registry_runtime_code_len,
+				"ProvenanceRegistry");
 }
 
 /* Whether data starts with the selector of sig. */

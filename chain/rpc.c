@@ -550,11 +550,14 @@ static int attempt(json_t **result, int *rc, long *retry_after_ms,
 			 (curl_off_t)RPC_REPLY_MAX);
 	cc = curl_easy_perform(h);
 	if (cc != CURLE_OK) {
-		if ((cc == CURLE_WRITE_ERROR || cc == CURLE_FILESIZE_EXCEEDED))
+		if ((cc == CURLE_WRITE_ERROR || cc == CURLE_FILESIZE_EXCEEDED)) {
+			/* final: the same request would be as large again (an
+			 * eth_getLogs caller splits its range instead) */
 			*rc = prov_error_set(PROV_EINVALID,
 					     "reply larger than %u bytes",
 					     RPC_REPLY_MAX);
-		else
+			ret = TRY_DONE;
+		} else
 			*rc = prov_error_set(
 				PROV_EIO, "%s",
 				errbuf[0] ? errbuf : curl_easy_strerror(cc));
