@@ -293,7 +293,7 @@ int fetcher_new(struct fetcher **out, const struct fetch_config *cfg)
 	if (!f->cfg.range_max)
 		f->cfg.range_max = 1;
 	f->range = f->cfg.range_max < 100 ? f->cfg.range_max : 100;
-	f->cap = 2 * (size_t)f->cfg.workers;
+	f->cap = 8 * (size_t)f->cfg.workers;
 	f->q = xcalloc(f->cap, sizeof(*f->q));
 	f->state = xcalloc(f->cap, sizeof(*f->state));
 	f->clients = xcalloc(f->cfg.workers, sizeof(*f->clients));
