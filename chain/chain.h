@@ -29,13 +29,13 @@ int rlp_list_end(struct buf *out, size_t start);
  * allocated), which must outlive it. */
 #define RLP_DEPTH_MAX 32
 struct rlp_item {
-	int list;           /* 1 for a list, 0 for a byte string */
+	int list;	    /* 1 for a list, 0 for a byte string */
 	const uint8_t *ptr; /* the payload: a string's bytes, a list's items */
 	size_t len;
 	const uint8_t *raw; /* the whole item, header included */
 	size_t raw_len;
-	size_t off;           /* where the item starts in the input */
-	const uint8_t *base;  /* the input */
+	size_t off;	     /* where the item starts in the input */
+	const uint8_t *base; /* the input */
 };
 /* Decodes n untrusted bytes as exactly one item and checks the whole tree:
  * canonical forms only, lists at most RLP_DEPTH_MAX deep, nothing after
@@ -82,8 +82,8 @@ int chain_key_save(const struct chain_key *k, const char *path,
 		   const char *passphrase);
 /* Loads and decrypts, calling ask only for an encrypted file: PROV_EPASS
  * for a wrong passphrase, PROV_EINVALID naming path for a damaged file. */
-int chain_key_load(struct chain_key **out, const char *path,
-		   passphrase_fn ask, void *payload);
+int chain_key_load(struct chain_key **out, const char *path, passphrase_fn ask,
+		   void *payload);
 void chain_key_free(struct chain_key *k);
 /* The address of an uncompressed public key. */
 void chain_address_from_pub(uint8_t addr[20], const uint8_t pub[65]);
@@ -99,9 +99,9 @@ struct tx {
 	uint64_t chain_id; /* EIP-155 */
 	uint64_t nonce;
 	uint8_t max_priority_fee[32]; /* max_priority_fee_per_gas */
-	uint8_t max_fee[32];          /* max_fee_per_gas */
+	uint8_t max_fee[32];	      /* max_fee_per_gas */
 	uint64_t gas_limit;
-	int create;    /* 1: contract creation, to is unused */
+	int create; /* 1: contract creation, to is unused */
 	uint8_t to[20];
 	uint8_t value[32];
 	struct buf data; /* calldata, or init code for a creation */
@@ -339,9 +339,9 @@ int rpc_error_data(struct buf *out, const struct rpc_client *c);
 /* eth_estimateGas for a call from `from` to `to` (NULL: a contract
  * creation) with data and value (NULL: 0). A reverting call is PROV_ERROR
  * with the node's message; its revert data is then rpc_error_data's. */
-int rpc_estimate_gas(uint64_t *out, struct rpc_client *c, const uint8_t from[20],
-		     const uint8_t *to, const uint8_t *data, size_t n,
-		     const uint8_t *value);
+int rpc_estimate_gas(uint64_t *out, struct rpc_client *c,
+		     const uint8_t from[20], const uint8_t *to,
+		     const uint8_t *data, size_t n, const uint8_t *value);
 
 /* A block header: eth_getBlockByNumber(number, false). */
 struct rpc_block {
@@ -362,7 +362,7 @@ int rpc_get_block_latest(struct rpc_block *out, struct rpc_client *c);
 struct rpc_tx_info {
 	uint8_t from[20];
 	uint64_t nonce;
-	int mined;             /* 1: in a block */
+	int mined;	       /* 1: in a block */
 	uint64_t block_number; /* when mined */
 	uint8_t block_hash[32];
 };
@@ -387,6 +387,28 @@ struct rpc_filter {
 int rpc_get_logs(struct rpc_log **out, size_t *n, struct rpc_client *c,
 		 const struct rpc_filter *f);
 void rpc_logs_free(struct rpc_log *logs, size_t n);
+/* An array of logs (an eth_getLogs result) into *out, *n, each checked as
+ * in receipts and nothing more; PROV_EINVALID naming the first bad log. */
+int rpc_logs_parse(struct rpc_log **out, size_t *n, const json_t *v);
+
+/* ---- eth_getLogs replies read from their bytes (chain/logs_scan.c) ------- */
+
+/* The reply to eth_getLogs request id, read without building a JSON tree:
+ * a backfill reads millions of logs, and the tree costs more than the
+ * rest of the indexer. It takes only replies it is sure of, in the form
+ * nodes send: 1 with *out, *n as rpc_reply_parse then rpc_logs_parse would
+ * give them; otherwise 0, *out NULL, and the caller parses the reply the
+ * general way, which also words the error. A strict subset: anything
+ * unusual (an escape, a non-ASCII byte, a nested or large number in a
+ * member nobody reads, an error reply) is left to that parse. */
+int rpc_logs_scan(struct rpc_log **out, size_t *n, const char *reply,
+		  size_t len, uint64_t id);
+/* The string forms of rpc_quantity_u64, rpc_data and rpc_data_fixed. */
+int rpc_hex_u64(uint64_t *out, const char *s, size_t n, const char *what);
+int rpc_hex_data(struct buf *out, const char *s, size_t n, size_t max,
+		 const char *what);
+int rpc_hex_fixed(uint8_t *out, size_t len, const char *s, size_t n,
+		  const char *what);
 
 /* ---- the registry contract (chain/registry.c) ---------------------------- */
 
@@ -472,9 +494,8 @@ struct claimed_event {
 int batch_funded_event_decode(struct batch_funded_event *out,
 			      const uint8_t (*topics)[32], size_t ntopics,
 			      const uint8_t *data, size_t len);
-int claimed_event_decode(struct claimed_event *out,
-			 const uint8_t (*topics)[32], size_t ntopics,
-			 const uint8_t *data, size_t len);
+int claimed_event_decode(struct claimed_event *out, const uint8_t (*topics)[32],
+			 size_t ntopics, const uint8_t *data, size_t len);
 
 /* Calldata of fund(bytes32 root, address token, uint256 total, string uri)
  * and of claim(bytes32 root, address account, uint256 amount, bytes32[]

@@ -108,19 +108,11 @@ static int hexval(char c)
 }
 
 /* The digits of a quantity: "0x0" or "0x" and 1..64 digits, no leading 0. */
-static int quantity_digits(const char **digits, size_t *nd, const json_t *v,
-			   const char *what)
+static int quantity_str(const char **digits, size_t *nd, const char *s,
+			size_t n, const char *what)
 {
 	char show[SHOW_SIZE];
-	const char *s;
-	size_t n;
 
-	if (!json_is_string(v))
-		return prov_error_set(PROV_EINVALID,
-				      "%s: %s, expected a hex quantity", what,
-				      v ? "not a string" : "missing");
-	s = json_string_value(v);
-	n = json_string_length(v);
 	if (n < 3 || n > 66 || s[0] != '0' || s[1] != 'x' ||
 	    (s[2] == '0' && n != 3))
 		goto bad;
@@ -135,6 +127,24 @@ bad:
 			      "%s: \"%s\" is not a hex quantity (0x, lower "
 			      "case, no leading zeros)",
 			      what, prov_show(show, s, n));
+}
+
+/* 0 if v is a string, else PROV_EINVALID: "WHAT: missing, expected ..." */
+static int need_string(const json_t *v, const char *what, const char *expected)
+{
+	if (json_is_string(v))
+		return 0;
+	return prov_error_set(PROV_EINVALID, "%s: %s, expected %s", what,
+			      v ? "not a string" : "missing", expected);
+}
+
+static int quantity_digits(const char **digits, size_t *nd, const json_t *v,
+			   const char *what)
+{
+	if (need_string(v, what, "a hex quantity"))
+		return PROV_EINVALID;
+	return quantity_str(digits, nd, json_string_value(v),
+			    json_string_length(v), what);
 }
 
 int rpc_quantity_u256(uint8_t out[32], const json_t *v, const char *what)
@@ -155,7 +165,7 @@ int rpc_quantity_u256(uint8_t out[32], const json_t *v, const char *what)
 	return 0;
 }
 
-int rpc_quantity_u64(uint64_t *out, const json_t *v, const char *what)
+int rpc_hex_u64(uint64_t *out, const char *s, size_t n, const char *what)
 {
 	const char *d;
 	size_t nd;
@@ -163,7 +173,7 @@ int rpc_quantity_u64(uint64_t *out, const json_t *v, const char *what)
 	int rc;
 
 	*out = 0;
-	if ((rc = quantity_digits(&d, &nd, v, what)))
+	if ((rc = quantity_str(&d, &nd, s, n, what)))
 		return rc;
 	if (nd > 16)
 		return prov_error_set(PROV_EINVALID,
@@ -174,19 +184,20 @@ int rpc_quantity_u64(uint64_t *out, const json_t *v, const char *what)
 	return 0;
 }
 
-static int data_digits(const char **digits, size_t *nbytes, const json_t *v,
-		       size_t max, const char *what)
+int rpc_quantity_u64(uint64_t *out, const json_t *v, const char *what)
+{
+	*out = 0;
+	if (need_string(v, what, "a hex quantity"))
+		return PROV_EINVALID;
+	return rpc_hex_u64(out, json_string_value(v), json_string_length(v),
+			   what);
+}
+
+static int data_str(const char **digits, size_t *nbytes, const char *s,
+		    size_t n, size_t max, const char *what)
 {
 	char show[SHOW_SIZE];
-	const char *s;
-	size_t n;
 
-	if (!json_is_string(v))
-		return prov_error_set(PROV_EINVALID,
-				      "%s: %s, expected hex data", what,
-				      v ? "not a string" : "missing");
-	s = json_string_value(v);
-	n = json_string_length(v);
 	if (n < 2 || s[0] != '0' || s[1] != 'x' || n % 2)
 		goto bad;
 	for (size_t i = 2; i < n; i++)
@@ -206,15 +217,15 @@ bad:
 			      what, prov_show(show, s, n));
 }
 
-int rpc_data(struct buf *out, const json_t *v, size_t max, const char *what)
+int rpc_hex_data(struct buf *out, const char *s, size_t n, size_t max,
+		 const char *what)
 {
 	const char *d;
 	size_t nb;
 	int rc;
 
-	if ((rc = data_digits(&d, &nb, v, max ? max : RPC_REPLY_MAX, what)))
-		return rc;
-	if ((rc = buf_grow(out, nb)))
+	if ((rc = data_str(&d, &nb, s, n, max ? max : RPC_REPLY_MAX, what)) ||
+	    (rc = buf_grow(out, nb)))
 		return rc;
 	hex_decode((uint8_t *)out->ptr + out->len, nb, d, 2 * nb);
 	out->len += nb;
@@ -222,19 +233,36 @@ int rpc_data(struct buf *out, const json_t *v, size_t max, const char *what)
 	return 0;
 }
 
-int rpc_data_fixed(uint8_t *out, size_t n, const json_t *v, const char *what)
+int rpc_data(struct buf *out, const json_t *v, size_t max, const char *what)
+{
+	if (need_string(v, what, "hex data"))
+		return PROV_EINVALID;
+	return rpc_hex_data(out, json_string_value(v), json_string_length(v),
+			    max, what);
+}
+
+int rpc_hex_fixed(uint8_t *out, size_t len, const char *s, size_t n,
+		  const char *what)
 {
 	const char *d;
 	size_t nb;
 	int rc;
 
-	if ((rc = data_digits(&d, &nb, v, n, what)))
+	if ((rc = data_str(&d, &nb, s, n, len, what)))
 		return rc;
-	if (nb != n)
+	if (nb != len)
 		return prov_error_set(PROV_EINVALID,
 				      "%s: %zu bytes, expected %zu", what, nb,
-				      n);
-	return hex_decode(out, n, d, 2 * nb);
+				      len);
+	return hex_decode(out, len, d, 2 * nb);
+}
+
+int rpc_data_fixed(uint8_t *out, size_t n, const json_t *v, const char *what)
+{
+	if (need_string(v, what, "hex data"))
+		return PROV_EINVALID;
+	return rpc_hex_fixed(out, n, json_string_value(v),
+			     json_string_length(v), what);
 }
 
 /* ---- receipts ---------------------------------------------------------- */
@@ -509,12 +537,20 @@ static size_t on_body(char *p, size_t size, size_t nmemb, void *ud)
 
 enum { TRY_DONE, TRY_RETRY };
 
+/* A reader of one method's replies straight from their bytes, tried
+ * before the general parse: 1 if it took the reply (a result, every field
+ * valid), 0 to leave it to rpc_reply_parse, which also words the errors. */
+struct fast_reader {
+	int (*read)(void *ctx, const char *reply, size_t n, uint64_t id);
+	void *ctx;
+};
+
 /* One request to one endpoint. TRY_DONE with *rc final, or TRY_RETRY with
  * *rc and a message for the failure and *retry_after_ms (-1: none). An
  * error reply (TRY_DONE, PROV_ERROR) leaves its code and data in c. */
 static int attempt(json_t **result, int *rc, long *retry_after_ms,
 		   struct rpc_client *c, const char *url, const char *body,
-		   uint64_t id)
+		   uint64_t id, const struct fast_reader *fast)
 {
 	char errbuf[CURL_ERROR_SIZE] = "";
 	struct buf reply;
@@ -550,7 +586,8 @@ static int attempt(json_t **result, int *rc, long *retry_after_ms,
 			 (curl_off_t)RPC_REPLY_MAX);
 	cc = curl_easy_perform(h);
 	if (cc != CURLE_OK) {
-		if ((cc == CURLE_WRITE_ERROR || cc == CURLE_FILESIZE_EXCEEDED)) {
+		if ((cc == CURLE_WRITE_ERROR ||
+		     cc == CURLE_FILESIZE_EXCEEDED)) {
 			/* final: the same request would be as large again (an
 			 * eth_getLogs caller splits its range instead) */
 			*rc = prov_error_set(PROV_EINVALID,
@@ -570,6 +607,12 @@ static int attempt(json_t **result, int *rc, long *retry_after_ms,
 			*retry_after_ms =
 				ra > 1000000 ? 1000000000L : (long)ra * 1000;
 		*rc = prov_error_set(PROV_EIO, "HTTP status %ld", status);
+		goto done;
+	}
+	if (fast && status == 200 &&
+	    fast->read(fast->ctx, reply.ptr, reply.len, id)) {
+		*rc = 0;
+		ret = TRY_DONE;
 		goto done;
 	}
 	*rc = rpc_reply_parse(result, &c->error_code, &c->error_data, reply.ptr,
@@ -595,8 +638,10 @@ static void sleep_ms(long ms)
 		;
 }
 
-int rpc_call(json_t **result, struct rpc_client *c, const char *method,
-	     json_t *params)
+/* rpc_call, with a fast reader of the reply (NULL: none); *result is
+ * NULL when the fast reader took it. */
+static int call(json_t **result, struct rpc_client *c, const char *method,
+		json_t *params, const struct fast_reader *fast)
 {
 	char where[256];
 	json_t *req;
@@ -626,7 +671,8 @@ int rpc_call(json_t **result, struct rpc_client *c, const char *method,
 		long ra;
 
 		url_show(where, sizeof(where), url);
-		if (attempt(result, &rc, &ra, c, url, body, id) == TRY_DONE)
+		if (attempt(result, &rc, &ra, c, url, body, id, fast) ==
+		    TRY_DONE)
 			break;
 		c->current = (c->current + 1) % c->nurls;
 		if (a + 1 < n) {
@@ -654,6 +700,12 @@ int rpc_call(json_t **result, struct rpc_client *c, const char *method,
 	return rc;
 }
 
+int rpc_call(json_t **result, struct rpc_client *c, const char *method,
+	     json_t *params)
+{
+	return call(result, c, method, params, NULL);
+}
+
 /* ---- typed calls ----------------------------------------------------- */
 
 static json_t *hex_json(const uint8_t *p, size_t n)
@@ -669,12 +721,6 @@ static json_t *hex_json(const uint8_t *p, size_t n)
 	return v;
 }
 
-static int call_then(json_t **res, struct rpc_client *c, const char *method,
-		     json_t *params)
-{
-	return rpc_call(res, c, method, params);
-}
-
 static int u64_call(uint64_t *out, struct rpc_client *c, const char *method,
 		    json_t *params)
 {
@@ -682,7 +728,7 @@ static int u64_call(uint64_t *out, struct rpc_client *c, const char *method,
 	int rc;
 
 	*out = 0;
-	if ((rc = call_then(&res, c, method, params)))
+	if ((rc = rpc_call(&res, c, method, params)))
 		return rc;
 	rc = rpc_quantity_u64(out, res, method);
 	json_decref(res);
@@ -719,9 +765,9 @@ int rpc_get_balance(uint8_t out[32], struct rpc_client *c,
 	int rc;
 
 	memset(out, 0, 32);
-	if ((rc = call_then(&res, c, "eth_getBalance",
-			    json_pack("[o,s]", hex_json(addr, 20),
-				      block ? block : "latest"))))
+	if ((rc = rpc_call(&res, c, "eth_getBalance",
+			   json_pack("[o,s]", hex_json(addr, 20),
+				     block ? block : "latest"))))
 		return rc;
 	rc = rpc_quantity_u256(out, res, "eth_getBalance");
 	json_decref(res);
@@ -734,9 +780,9 @@ int rpc_get_code(struct buf *out, struct rpc_client *c, const uint8_t addr[20],
 	json_t *res;
 	int rc;
 
-	if ((rc = call_then(&res, c, "eth_getCode",
-			    json_pack("[o,s]", hex_json(addr, 20),
-				      block ? block : "latest"))))
+	if ((rc = rpc_call(&res, c, "eth_getCode",
+			   json_pack("[o,s]", hex_json(addr, 20),
+				     block ? block : "latest"))))
 		return rc;
 	rc = rpc_data(out, res, 0, "eth_getCode");
 	json_decref(res);
@@ -749,10 +795,10 @@ int rpc_eth_call(struct buf *out, struct rpc_client *c, const uint8_t to[20],
 	json_t *res;
 	int rc;
 
-	if ((rc = call_then(&res, c, "eth_call",
-			    json_pack("[{s:o,s:o},s]", "to", hex_json(to, 20),
-				      "data", hex_json(data, n),
-				      block ? block : "latest"))))
+	if ((rc = rpc_call(&res, c, "eth_call",
+			   json_pack("[{s:o,s:o},s]", "to", hex_json(to, 20),
+				     "data", hex_json(data, n),
+				     block ? block : "latest"))))
 		return rc;
 	rc = rpc_data(out, res, 0, "eth_call");
 	json_decref(res);
@@ -766,8 +812,8 @@ int rpc_send_raw_transaction(uint8_t hash[32], struct rpc_client *c,
 	int rc;
 
 	memset(hash, 0, 32);
-	if ((rc = call_then(&res, c, "eth_sendRawTransaction",
-			    json_pack("[o]", hex_json(tx, n)))))
+	if ((rc = rpc_call(&res, c, "eth_sendRawTransaction",
+			   json_pack("[o]", hex_json(tx, n)))))
 		return rc;
 	rc = rpc_data_fixed(hash, 32, res, "eth_sendRawTransaction");
 	json_decref(res);
@@ -781,8 +827,8 @@ int rpc_get_transaction_receipt(struct rpc_receipt **out, struct rpc_client *c,
 	int rc;
 
 	*out = NULL;
-	if ((rc = call_then(&res, c, "eth_getTransactionReceipt",
-			    json_pack("[o]", hex_json(hash, 32)))))
+	if ((rc = rpc_call(&res, c, "eth_getTransactionReceipt",
+			   json_pack("[o]", hex_json(hash, 32)))))
 		return rc;
 	if (json_is_null(res))
 		rc = prov_error_set(PROV_ENOTFOUND,
@@ -803,7 +849,7 @@ int rpc_fee_history(struct rpc_fees *out, struct rpc_client *c, unsigned blocks,
 
 	memset(out, 0, sizeof(*out));
 	snprintf(count, sizeof(count), "0x%x", blocks ? blocks : 1);
-	if ((rc = call_then(
+	if ((rc = rpc_call(
 		     &res, c, "eth_feeHistory",
 		     json_pack("[s,s,[f]]", count, "latest", percentile))))
 		return rc;
@@ -855,18 +901,17 @@ done:
 int rpc_error_data(struct buf *out, const struct rpc_client *c)
 {
 	const json_t *d = c->error_data;
-	const char *digits;
-	size_t nb;
 
 	/* anvil and geth put the revert data in "data" as a string; some
 	 * nodes nest it as {"data": "0x..", "message": ..} */
 	if (json_is_object(d))
 		d = json_object_get(d, "data");
-	if (!d || data_digits(&digits, &nb, d, RPC_REPLY_MAX, "revert data"))
+	/* (rpc_data appends nothing unless the whole string is hex data) */
+	if (!d || rpc_data(out, d, 0, "revert data"))
 		return prov_error_set(PROV_ENOTFOUND,
 				      "the last json-rpc error carried no "
 				      "revert data");
-	return rpc_data(out, d, 0, "revert data");
+	return 0;
 }
 
 /* A quantity from n big-endian bytes: "0x0", or hex without leading
@@ -931,8 +976,8 @@ static int block_call(struct rpc_block *out, struct rpc_client *c, json_t *tag,
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = call_then(&res, c, "eth_getBlockByNumber",
-			    json_pack("[o,b]", tag, 0))))
+	if ((rc = rpc_call(&res, c, "eth_getBlockByNumber",
+			   json_pack("[o,b]", tag, 0))))
 		return rc;
 	if (json_is_null(res)) {
 		if (!want)
@@ -1001,8 +1046,8 @@ int rpc_get_transaction(struct rpc_tx_info *out, struct rpc_client *c,
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = call_then(&res, c, "eth_getTransactionByHash",
-			    json_pack("[o]", hex_json(hash, 32)))))
+	if ((rc = rpc_call(&res, c, "eth_getTransactionByHash",
+			   json_pack("[o]", hex_json(hash, 32)))))
 		return rc;
 	if (json_is_null(res)) {
 		rc = prov_error_set(PROV_ENOTFOUND,
@@ -1126,9 +1171,52 @@ static int log_follows(const struct rpc_log *a, const struct rpc_log *b)
 	return 0;
 }
 
+struct scanned {
+	struct rpc_log *logs;
+	size_t n;
+};
+
+static int scan_logs(void *ctx, const char *reply, size_t n, uint64_t id)
+{
+	struct scanned *s = ctx;
+
+	return rpc_logs_scan(&s->logs, &s->n, reply, n, id);
+}
+
+int rpc_logs_parse(struct rpc_log **out, size_t *n, const json_t *v)
+{
+	struct rpc_log *logs;
+	size_t nlogs = 0;
+	int rc = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (!json_is_array(v))
+		return prov_error_set(PROV_EINVALID, "not an array of logs");
+	logs = xcalloc(json_array_size(v) ? json_array_size(v) : 1,
+		       sizeof(*logs));
+	for (size_t i = 0; i < json_array_size(v); i++) {
+		char what[32];
+
+		snprintf(what, sizeof(what), "log %zu", i);
+		buf_init(&logs[i].data, 0);
+		nlogs = i + 1;
+		if ((rc = parse_log(&logs[i], json_array_get(v, i), what,
+				    NULL))) {
+			rpc_logs_free(logs, nlogs);
+			return rc;
+		}
+	}
+	*out = logs;
+	*n = nlogs;
+	return 0;
+}
+
 int rpc_get_logs(struct rpc_log **out, size_t *n, struct rpc_client *c,
 		 const struct rpc_filter *f)
 {
+	struct scanned scanned = {NULL, 0};
+	struct fast_reader fast = {scan_logs, &scanned};
 	struct rpc_log *logs = NULL;
 	size_t nlogs = 0, ntopics = 0;
 	json_t *q, *res = NULL;
@@ -1143,7 +1231,8 @@ int rpc_get_logs(struct rpc_log **out, size_t *n, struct rpc_client *c,
 				      (unsigned long long)f->from_block,
 				      (unsigned long long)f->to_block);
 	if (f->block_hash)
-		q = json_pack("{s:o}", "blockHash", hex_json(f->block_hash, 32));
+		q = json_pack("{s:o}", "blockHash",
+			      hex_json(f->block_hash, 32));
 	else
 		q = json_pack("{s:o,s:o}", "fromBlock",
 			      quantity_json_u64(f->from_block), "toBlock",
@@ -1167,35 +1256,26 @@ int rpc_get_logs(struct rpc_log **out, size_t *n, struct rpc_client *c,
 						: json_null());
 		json_object_set_new(q, "topics", t);
 	}
-	if ((rc = call_then(&res, c, "eth_getLogs", json_pack("[o]", q))))
+	if ((rc = call(&res, c, "eth_getLogs", json_pack("[o]", q), &fast)))
 		return rc;
-	if (!json_is_array(res)) {
-		rc = prov_error_set(PROV_EINVALID,
-				    "eth_getLogs: not an array of logs");
-		goto done;
+	if (res) {
+		rc = rpc_logs_parse(&scanned.logs, &scanned.n, res);
+		json_decref(res);
+		if (rc)
+			return prov_error_wrap("eth_getLogs");
 	}
-	logs = xcalloc(json_array_size(res) ? json_array_size(res) : 1,
-		       sizeof(*logs));
-	for (size_t i = 0; i < json_array_size(res); i++) {
-		char what[64];
-
-		snprintf(what, sizeof(what), "eth_getLogs: log %zu", i);
-		buf_init(&logs[i].data, 0);
-		nlogs = i + 1;
-		if ((rc = parse_log(&logs[i], json_array_get(res, i), what,
-				    NULL)))
-			goto done;
+	logs = scanned.logs;
+	nlogs = scanned.n;
+	for (size_t i = 0; i < nlogs; i++)
 		if ((rc = log_matches(&logs[i], f)) ||
 		    (i && (rc = log_follows(&logs[i - 1], &logs[i])))) {
-			prov_error_wrap("%s", what);
+			prov_error_wrap("eth_getLogs: log %zu", i);
 			goto done;
 		}
-	}
 	*out = logs;
 	*n = nlogs;
 	logs = NULL;
 done:
 	rpc_logs_free(logs, nlogs);
-	json_decref(res);
 	return rc;
 }
