@@ -217,17 +217,53 @@ bad:
 			      what, prov_show(show, s, n));
 }
 
-int rpc_hex_data(struct buf *out, const char *s, size_t n, size_t max,
-		 const char *what)
+/* "0x" and the hex digits of nbytes bytes, decoded into out in one pass
+ * (replies carry megabytes of them): -1 at the first byte that is not a
+ * lower-case hex digit, out then half written. */
+static int unhex(uint8_t *out, const char *s, size_t n, size_t nbytes)
+{
+	if (n != 2 + 2 * nbytes || s[0] != '0' || s[1] != 'x')
+		return -1;
+	s += 2;
+	for (size_t i = 0; i < nbytes; i++) {
+		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return -1;
+		out[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+/* The error for s, as data_str words it (its checks fail where unhex's
+ * did, or on the size). */
+static int hex_error(const char *s, size_t n, size_t max, const char *what)
 {
 	const char *d;
 	size_t nb;
+	int rc = data_str(&d, &nb, s, n, max, what);
+
+	return rc ? rc
+		  : prov_error_set(PROV_EINVALID, "%s: %zu bytes, expected %zu",
+				   what, nb, max);
+}
+
+int rpc_hex_data(struct buf *out, const char *s, size_t n, size_t max,
+		 const char *what)
+{
+	size_t nb = n >= 2 ? (n - 2) / 2 : 0;
 	int rc;
 
-	if ((rc = data_str(&d, &nb, s, n, max ? max : RPC_REPLY_MAX, what)) ||
-	    (rc = buf_grow(out, nb)))
+	if (!max)
+		max = RPC_REPLY_MAX;
+	if (nb > max)
+		return hex_error(s, n, max, what);
+	if ((rc = buf_grow(out, nb)))
 		return rc;
-	hex_decode((uint8_t *)out->ptr + out->len, nb, d, 2 * nb);
+	if (unhex((uint8_t *)out->ptr + out->len, s, n, nb)) {
+		out->ptr[out->len] = 0; /* (unhex may have written over it) */
+		return hex_error(s, n, max, what);
+	}
 	out->len += nb;
 	out->ptr[out->len] = 0;
 	return 0;
@@ -244,17 +280,9 @@ int rpc_data(struct buf *out, const json_t *v, size_t max, const char *what)
 int rpc_hex_fixed(uint8_t *out, size_t len, const char *s, size_t n,
 		  const char *what)
 {
-	const char *d;
-	size_t nb;
-	int rc;
-
-	if ((rc = data_str(&d, &nb, s, n, len, what)))
-		return rc;
-	if (nb != len)
-		return prov_error_set(PROV_EINVALID,
-				      "%s: %zu bytes, expected %zu", what, nb,
-				      len);
-	return hex_decode(out, len, d, 2 * nb);
+	if (unhex(out, s, n, len) == 0)
+		return 0;
+	return hex_error(s, n, len, what);
 }
 
 int rpc_data_fixed(uint8_t *out, size_t n, const json_t *v, const char *what)

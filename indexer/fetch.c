@@ -43,14 +43,15 @@ void task_free(struct task *t)
 	if (!t)
 		return;
 	rpc_logs_free(t->logs, t->nlogs);
+	rows_release(&t->rows);
 	free(t);
 }
 
 int bloom_may_contain(const uint8_t bloom[256], const uint8_t address[20],
 		      const uint8_t *topic0)
 {
-	const uint8_t *items[2] = { address, topic0 };
-	const size_t lens[2] = { 20, 32 };
+	const uint8_t *items[2] = {address, topic0};
+	const size_t lens[2] = {20, 32};
 
 	/* Yellow paper: three 11-bit indexes from the item's keccak-256,
 	 * bit i counted from the bloom's last byte. */
@@ -84,8 +85,8 @@ static void append_logs(struct task *t, struct rpc_log *logs, size_t n)
 static int is_limit_error(int rc, const char *msg)
 {
 	static const char *const words[] = {
-		"limit",  "too many", "too large", "range",   "exceed",
-		"results", "timed out", "timeout", "larger than", "size",
+		"limit",   "too many",	"too large", "range",	    "exceed",
+		"results", "timed out", "timeout",   "larger than", "size",
 	};
 
 	if (rc != PROV_ERROR && rc != PROV_EIO && rc != PROV_EINVALID)
@@ -136,8 +137,10 @@ static int get_range(struct fetcher *f, struct rpc_client *c, struct task *t,
 		     uint64_t from, uint64_t to)
 {
 	const uint8_t(*addr)[20] = (const uint8_t(*)[20])f->cfg.address;
-	struct rpc_filter flt = { .address = addr, .naddress = 1,
-				  .from_block = from, .to_block = to };
+	struct rpc_filter flt = {.address = addr,
+				 .naddress = 1,
+				 .from_block = from,
+				 .to_block = to};
 	struct rpc_log *logs;
 	size_t n;
 	uint64_t span, half;
@@ -165,7 +168,7 @@ static int get_range(struct fetcher *f, struct rpc_client *c, struct task *t,
 static int run_block(struct fetcher *f, struct rpc_client *c, struct task *t)
 {
 	const uint8_t(*addr)[20] = (const uint8_t(*)[20])f->cfg.address;
-	struct rpc_filter flt = { .address = addr, .naddress = 1 };
+	struct rpc_filter flt = {.address = addr, .naddress = 1};
 	struct rpc_log *logs;
 	size_t n;
 	int rc;
@@ -183,12 +186,12 @@ static int run_block(struct fetcher *f, struct rpc_client *c, struct task *t)
 	append_logs(t, logs, n);
 	for (size_t i = 0; i < t->nlogs; i++)
 		if (t->logs[i].block_number != t->from)
-			return prov_error_set(PROV_EINVALID,
-					      "eth_getLogs: block %llu's hash "
-					      "gave a log of block %llu",
-					      (unsigned long long)t->from,
-					      (unsigned long long)t->logs[i]
-						      .block_number);
+			return prov_error_set(
+				PROV_EINVALID,
+				"eth_getLogs: block %llu's hash "
+				"gave a log of block %llu",
+				(unsigned long long)t->from,
+				(unsigned long long)t->logs[i].block_number);
 	return 0;
 }
 
@@ -208,7 +211,7 @@ static int run_range(struct fetcher *f, struct rpc_client *c, struct task *t)
 
 static void sleep_ms(long ms)
 {
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
 
 	nanosleep(&ts, NULL);
 }
@@ -221,8 +224,12 @@ static void run_task(struct fetcher *f, struct rpc_client *c, struct task *t)
 		rpc_logs_free(t->logs, t->nlogs);
 		t->logs = NULL;
 		t->nlogs = 0;
+		rows_clear(&t->rows);
 		t->rc = t->kind == TASK_RANGE ? run_range(f, c, t)
 					      : run_block(f, c, t);
+		for (size_t i = 0; !t->rc && i < t->nlogs; i++)
+			t->rc = rows_add(&t->rows, f->cfg.kind, f->cfg.chain_id,
+					 &t->logs[i]);
 		/* a block not found is asked again too: a lagging node behind
 		 * a load balancer catches up */
 		if (!t->rc || attempt >= f->cfg.retries)
@@ -302,7 +309,8 @@ int fetcher_new(struct fetcher **out, const struct fetch_config *cfg)
 	pthread_cond_init(&f->work, NULL);
 	pthread_cond_init(&f->done, NULL);
 	for (size_t i = 0; i < f->cfg.workers; i++) {
-		if ((rc = rpc_client_new(&f->clients[i], cfg->urls, cfg->nurls)))
+		if ((rc = rpc_client_new(&f->clients[i], cfg->urls,
+					 cfg->nurls)))
 			break;
 		f->clients[i]->timeout_ms = cfg->timeout_ms;
 		f->clients[i]->current = i % cfg->nurls; /* spread the load */
@@ -314,7 +322,8 @@ int fetcher_new(struct fetcher **out, const struct fetch_config *cfg)
 		a->c = f->clients[i];
 		if (pthread_create(&f->threads[i], NULL, worker, a)) {
 			free(a);
-			rc = prov_error_set(PROV_ERROR, "cannot start a thread");
+			rc = prov_error_set(PROV_ERROR,
+					    "cannot start a thread");
 			break;
 		}
 		f->nthreads++;
@@ -364,6 +373,7 @@ int fetcher_push(struct fetcher *f, enum task_kind kind, uint64_t from,
 		return PROV_ELOCKED;
 	}
 	t = xcalloc(1, sizeof(*t));
+	rows_init(&t->rows);
 	t->kind = kind;
 	t->from = from;
 	t->to = to;
@@ -410,9 +420,14 @@ void fetcher_drain(struct fetcher *f)
 		task_free(t);
 }
 
-size_t fetcher_queued(const struct fetcher *f)
+int fetcher_ready(struct fetcher *f)
 {
-	return f->count; /* read by the one thread that pushes and pops */
+	int ready;
+
+	pthread_mutex_lock(&f->mu);
+	ready = f->count && f->state[f->head] == DONE;
+	pthread_mutex_unlock(&f->mu);
+	return ready;
 }
 
 uint64_t fetcher_range(const struct fetcher *f)

@@ -432,6 +432,8 @@ int follower_start(struct follower *f)
 	rows_init(&f->rows);
 	cfg = f->fetch_cfg;
 	memcpy(cfg.address, f->address, 20);
+	cfg.kind = f->kind;
+	cfg.chain_id = f->chain_id;
 	if (f->kind == CONTRACT_REGISTRY) {
 		abi_topic(f->topic0, ANCHORED_EVENT);
 		cfg.topic0 = f->topic0;
@@ -629,17 +631,16 @@ int follower_step(struct follower *f, int *caught_up)
 		}
 		if (t->kind == TASK_RANGE && (rc = check_range_logs(t)))
 			goto fail;
-		for (size_t i = 0; i < t->nlogs; i++)
-			if ((rc = rows_add(&f->rows, f->kind, f->chain_id,
-					   &t->logs[i])))
-				goto fail;
+		rows_append(&f->rows, &t->rows);
 		put_block_row(&pd.blocks, f, &t->last);
 		pd.nblocks += t->to - t->from + 1;
 		pd.to = t->to;
 		memcpy(pd.hash, t->last.hash, 32);
+		/* rows are committed as soon as nothing else is ready, so
+		 * that the database works while the next blocks are read */
 		if (t->kind == TASK_RANGE || pd.nblocks >= COMMIT_BLOCKS ||
-		    f->rows.n >= COMMIT_ROWS || !fetcher_queued(f->fetch) ||
-		    *f->stop) {
+		    f->rows.n >= COMMIT_ROWS ||
+		    (f->rows.n && !fetcher_ready(f->fetch)) || *f->stop) {
 			if ((rc = commit(f, &pd)))
 				goto fail;
 		}

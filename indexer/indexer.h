@@ -104,6 +104,8 @@ void rows_release(struct rows *r);
  * that is not one of that contract's events. */
 int rows_add(struct rows *r, enum contract_kind k, uint64_t chain_id,
 	     const struct rpc_log *log);
+/* Appends src's rows to dst. */
+void rows_append(struct rows *dst, const struct rows *src);
 /* Copies r into the tables through staging tables and INSERT ... ON
  * CONFLICT DO NOTHING, inside the caller's transaction; *inserted counts
  * the rows that were new. */
@@ -125,6 +127,9 @@ struct task {
 	struct rpc_block last;	/* its last block; a block task's own */
 	struct rpc_log *logs;
 	size_t nlogs;
+	/* the logs as rows, decoded by the worker, in parallel with the
+	 * commits of the tasks before it */
+	struct rows rows;
 	int limited; /* a limit error shrank the range on the way */
 };
 
@@ -138,6 +143,8 @@ struct fetch_config {
 	uint64_t range_max;	 /* --batch-blocks */
 	unsigned retries;	 /* of a failed task, with backoff */
 	long backoff_cap_ms;
+	enum contract_kind kind; /* how logs become rows */
+	uint64_t chain_id;
 };
 struct fetcher;
 /* Starts cfg->workers threads (rpc clients made here, in the calling
@@ -153,7 +160,8 @@ int fetcher_push(struct fetcher *f, enum task_kind kind, uint64_t from,
 struct task *fetcher_pop(struct fetcher *f);
 /* Waits for the queued tasks and drops them (after a reorg). */
 void fetcher_drain(struct fetcher *f);
-size_t fetcher_queued(const struct fetcher *f);
+/* Whether the oldest queued task is done: fetcher_pop would not wait. */
+int fetcher_ready(struct fetcher *f);
 /* The range a new TASK_RANGE should span, as the last replies taught. */
 uint64_t fetcher_range(const struct fetcher *f);
 void task_free(struct task *t);

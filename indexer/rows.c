@@ -3,6 +3,7 @@
  * INSERT ... ON CONFLICT DO NOTHING per table (COPY itself cannot skip
  * rows that are already there). */
 #include <gmp.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "indexer/indexer.h"
@@ -78,7 +79,8 @@ static void put_place(struct buf *b, const struct rpc_log *log)
 	buf_printf(b, "%llu\n", (unsigned long long)log->log_index);
 }
 
-static void put_head(struct buf *b, uint64_t chain_id, const struct rpc_log *log)
+static void put_head(struct buf *b, uint64_t chain_id,
+		     const struct rpc_log *log)
 {
 	put_u64(b, chain_id);
 	put_bytea(b, log->address, 20);
@@ -90,9 +92,9 @@ static int add_anchor(struct rows *r, uint64_t chain_id,
 	struct anchored_event e;
 	int rc;
 
-	if ((rc = anchored_event_decode(&e, (const uint8_t(*)[32])log->topics,
-					log->ntopics, (const uint8_t *)log->data.ptr,
-					log->data.len)))
+	if ((rc = anchored_event_decode(
+		     &e, (const uint8_t(*)[32])log->topics, log->ntopics,
+		     (const uint8_t *)log->data.ptr, log->data.len)))
 		return rc;
 	put_head(&r->anchors, chain_id, log);
 	put_u64(&r->anchors, e.seq);
@@ -135,10 +137,9 @@ static int add_claim(struct rows *r, uint64_t chain_id,
 	char amount[U256_DEC_MAX];
 	int rc;
 
-	if ((rc = claimed_event_decode(&e, (const uint8_t(*)[32])log->topics,
-				       log->ntopics,
-				       (const uint8_t *)log->data.ptr,
-				       log->data.len)))
+	if ((rc = claimed_event_decode(
+		     &e, (const uint8_t(*)[32])log->topics, log->ntopics,
+		     (const uint8_t *)log->data.ptr, log->data.len)))
 		return rc;
 	u256_decimal(amount, e.amount);
 	put_head(&r->claims, chain_id, log);
@@ -149,17 +150,30 @@ static int add_claim(struct rows *r, uint64_t chain_id,
 	return 0;
 }
 
+void rows_append(struct rows *dst, const struct rows *src)
+{
+	buf_put(&dst->anchors, src->anchors.ptr, src->anchors.len);
+	buf_put(&dst->batches, src->batches.ptr, src->batches.len);
+	buf_put(&dst->claims, src->claims.ptr, src->claims.len);
+	dst->n += src->n;
+}
+
+/* The distributor's event topics, worked out once for every worker. */
+static uint8_t funded[32], claimed[32];
+static pthread_once_t topics_once = PTHREAD_ONCE_INIT;
+
+static void topics_init(void)
+{
+	abi_topic(funded, BATCH_FUNDED_EVENT);
+	abi_topic(claimed, CLAIMED_EVENT);
+}
+
 int rows_add(struct rows *r, enum contract_kind k, uint64_t chain_id,
 	     const struct rpc_log *log)
 {
-	static uint8_t anchored[32], funded[32], claimed[32];
 	int rc;
 
-	if (!anchored[0] && !anchored[1]) {
-		abi_topic(anchored, ANCHORED_EVENT);
-		abi_topic(funded, BATCH_FUNDED_EVENT);
-		abi_topic(claimed, CLAIMED_EVENT);
-	}
+	pthread_once(&topics_once, topics_init);
 	if (log->ntopics == 0)
 		rc = prov_error_set(PROV_EINVALID, "a log without topics");
 	else if (k == CONTRACT_REGISTRY)

@@ -115,6 +115,17 @@ expect_eq "$(psql_q "SELECT amount, encode(account, 'hex'), encode(root, 'hex') 
 expect_eq "$(psql_q "SELECT total = 2::numeric ^ 256 - 1 AND total + 1 = 2::numeric ^ 256 FROM payout_batches")" t
 rows_match "$DIST" payout_batches claims
 expect_eq "$(psql_q 'SELECT count(*) FROM cursors')" 2
+# a total whose 32 bytes all differ (0x81, 0x02, ..., 0x20), so that a word
+# read in the wrong byte order or shifted cannot give it back; node's BigInt
+# writes the decimal expected
+ASYM=0x8102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20
+ASYM_DEC=$(node -e 'console.log(BigInt(process.argv[1]).toString())' "$ASYM")
+set -- $(node "$ORACLE/distributor.mjs" "$ANVIL_URL" deploy)
+node "$ORACLE/distributor.mjs" "$ANVIL_URL" fund "$DIST" "${1#token=}" "0x$(printf '22%.0s' $(seq 32))" "$ASYM" "batch-2" >/dev/null
+expect_exit 0 run --distributor "$DIST" --once
+expect_eq "$(psql_q "SELECT total, encode(root, 'hex') FROM payout_batches WHERE uri = 'batch-2'")" \
+	"$ASYM_DEC|$(printf '22%.0s' $(seq 32))"
+expect_eq "$ASYM_DEC" 58351911974978788923295437481848361530025028719969901156892977186671301631776
 
 # -- a uri that is not UTF-8 is kept as bytes -----------------------------------
 node "$ORACLE/anchors.mjs" "$ANVIL_URL" anchor "$REG" 1 --tag bad --uri-hex ff00fe >/dev/null
