@@ -121,14 +121,28 @@ static void shrink(struct fetcher *f, uint64_t to)
 	pthread_mutex_unlock(&f->mu);
 }
 
+/* The next ranges, from a task of blocks that gave nlogs without a limit
+ * error: toward the span that holds LOGS_TARGET logs at that density.
+ * Down to it when the task held far more; up to it when far fewer, but at
+ * most to 4 times the task's span, since a quiet stretch says little
+ * about the blocks after it (and the 8 tasks a worker already queued at
+ * the old range would slow a doubling). */
 static void adapt(struct fetcher *f, uint64_t blocks, size_t nlogs)
 {
+	uint64_t fit = nlogs ? blocks * LOGS_TARGET / nlogs : UINT64_MAX;
+
 	pthread_mutex_lock(&f->mu);
-	if (nlogs > 2 * LOGS_TARGET && f->range > 1)
-		f->range = f->range / 2 ? f->range / 2 : 1;
-	else if (nlogs < LOGS_TARGET / 2 && blocks >= f->range)
-		f->range = f->range * 2 < f->cfg.range_max ? f->range * 2
-							   : f->cfg.range_max;
+	if (nlogs > 2 * LOGS_TARGET) {
+		if (fit < f->range)
+			f->range = fit ? fit : 1;
+	} else if (nlogs < LOGS_TARGET / 2) {
+		uint64_t grow = fit < 4 * blocks ? fit : 4 * blocks;
+
+		if (grow > f->cfg.range_max)
+			grow = f->cfg.range_max;
+		if (grow > f->range)
+			f->range = grow;
+	}
 	pthread_mutex_unlock(&f->mu);
 }
 
@@ -247,7 +261,8 @@ static void run_task(struct fetcher *f, struct rpc_client *c, struct task *t)
 		t->logs = NULL;
 		t->nlogs = 0;
 	} else if (t->kind == TASK_RANGE) {
-		adapt(f, t->to - t->from + 1, t->nlogs);
+		if (!t->limited)
+			adapt(f, t->to - t->from + 1, t->nlogs);
 	}
 }
 
@@ -299,7 +314,9 @@ int fetcher_new(struct fetcher **out, const struct fetch_config *cfg)
 		f->cfg.workers = 1;
 	if (!f->cfg.range_max)
 		f->cfg.range_max = 1;
-	f->range = f->cfg.range_max < 100 ? f->cfg.range_max : 100;
+	/* small at first: the first 8 tasks a worker are queued before any
+	 * reply has taught the density of events, and ranges double fast */
+	f->range = f->cfg.range_max < 4 ? f->cfg.range_max : 4;
 	f->cap = 8 * (size_t)f->cfg.workers;
 	f->q = xcalloc(f->cap, sizeof(*f->q));
 	f->state = xcalloc(f->cap, sizeof(*f->state));

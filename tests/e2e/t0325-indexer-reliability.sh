@@ -132,9 +132,11 @@ expect_eq "$(psql_q 'SELECT count(*) FROM anchors')" "$before"
 anchor 300 --tag x
 rpc anvil_mine '["0xc8"]' >/dev/null
 psql_q 'TRUNCATE anchors, blocks, cursors'
+# limit_blocks 12: the first ranges are 4 blocks, the next 16 (1 log a block
+# grows them 4 times), which the proxy then refuses with a suggested range
 cat >"$TMP/faults.json" <<'EOF'
 {"seed": 11, "rate": 0.15, "faults": ["drop", "delay", "truncate", "corrupt", "error", "429", "500"],
- "delay_ms": 3000, "limit_blocks": 40}
+ "delay_ms": 3000, "limit_blocks": 12}
 EOF
 proxy_start "$TMP/faults.json"
 expect_exit 0 run --rpc "http://127.0.0.1:1,$PROXY_URL" --once --rpc-timeout-ms 1000 --batch-blocks 500
