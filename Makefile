@@ -17,7 +17,7 @@ CFLAGS   += -std=gnu11 $(OPT) -g $(WARN) -I. $(SANFLAGS) $(shell pkg-config --cf
 LDFLAGS  += $(SANFLAGS)
 LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 
-CORE_SRC := $(wildcard core/*.c license/*.c manifest/*.c c2pa/*.c chain/*.c)
+CORE_SRC := $(wildcard core/*.c license/*.c manifest/*.c c2pa/*.c chain/*.c royalties/*.c)
 CLI_SRC  := $(wildcard cli/*.c)
 CORE_OBJ := $(CORE_SRC:%.c=$(B)/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(B)/%.o)
@@ -42,7 +42,7 @@ deps:
 	@scripts/deps.sh test
 	@scripts/npm-deps.sh
 
-$(B)/%.o: %.c $(wildcard core/*.h license/*.h manifest/*.h c2pa/*.h chain/*.h cli/*.h indexer/*.h)
+$(B)/%.o: %.c $(wildcard core/*.h license/*.h manifest/*.h c2pa/*.h chain/*.h royalties/*.h cli/*.h indexer/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
@@ -91,7 +91,7 @@ bench:
 	@bench/run.sh
 
 # libFuzzer with ASan; FUZZ_TIME seconds per target (default 60).
-build-fuzz/%: tests/fuzz/%.c $(CORE_SRC) core/core.h $(wildcard license/*.h manifest/*.h c2pa/*.h chain/*.h)
+build-fuzz/%: tests/fuzz/%.c $(CORE_SRC) core/core.h $(wildcard license/*.h manifest/*.h c2pa/*.h chain/*.h royalties/*.h)
 	@mkdir -p build-fuzz
 	clang -std=gnu11 -O1 -g -I. -fsanitize=fuzzer,address,undefined $(shell pkg-config --cflags $(PKGS)) \
 		-o $@ $< $(CORE_SRC) $(LDLIBS)
@@ -102,7 +102,7 @@ fuzz:
 	@tests/fuzz/run.sh $(FUZZ_TIME)
 
 format:
-	clang-format -i core/*.[ch] license/*.[ch] c2pa/*.[ch] chain/*.[ch] cli/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c
+	clang-format -i core/*.[ch] license/*.[ch] c2pa/*.[ch] chain/*.[ch] royalties/*.[ch] cli/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c
 
 clean:
 	rm -rf build build-asan build-fuzz
