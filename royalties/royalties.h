@@ -125,4 +125,47 @@ int payout_tree(struct merkle **out, const struct payout_line *lines,
 
 void payout_lines_free(struct payout_line *v, size_t n);
 
+/* ---- batch documents (royalties/doc.c, docs/royalties.md) ----------------- */
+
+/* A payout's account lines, as its blobs and batch files hold them: one
+ * JCS object a line, {"account":"0x<EIP-55>","amount":"<units>"}, each
+ * ending in '\n', addresses strictly ascending, amounts above zero. */
+int payout_lines_parse(struct payout_line **out, size_t *n, const char *blob,
+		       size_t len);
+void payout_lines_format(struct buf *out, const struct payout_line *v,
+			 size_t n);
+
+/* A payout batch whole: the payout record's payload and what its blobs
+ * hold (docs/royalties.md, "The batch file"). Untrusted bytes: every field
+ * a reader relies on is checked, and the paid lines must give the record's
+ * root, count and total. */
+struct payout_doc {
+	char id[RECORD_ID_MAX]; /* the payout record's id; "" when not named */
+	json_t *payout;         /* the payload */
+	struct asset asset;
+	unsigned decimals;
+	char period[8];
+	uint8_t root[32];
+	mpz_t paid_total;
+	struct payout_line *paid; /* sorted by address */
+	size_t npaid;
+	struct payout_line *carried;
+	size_t ncarried;
+	json_t *report; /* array of objects */
+};
+/* Parses a batch file. PROV_EINVALID naming the first thing wrong. Release
+ * out either way. */
+int payout_doc_parse(struct payout_doc *out, const char *data, size_t len);
+/* Checks payout (a payout payload) against the lines and report, and fills
+ * out from them (taking a reference to each JSON value). */
+int payout_doc_from(struct payout_doc *out, const char *id, json_t *payout,
+		    struct payout_line *paid, size_t npaid,
+		    struct payout_line *carried, size_t ncarried,
+		    json_t *report);
+/* The batch file of d: JCS, one newline at the end. */
+int payout_doc_format(struct buf *out, const struct payout_doc *d);
+void payout_doc_release(struct payout_doc *d);
+/* The index of account in d->paid, or -1. */
+ssize_t payout_doc_find(const struct payout_doc *d, const uint8_t account[20]);
+
 #endif
