@@ -511,6 +511,32 @@ int distributor_claim_calldata(struct buf *out, const uint8_t root[32],
  * "no contract at ADDRESS" or "the code at ADDRESS is not prov's
  * PayoutDistributor (code hash 0x...)". */
 int distributor_check_code(struct rpc_client *c, const uint8_t contract[20]);
+/* batches(root) by eth_call at the latest block: all zero when root was
+ * never funded. PROV_EINVALID for a reply that is not four words. */
+struct distributor_batch {
+	uint8_t token[20]; /* zero: never funded */
+	uint8_t total[32]; /* big-endian */
+	uint8_t paid[32];
+	uint8_t funder[20];
+};
+int distributor_batch_get(struct distributor_batch *out, struct rpc_client *c,
+			  const uint8_t contract[20], const uint8_t root[32]);
+/* claimed(root, account) by eth_call: *out 1 or 0. */
+int distributor_claimed(int *out, struct rpc_client *c,
+			const uint8_t contract[20], const uint8_t root[32],
+			const uint8_t account[20]);
+
+/* ERC-20, as a funder needs it: approve(spender, value) calldata, and
+ * balanceOf(owner) and allowance(owner, spender) by eth_call into 32
+ * big-endian bytes (PROV_EINVALID naming the call for a reply that is
+ * not one word: an address without code answers nothing). */
+int erc20_approve_calldata(struct buf *out, const uint8_t spender[20],
+			   const uint8_t value[32]);
+int erc20_balance_of(uint8_t out[32], struct rpc_client *c,
+		     const uint8_t token[20], const uint8_t owner[20]);
+int erc20_allowance(uint8_t out[32], struct rpc_client *c,
+		    const uint8_t token[20], const uint8_t owner[20],
+		    const uint8_t spender[20]);
 
 /* ---- sending a transaction (chain/send.c) -------------------------------- */
 

@@ -1,8 +1,9 @@
 /* The payout distributor from prov's side: its two events decoded from
- * logs, the calldata of fund() and claim(), and the check that an address
- * holds the code prov deploys. Logs come from a node, which may lie: they
- * are decoded with abi_decode, which checks every offset, length and
- * width. */
+ * logs, the calldata of fund() and claim(), the eth_calls of batches()
+ * and claimed(), the check that an address holds the code prov deploys,
+ * and the few ERC-20 calls a funder makes. Logs and replies come from a
+ * node, which may lie: they are decoded with abi_decode, which checks
+ * every offset, length and width. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -118,4 +119,130 @@ int distributor_check_code(struct rpc_client *c, const uint8_t contract[20])
 	return chain_check_code(c, contract, distributor_runtime_code,
 				distributor_runtime_code_len,
 				"PayoutDistributor");
+}
+
+/* eth_call of sig(v[0..n)) on contract, whose reply must be exactly want
+ * bytes (the static words the function returns) into out. */
+static int call_words(struct buf *out, struct rpc_client *c,
+		      const uint8_t contract[20], const char *sig,
+		      const struct abi_value *v, size_t n, size_t want)
+{
+	struct buf call = BUF_INIT;
+	char addr[43];
+	int rc;
+
+	address_checksum(addr, contract);
+	if ((rc = abi_encode_call(&call, sig, v, n)))
+		goto done;
+	if ((rc = rpc_eth_call(out, c, contract, (const uint8_t *)call.ptr,
+			       call.len, NULL))) {
+		prov_error_wrap("%s on %s", sig, addr);
+		goto done;
+	}
+	if (out->len != want)
+		rc = prov_error_set(PROV_EINVALID,
+				    "%s on %s: %zu bytes returned, expected "
+				    "%zu",
+				    sig, addr, out->len, want);
+done:
+	buf_release(&call);
+	return rc;
+}
+
+int distributor_batch_get(struct distributor_batch *out, struct rpc_client *c,
+			  const uint8_t contract[20], const uint8_t root[32])
+{
+	static const uint8_t zero[20];
+	struct buf res = BUF_INIT;
+	struct abi_value v[4];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	abi_set_fixed(&v[0], root, 32);
+	if ((rc = call_words(&res, c, contract, "batches(bytes32)", v, 1,
+			     4 * 32)))
+		goto done;
+	abi_set_address(&v[0], zero);
+	abi_set_uint(&v[1], 256, 0);
+	abi_set_uint(&v[2], 256, 0);
+	abi_set_address(&v[3], zero);
+	/* abi_decode refuses an address word with high bytes set. */
+	if ((rc = abi_decode(v, 4, (const uint8_t *)res.ptr, res.len))) {
+		prov_error_wrap("batches(bytes32)");
+		goto done;
+	}
+	memcpy(out->token, v[0].word + 12, 20);
+	memcpy(out->total, v[1].word, 32);
+	memcpy(out->paid, v[2].word, 32);
+	memcpy(out->funder, v[3].word + 12, 20);
+done:
+	buf_release(&res);
+	return rc;
+}
+
+int distributor_claimed(int *out, struct rpc_client *c,
+			const uint8_t contract[20], const uint8_t root[32],
+			const uint8_t account[20])
+{
+	struct buf res = BUF_INIT;
+	struct abi_value v[2];
+	int rc;
+
+	*out = 0;
+	abi_set_fixed(&v[0], root, 32);
+	abi_set_address(&v[1], account);
+	if ((rc = call_words(&res, c, contract, "claimed(bytes32,address)", v,
+			     2, 32)))
+		goto done;
+	abi_set_bool(&v[0], 0);
+	if ((rc = abi_decode(v, 1, (const uint8_t *)res.ptr, res.len)))
+		prov_error_wrap("claimed(bytes32,address)");
+	else
+		*out = v[0].word[31];
+done:
+	buf_release(&res);
+	return rc;
+}
+
+int erc20_approve_calldata(struct buf *out, const uint8_t spender[20],
+			   const uint8_t value[32])
+{
+	struct abi_value v[2];
+
+	abi_set_address(&v[0], spender);
+	abi_set_uint(&v[1], 256, 0);
+	memcpy(v[1].word, value, 32);
+	return abi_encode_call(out, "approve(address,uint256)", v, 2);
+}
+
+int erc20_balance_of(uint8_t out[32], struct rpc_client *c,
+		     const uint8_t token[20], const uint8_t owner[20])
+{
+	struct buf res = BUF_INIT;
+	struct abi_value v[1];
+	int rc;
+
+	abi_set_address(&v[0], owner);
+	if ((rc = call_words(&res, c, token, "balanceOf(address)", v, 1, 32)) ==
+	    0)
+		memcpy(out, res.ptr, 32);
+	buf_release(&res);
+	return rc;
+}
+
+int erc20_allowance(uint8_t out[32], struct rpc_client *c,
+		    const uint8_t token[20], const uint8_t owner[20],
+		    const uint8_t spender[20])
+{
+	struct buf res = BUF_INIT;
+	struct abi_value v[2];
+	int rc;
+
+	abi_set_address(&v[0], owner);
+	abi_set_address(&v[1], spender);
+	if ((rc = call_words(&res, c, token, "allowance(address,address)", v, 2,
+			     32)) == 0)
+		memcpy(out, res.ptr, 32);
+	buf_release(&res);
+	return rc;
 }

@@ -4,7 +4,8 @@
  * must refuse; and against anvil (anvil.h): the embedded bytecode
  * deployed and checked, a batch of contracts/TestToken.json funded and
  * claimed by transactions prov signs, the real logs decoded, the revert
- * data of a second claim and a wrong proof, and 2^256-1 paid out. */
+ * data of a second claim and a wrong proof, and 2^256-1 paid out; the
+ * batches() and claimed() readers and the ERC-20 calls a funder makes. */
 #include <signal.h>
 #include <stdlib.h>
 
@@ -103,6 +104,11 @@ static const char claim0_want[] =
 	"0000000000000000000000000000000000000000000000000000000000000080"
 	"0000000000000000000000000000000000000000000000000000000000000000";
 
+static const char approve_want[] =
+	"095ea7b3"
+	"000000000000000000000000cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd"
+	"ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff";
+
 static void calldata(void)
 {
 	struct buf b = BUF_INIT, want = BUF_INIT;
@@ -132,6 +138,13 @@ static void calldata(void)
 	CHECK(unhex(&want, claim0_want) == 0);
 	CHECK(distributor_claim_calldata(&b, root, account, amount, NULL, 0) ==
 	      0);
+	CHECK(b.len == want.len && memcmp(b.ptr, want.ptr, b.len) == 0);
+
+	/* approve(0xcdcd..cd, 2^256-1): selector 0x095ea7b3, as ERC-20 */
+	buf_clear(&b);
+	memset(amount, 0xff, 32);
+	CHECK(unhex(&want, approve_want) == 0);
+	CHECK(erc20_approve_calldata(&b, account, amount) == 0);
 	CHECK(b.len == want.len && memcmp(b.ptr, want.ptr, b.len) == 0);
 	buf_release(&b);
 	buf_release(&want);
@@ -512,6 +525,8 @@ static void fund_and_claim(void)
 	uint8_t total[32], bal[32], t0[32];
 	uint8_t(*proof)[32] = NULL;
 	size_t np = 0;
+	struct distributor_batch b;
+	int yes;
 
 	CHECK(deployed);
 	CHECK(deploy_token(token, c) == 0);
@@ -523,8 +538,26 @@ static void fund_and_claim(void)
 	CHECK(merkle_build(&m, (const uint8_t(*)[32])leaves, NACC) == 0);
 	u256_from_u64(total, 600);
 	CHECK(token_call(c, token, "mint(address,uint256)", DEV0, total) == 0);
-	CHECK(token_call(c, token, "approve(address,uint256)", dist, total) ==
-	      0);
+	CHECK(erc20_allowance(bal, c, token, DEV0, dist) == 0 &&
+	      all(bal, 32, 0));
+	buf_clear(&call);
+	CHECK(erc20_approve_calldata(&call, dist, total) == 0);
+	CHECK(send_tx(&r, c, token, call.ptr, call.len) == 0 && r->status == 1);
+	rpc_receipt_free(r);
+	r = NULL;
+	CHECK(erc20_allowance(bal, c, token, DEV0, dist) == 0 &&
+	      memcmp(bal, total, 32) == 0);
+	CHECK(erc20_balance_of(bal, c, token, DEV0) == 0 &&
+	      memcmp(bal, total, 32) == 0);
+	/* an address without code answers nothing: not a token */
+	CHECK(erc20_balance_of(bal, c, acc[0], DEV0) == PROV_EINVALID);
+	CHECK(strstr(prov_error_last(), "balanceOf(address) on 0x") &&
+	      strstr(prov_error_last(), "0 bytes returned, expected 32"));
+	CHECK(distributor_batch_get(&b, c, dist, m->nodes[0]) == 0);
+	CHECK(all(&b, sizeof(b), 0));
+	CHECK(distributor_claimed(&yes, c, dist, m->nodes[0], acc[0]) == 0 &&
+	      !yes);
+	buf_clear(&call);
 
 	CHECK(distributor_fund_calldata(&call, m->nodes[0], token, total,
 					uri) == 0);
@@ -546,6 +579,10 @@ static void fund_and_claim(void)
 	CHECK(claimed_log(&ce, &r->logs[1]) == PROV_EINVALID);
 	CHECK(balance_of(bal, c, token, dist) == 0 &&
 	      memcmp(bal, total, 32) == 0);
+	CHECK(distributor_batch_get(&b, c, dist, m->nodes[0]) == 0);
+	CHECK(memcmp(b.token, token, 20) == 0 &&
+	      memcmp(b.total, total, 32) == 0 && all(b.paid, 32, 0) &&
+	      memcmp(b.funder, DEV0, 20) == 0);
 	/* a root is funded once */
 	CHECK(revert_data(&data, c, &call) == 0);
 	abi_set_fixed(&v[0], m->nodes[0], 32);
@@ -574,7 +611,17 @@ static void fund_and_claim(void)
 		CHECK(funded_log(&fe, &r->logs[1]) == PROV_EINVALID);
 		CHECK(balance_of(bal, c, token, acc[i]) == 0 &&
 		      memcmp(bal, amt[i], 32) == 0);
+		CHECK(distributor_claimed(&yes, c, dist, m->nodes[0], acc[i]) ==
+			      0 &&
+		      yes);
 	}
+	/* paid counts every claim; the token has no batches() and reverts */
+	CHECK(distributor_batch_get(&b, c, dist, m->nodes[0]) == 0);
+	CHECK(memcmp(b.paid, total, 32) == 0);
+	CHECK(distributor_claimed(&yes, c, dist, m->nodes[0], DEV0) == 0 &&
+	      !yes);
+	CHECK(distributor_batch_get(&b, c, token, m->nodes[0]) == PROV_ERROR);
+	CHECK(strstr(prov_error_last(), "batches(bytes32) on 0x"));
 	/* the last claim again: AlreadyClaimed(root, account) */
 	buf_clear(&data);
 	CHECK(revert_data(&data, c, &call) == 0);
