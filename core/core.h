@@ -191,6 +191,10 @@ int sha256_id_parse(uint8_t out[32], const char *s);
 /* Parses untrusted JSON: rejects duplicate keys, NUL in strings, input over
  * 64 MiB. what names the input in the error message. */
 int json_parse(json_t **out, const char *data, size_t n, const char *what);
+/* The same with another bound, for documents that grow with their data
+ * (a payout batch of a million accounts). */
+int json_parse_max(json_t **out, const char *data, size_t n, const char *what,
+		   size_t max);
 /* RFC 8785 (JCS) canonical form. Rejects reals: payloads hold no floats. */
 int jcs_encode(struct buf *out, const json_t *v);
 /* One string (n bytes of UTF-8) as JCS writes it, quotes included. */

@@ -11,13 +11,19 @@
 
 int json_parse(json_t **out, const char *data, size_t n, const char *what)
 {
+	return json_parse_max(out, data, n, what, JSON_MAX);
+}
+
+int json_parse_max(json_t **out, const char *data, size_t n, const char *what,
+		   size_t max)
+{
 	json_error_t err;
 	json_t *v;
 
 	*out = NULL;
-	if (n > JSON_MAX)
-		return prov_error_set(PROV_EINVALID, "%s: larger than %u bytes",
-				      what, JSON_MAX);
+	if (n > max)
+		return prov_error_set(PROV_EINVALID, "%s: larger than %zu bytes",
+				      what, max);
 	v = json_loadb(data, n, JSON_REJECT_DUPLICATES, &err);
 	if (!v)
 		return prov_error_set(PROV_EINVALID,

@@ -157,11 +157,14 @@ struct payout_doc {
  * out either way. */
 int payout_doc_parse(struct payout_doc *out, const char *data, size_t len);
 /* Checks payout (a payout payload) against the lines and report, and fills
- * out from them (taking a reference to each JSON value). */
+ * out from them: it takes the line arrays and a reference to each JSON
+ * value. Release out either way. */
 int payout_doc_from(struct payout_doc *out, const char *id, json_t *payout,
 		    struct payout_line *paid, size_t npaid,
 		    struct payout_line *carried, size_t ncarried,
 		    json_t *report);
+/* The report's blob: each entry JCS on a line of its own. */
+int payout_report_format(struct buf *out, const json_t *report);
 /* The batch file of d: JCS, one newline at the end. */
 int payout_doc_format(struct buf *out, const struct payout_doc *d);
 void payout_doc_release(struct payout_doc *d);
