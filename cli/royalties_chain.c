@@ -70,6 +70,16 @@ static int is_file(const char *path)
 	return stat(path, &st) == 0 && !S_ISDIR(st.st_mode);
 }
 
+/* A record id as prov takes them: "sha256:<hex>" or 8 or more hex digits
+ * (a unique prefix). */
+static int looks_like_id(const char *arg)
+{
+	const char *hex = strncmp(arg, "sha256:", 7) ? arg : arg + 7;
+	size_t n = strspn(hex, "0123456789abcdef");
+
+	return n >= 8 && !hex[n];
+}
+
 /* BATCH|ID: a batch file when one exists at that path, else a payout
  * record of the registry (royalties_doc_load). */
 static int load_batch(struct payout_doc *out, const char *arg)
@@ -78,6 +88,11 @@ static int load_batch(struct payout_doc *out, const char *arg)
 	struct store *s = NULL;
 	int rc;
 
+	if (!is_file(arg) && !looks_like_id(arg))
+		return prov_error_set(PROV_ENOTFOUND,
+				      "no batch file '%s' (nor is it a record "
+				      "id)",
+				      cli_esc(arg));
 	if (!is_file(arg)) {
 		if ((rc = cli_open_store(&s)) == 0)
 			rc = royalties_doc_load(out, s, arg);

@@ -1,0 +1,185 @@
+#!/bin/sh
+# prov royalties distribute and claim against anvil: batches written by an
+# independent oracle (tests/oracle/payout-batch.mjs, its root from
+# @openzeppelin/merkle-tree) funded on a PayoutDistributor and claimed by
+# every account; each account's token balance is its amount to the unit,
+# 2^256-1 included, and the distributor is left with nothing. Refusals:
+# a second claim, a wrong proof, the wrong chain, the wrong distributor,
+# a batch funded twice, an account the batch does not pay.
+. "$(dirname "$0")/lib.sh"
+ORACLE=$ROOT/tests/oracle
+[ -d "$ORACLE/node_modules/@openzeppelin/merkle-tree" ] || fail "run scripts/npm-deps.sh"
+
+anvil_start
+expect_exit 0 prov chain key new ops --no-passphrase
+ops=$(cat "$TMP/out")
+dev0=$(rpc_result eth_accounts '[]' | sed -E 's/.*"(0x[0-9a-fA-F]{40})".*/\1/')
+
+set -- $(node "$ORACLE/distributor.mjs" "$ANVIL_URL" deploy)
+TOKEN=${1#token=}
+DIST=${2#distributor=}
+MAX=115792089237316195423570985008687907853269984665640564039457584007913129639935
+
+# word N: N (decimal, up to 2^256-1) as 64 hex digits.
+word() { node -e 'console.log(BigInt(process.argv[1]).toString(16).padStart(64, "0"))' "$1"; }
+addr_word() { printf '%064s' "$(echo "${1#0x}" | tr 'A-F' 'a-f')" | tr ' ' 0; }
+# send_dev0 TO DATA [VALUE]: a transaction from anvil's account 0, mined.
+send_dev0() {
+	rpc eth_sendTransaction "[{\"from\":\"$dev0\",\"to\":\"$1\",\"data\":\"$2\",\"value\":\"${3:-0x0}\"}]" >send.out
+	expect_grep '"result":"0x[0-9a-f]{64}"' send.out
+}
+mint() { send_dev0 "$1" "0x40c10f19$(addr_word "$2")$(word "$3")"; }
+# balance TOKEN ACCOUNT: balanceOf, as 64 hex digits.
+balance() {
+	rpc_result eth_call "[{\"to\":\"$1\",\"data\":\"0x70a08231$(addr_word "$2")\"},\"latest\"]" | sed 's/^0x//'
+}
+nonce() { rpc_result eth_getTransactionCount "[\"$ops\",\"latest\"]"; }
+
+# The key gets ether from account 0, and the tokens it pays out.
+send_dev0 "$ops" 0x 0x8ac7230489e80000 # 10 ether
+mint "$TOKEN" "$ops" 1000000000000000000000
+
+royalties() { prov royalties "$@" --rpc "$ANVIL_URL" --key ops --confirmations 1 --poll-ms 50; }
+
+# Five accounts, amounts of every size the token has.
+A1=0x00000000000000000000000000000000000000A1
+A2=0x1111111111111111111111111111111111111111
+A3=0x7E5F4552091A69125d5DfCb7b8C2659029395Bdf
+A4=0xABcdEFABcdEFabcdEfAbCdefabcdeFABcDEFabCD
+A5=0xFFfFfFffFFfffFFfFFfFFFFFffFFFffffFfFFFfF
+OTHER=0x2222222222222222222222222222222222222222
+node "$ORACLE/payout-batch.mjs" --proofs proofs.json "eip155:31337/erc20:$TOKEN" batch.json \
+	"$A1=1" "$A2=1000000" "$A3=123456789012345678901" "$A4=999999999999999999" "$A5=7" >root.txt
+ROOT=$(cat root.txt)
+TOTAL=124456789012346678908
+
+# Before funding: nothing to claim.
+expect_exit 1 royalties claim batch.json --all --distributor "$DIST"
+expect_grep "^prov: batch $ROOT is not funded on 0x[0-9a-fA-F]{40}: run 'prov royalties distribute' first$" "$TMP/err"
+
+# Where the batch cannot go: another chain's token, no distributor.
+node "$ORACLE/payout-batch.mjs" "eip155:1/erc20:$TOKEN" mainnet.json "$A1=5" >/dev/null
+expect_exit 2 royalties distribute mainnet.json --distributor "$DIST"
+expect_grep "^prov: the batch pays in eip155:1/erc20:0x[0-9a-fA-F]{40}, but the endpoint is on chain eip155:31337$" "$TMP/err"
+expect_exit 2 royalties distribute batch.json --distributor "$TOKEN"
+expect_grep "^prov: the code at 0x[0-9a-fA-F]{40} is not prov's PayoutDistributor \(code hash 0x[0-9a-f]{64}\)$" "$TMP/err"
+expect_exit 2 royalties distribute batch.json --distributor "$OTHER"
+expect_grep "^prov: no contract at $OTHER$" "$TMP/err"
+expect_exit 2 royalties distribute batch.json --distributor 0x12
+expect_grep "^prov: --distributor: " "$TMP/err"
+node "$ORACLE/payout-batch.mjs" "eip155:31337/erc20:$TOKEN" empty.json >/dev/null
+expect_exit 2 royalties distribute empty.json --distributor "$DIST"
+expect_grep "^prov: the batch pays no account" "$TMP/err"
+expect_exit 2 royalties distribute nosuch.json --distributor "$DIST"
+expect_grep "^prov: no batch file 'nosuch.json'" "$TMP/err"
+# a batch file altered after the fact: its root no longer holds
+sed 's/"amount":"7"/"amount":"8"/' batch.json >altered.json
+expect_exit 2 royalties distribute altered.json --distributor "$DIST"
+expect_grep "^prov: 'altered.json': payout: " "$TMP/err"
+expect_eq "$(nonce)" 0x0 "nothing sent by the refusals"
+
+# Funding: approve, then fund; the event names the batch by its id.
+expect_exit 0 royalties distribute batch.json --distributor "$DIST" --json
+expect_grep "^  \"root\": \"$ROOT\",$" "$TMP/out"
+expect_grep "^  \"total\": \"$TOTAL\",$" "$TMP/out"
+expect_grep '^  "accounts": 5,$' "$TMP/out"
+expect_grep '^  "already_funded": false,$' "$TMP/out"
+expect_grep '^  "uri": "prov:sha256:[0-9a-f]{64}",$' "$TMP/out"
+expect_grep '"what": "approve"' "$TMP/out"
+expect_grep '"what": "fund"' "$TMP/out"
+expect_eq "$(nonce)" 0x2 "approve and fund"
+expect_eq "$(balance "$TOKEN" "$DIST")" "$(word $TOTAL)" "the distributor's balance once funded"
+
+# Twice: said so, nothing sent.
+expect_exit 0 royalties distribute batch.json --distributor "$DIST"
+expect_grep "^batch $ROOT is already funded on 0x[0-9a-fA-F]{40} \(124.456789012346678908 = $TOTAL units of eip155:31337/erc20:0x[0-9a-fA-F]{40}\): nothing sent$" "$TMP/out"
+expect_eq "$(nonce)" 0x2 "nothing sent for a funded batch"
+
+# Claims: an account the batch does not pay is refused before anything
+# is sent; one account, then --all for the rest.
+expect_exit 2 royalties claim batch.json --account "$A1" --account "$OTHER" --distributor "$DIST"
+expect_grep "^prov: '$OTHER' is not paid by batch $ROOT$" "$TMP/err"
+expect_exit 2 royalties claim batch.json --distributor "$DIST"
+expect_grep "^prov: give --account ADDRESS... or --all" "$TMP/err"
+expect_eq "$(nonce)" 0x2 "nothing sent for refused claims"
+expect_exit 0 royalties claim batch.json --account "$A3" --distributor "$DIST"
+expect_grep "^claimed +$A3  123456789012345678901  tx 0x[0-9a-f]{64}  block [0-9]+$" "$TMP/out"
+expect_exit 0 royalties claim batch.json --all --distributor "$DIST" --json
+expect_grep '^  "claimed": 4,?$' "$TMP/out"
+expect_grep '^  "already_claimed": 1,?$' "$TMP/out"
+expect_grep '"status": "already-claimed"' "$TMP/out"
+expect_eq "$(balance "$TOKEN" "$A1")" "$(word 1)" "A1"
+expect_eq "$(balance "$TOKEN" "$A2")" "$(word 1000000)" "A2"
+expect_eq "$(balance "$TOKEN" "$A3")" "$(word 123456789012345678901)" "A3"
+expect_eq "$(balance "$TOKEN" "$A4")" "$(word 999999999999999999)" "A4"
+expect_eq "$(balance "$TOKEN" "$A5")" "$(word 7)" "A5"
+expect_eq "$(balance "$TOKEN" "$DIST")" "$(word 0)" "the distributor after every claim"
+expect_eq "$(nonce)" 0x7 "five claims"
+
+# A second claim: named, it is reported and refused (exit 1, nothing
+# sent); with --all, every account is done (exit 0).
+expect_exit 1 royalties claim batch.json --account "$A2" --distributor "$DIST"
+expect_grep "^already-claimed +$A2  1000000$" "$TMP/out"
+expect_grep "^prov: 1 of the accounts named had claimed already: nothing sent for it$" "$TMP/err"
+expect_exit 0 royalties claim batch.json --all --distributor "$DIST"
+expect_grep "^0 claimed, 5 already claimed, of 5 accounts asked" "$TMP/out"
+expect_eq "$(nonce)" 0x7 "nothing sent for claimed accounts"
+# and on chain the contract refuses it: AlreadyClaimed(root, account)
+p2=$(node -e 'const p = require(process.argv[1]).proofs[process.argv[2]]; console.log(p.proof.join(" "))' "$TMP/proofs.json" "$A2")
+expect_exit 1 node "$ORACLE/distributor.mjs" "$ANVIL_URL" claim "$DIST" "$ROOT" "$A2" 1000000 $p2
+expect_grep "revert data 0xa8ca238e" "$TMP/err" # AlreadyClaimed
+
+# A wrong proof reverts: the oracle's proof of A2 with a tampered amount,
+# in a batch funded by the oracle's tree and nobody claimed yet.
+node "$ORACLE/payout-batch.mjs" --proofs proofs2.json --no-id "eip155:31337/erc20:$TOKEN" batch2.json \
+	"$A1=10" "$A2=20" "$A5=30" >root2.txt
+ROOT2=$(cat root2.txt)
+mint "$TOKEN" "$ops" 60
+expect_exit 0 royalties distribute batch2.json --distributor "$DIST"
+expect_grep "^funded batch $ROOT2 on 0x[0-9a-fA-F]{40}: 0.000000000000000060 \(60 units of eip155:31337/erc20:0x[0-9a-fA-F]{40}\) for 3 accounts$" "$TMP/out"
+expect_grep "^  fund     0x[0-9a-f]{64}  block [0-9]+$" "$TMP/out"
+p2=$(node -e 'const p = require(process.argv[1]).proofs[process.argv[2]]; console.log(p.proof.join(" "))' "$TMP/proofs2.json" "$A2")
+expect_exit 1 node "$ORACLE/distributor.mjs" "$ANVIL_URL" claim "$DIST" "$ROOT2" "$A2" 21 $p2
+expect_grep "revert data 0x09bde339" "$TMP/err" # InvalidProof()
+# the default uri of a batch without an id is its file's name
+expect_exit 0 rpc eth_getLogs "[{\"address\":\"$DIST\",\"topics\":[null,\"$ROOT2\"],\"fromBlock\":\"0x0\"}]"
+expect_grep "$(printf 'batch2.json' | od -An -tx1 | tr -d ' \n')" "$TMP/out"
+expect_exit 0 royalties claim batch2.json --all --distributor "$DIST"
+expect_grep "^3 claimed, 0 already claimed, of 3 accounts asked \(batch $ROOT2\)$" "$TMP/out"
+expect_eq "$(balance "$TOKEN" "$A2")" "$(word 1000020)" "A2 after two batches"
+expect_eq "$(balance "$TOKEN" "$DIST")" "$(word 0)" "the distributor after batch 2"
+
+# 2^256-1 in one batch, of another token (the first one's supply is
+# taken): MAX - 5 and 5, claimed to the unit.
+set -- $(node "$ORACLE/distributor.mjs" "$ANVIL_URL" deploy)
+BIG=${1#token=}
+mint "$BIG" "$ops" "$MAX"
+node "$ORACLE/payout-batch.mjs" "eip155:31337/erc20:$BIG" big.json \
+	"$A4=115792089237316195423570985008687907853269984665640564039457584007913129639930" "$A5=5" >/dev/null
+# A short allowance the key gave before is set to 0 first (tokens like
+# USDT refuse to change one non-zero allowance into another).
+rpc anvil_impersonateAccount "[\"$ops\"]" >/dev/null
+rpc eth_sendTransaction "[{\"from\":\"$ops\",\"to\":\"$BIG\",\"data\":\"0x095ea7b3$(addr_word "$DIST")$(word 1)\"}]" >send.out
+expect_grep '"result":"0x[0-9a-f]{64}"' send.out
+rpc anvil_stopImpersonatingAccount "[\"$ops\"]" >/dev/null
+expect_exit 0 royalties distribute big.json --distributor "$DIST" --json
+expect_grep "^  \"total\": \"$MAX\",$" "$TMP/out"
+[ "$(grep -c '"what": "approve"' "$TMP/out")" = 2 ] || fail "not two approves for a short allowance"
+expect_grep "setting the allowance to 0 before raising it" "$TMP/err"
+expect_exit 0 royalties claim big.json --all --distributor "$DIST"
+expect_eq "$(balance "$BIG" "$A4")" "$(word 115792089237316195423570985008687907853269984665640564039457584007913129639930)" "A4 of 2^256-6"
+expect_eq "$(balance "$BIG" "$A5")" "$(word 5)" "A5 of 5"
+expect_eq "$(balance "$BIG" "$DIST")" "$(word 0)" "the distributor after the 2^256-1 batch"
+expect_eq "$(balance "$BIG" "$ops")" "$(word 0)" "the key after the 2^256-1 batch"
+
+# Not enough tokens: refused before an approve is sent.
+node "$ORACLE/payout-batch.mjs" "eip155:31337/erc20:$BIG" poor.json "$A1=1" >/dev/null
+n=$(nonce)
+expect_exit 2 royalties distribute poor.json --distributor "$DIST"
+expect_grep "^prov: $ops holds 0 units of eip155:31337/erc20:0x[0-9a-fA-F]{40}, and the batch pays 1: give the key the tokens first$" "$TMP/err"
+expect_eq "$(nonce)" "$n" "nothing sent without the tokens"
+
+expect_exit 0 prov royalties claim --help
+expect_grep "^usage: prov royalties claim BATCH\|ID \(--account ADDRESS... \| --all\)" "$TMP/out"
+expect_exit 0 prov royalties distribute --help
+echo "ok - $TEST_NAME"
