@@ -198,7 +198,10 @@ done:
  * that fails; else as cli_fail maps the error. */
 static int fail_chain(int reverted)
 {
-	int rc = cli_fail(prov_error_code());
+	int rc;
+
+	fflush(stdout); /* what was done, before why it stopped */
+	rc = cli_fail(prov_error_code());
 
 	return reverted ? EXIT_CHECK : rc;
 }
@@ -702,6 +705,30 @@ static void print_claims(const struct pay *p, const struct claims *c, size_t n,
 	printf("%zu claimed, %zu already claimed, of %zu accounts asked "
 	       "(batch %s)\n",
 	       c->sent, c->skipped, n, p->root);
+	fflush(stdout);
+}
+
+/* Accounts named with --account that had claimed before: the run did
+ * not do what was asked for them, which a script should see. */
+static int refuse_claimed(const struct pay *p, const struct claims *c)
+{
+	struct buf names = BUF_INIT;
+	size_t i;
+	json_t *e;
+
+	json_array_foreach(c->list, i, e)
+		if (!strcmp(json_string_value(json_object_get(e, "status")),
+			    "already-claimed"))
+			buf_printf(&names, "%s%s", names.len ? ", " : "",
+				   json_string_value(
+					   json_object_get(e, "account")));
+	fflush(stdout);
+	fprintf(stderr,
+		"prov: already claimed from batch %s: %s (nothing sent for "
+		"%s)\n",
+		p->root, names.ptr, c->skipped == 1 ? "it" : "them");
+	buf_release(&names);
+	return EXIT_CHECK;
 }
 
 int royalties_claim(int argc, char **argv)
@@ -787,11 +814,7 @@ int royalties_claim(int argc, char **argv)
 	if (c.failed) {
 		rc = fail_chain(c.reverted);
 	} else if (c.skipped && !all) {
-		fprintf(stderr,
-			"prov: %zu of the accounts named had claimed "
-			"already: nothing sent for %s\n",
-			c.skipped, c.skipped == 1 ? "it" : "them");
-		rc = EXIT_CHECK;
+		rc = refuse_claimed(&p, &c);
 	}
 done:
 	json_decref(c.list);

@@ -120,7 +120,7 @@ expect_eq "$(nonce)" 0x7 "five claims"
 # sent); with --all, every account is done (exit 0).
 expect_exit 1 royalties claim batch.json --account "$A2" --distributor "$DIST"
 expect_grep "^already-claimed +$A2  1000000$" "$TMP/out"
-expect_grep "^prov: 1 of the accounts named had claimed already: nothing sent for it$" "$TMP/err"
+expect_grep "^prov: already claimed from batch $ROOT: $A2 \(nothing sent for it\)$" "$TMP/err"
 expect_exit 0 royalties claim batch.json --all --distributor "$DIST"
 expect_grep "^0 claimed, 5 already claimed, of 5 accounts asked" "$TMP/out"
 expect_eq "$(nonce)" 0x7 "nothing sent for claimed accounts"
