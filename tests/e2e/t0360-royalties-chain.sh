@@ -149,6 +149,18 @@ expect_grep "^3 claimed, 0 already claimed, of 3 accounts asked \(batch $ROOT2\)
 expect_eq "$(balance "$TOKEN" "$A2")" "$(word 1000020)" "A2 after two batches"
 expect_eq "$(balance "$TOKEN" "$DIST")" "$(word 0)" "the distributor after batch 2"
 
+# A root funded by someone else with another total: neither distribute
+# nor claim will use it (exit 1), and nothing is sent.
+node "$ORACLE/payout-batch.mjs" "eip155:31337/erc20:$TOKEN" batch3.json "$A1=4" "$A2=5" >root3.txt
+ROOT3=$(cat root3.txt)
+node "$ORACLE/distributor.mjs" "$ANVIL_URL" fund "$DIST" "$TOKEN" "$ROOT3" 10 elsewhere >/dev/null
+n=$(nonce)
+expect_exit 1 royalties distribute batch3.json --distributor "$DIST"
+expect_grep "^prov: root $ROOT3 is funded on 0x[0-9a-fA-F]{40} with another token or total \(10 units of eip155:31337/erc20:0x[0-9a-fA-F]{40}\) than the batch's \(9 units of eip155:31337/erc20:0x[0-9a-fA-F]{40}\)$" "$TMP/err"
+expect_exit 1 royalties claim batch3.json --all --distributor "$DIST"
+expect_grep "^prov: root $ROOT3 is funded on .* with another token or total" "$TMP/err"
+expect_eq "$(nonce)" "$n" "nothing sent for a root funded otherwise"
+
 # 2^256-1 in one batch, of another token (the first one's supply is
 # taken): MAX - 5 and 5, claimed to the unit.
 set -- $(node "$ORACLE/distributor.mjs" "$ANVIL_URL" deploy)
