@@ -81,7 +81,8 @@ static int looks_like_id(const char *arg)
 }
 
 /* BATCH|ID: a batch file when one exists at that path, else a payout
- * record of the registry (royalties_doc_load). */
+ * record of the registry (royalties_doc_load). Nothing to release on
+ * failure. */
 static int load_batch(struct payout_doc *out, const char *arg)
 {
 	struct buf text = BUF_INIT;
@@ -100,8 +101,10 @@ static int load_batch(struct payout_doc *out, const char *arg)
 		return rc;
 	}
 	if ((rc = buf_read_file(&text, arg, BATCH_FILE_MAX)) == 0 &&
-	    (rc = payout_doc_parse(out, text.ptr, text.len)))
+	    (rc = payout_doc_parse(out, text.ptr, text.len))) {
 		prov_error_wrap("'%s'", arg);
+		payout_doc_release(out); /* released either way */
+	}
 	buf_release(&text);
 	return rc;
 }
