@@ -60,8 +60,7 @@ static char *u256_string(const uint8_t v[32])
 	return s;
 }
 
-/* ---- the batch ------------------------------------------------------------
- */
+/* ---- the batch ----------------------------------------------------------- */
 
 static int is_file(const char *path)
 {
