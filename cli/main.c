@@ -5,8 +5,6 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 
-int cmd_royalties(int argc, char **argv); /* TEMP: cli/cmd_royalties.c */
-
 static const struct command {
 	const char *name;
 	int (*fn)(int, char **);
@@ -21,7 +19,6 @@ static const struct command {
 	{ "chain", cmd_chain, "secp256k1 keys for the chain records are anchored on" },
 	{ "contracts", cmd_contracts, "deploy the registry contract" },
 	{ "anchor", cmd_anchor, "anchor unanchored records on chain, one transaction" },
-	{ "royalties", cmd_royalties, "TEMP: pay a payout batch on chain" },
 	{ "c2pa", cmd_c2pa, "sign, verify and show C2PA content credentials in JPEGs" },
 	{ "run", cmd_run, "record and show training runs (in-toto)" },
 	{ "model", cmd_model, "register and show models (weights of a run)" },
