@@ -39,5 +39,7 @@ int cmd_pull(int argc, char **argv);
 int cmd_model(int argc, char **argv);
 int cmd_challenge(int argc, char **argv);
 int cmd_resolve(int argc, char **argv);
+int cmd_usage(int argc, char **argv);
+int cmd_royalties(int argc, char **argv);
 
 #endif
