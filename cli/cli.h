@@ -287,4 +287,29 @@ void cli_anchors_release(struct cli_anchors *a);
 int cli_verify_chain(struct store *s, const struct strlist *args,
 		     const struct strlist *rpcs, const char *chain, int json);
 
+
+/* ---- royalties (cli/royalties.c, docs/royalties.md) -------------------- */
+
+struct payout_doc;
+/* What a payout batch is computed from. */
+struct royalties_inputs {
+	const char *period, *asset, *by;
+	const json_t *policy;        /* NULL: the default policy */
+	const struct strlist *usage; /* record ids; NULL: every usage record
+				      * of period and asset that verifies */
+	const uint8_t *cache_key;    /* the claim index's, or NULL */
+	int refuse_later;            /* fail when a later period is paid */
+	struct strlist *skipped;     /* out: usage records that do not verify */
+	char same[RECORD_ID_MAX];    /* out: the payout of period and asset
+				      * already in the registry, or "" */
+};
+/* The batch the registry gives for in, signed by nobody yet (its id is
+ * that of its payload). Release out either way. */
+int royalties_compute(struct payout_doc *out, struct store *s,
+		      struct royalties_inputs *in);
+/* A batch file, or a payout record id (or unique prefix) in s (may be
+ * NULL), whole and checked. Release out either way. */
+int royalties_doc_load(struct payout_doc *out, struct store *s,
+		       const char *arg);
+
 #endif

@@ -1,5 +1,6 @@
-/* prov contracts deploy: the registry contract, from the bytecode built
- * into prov (contracts/build.mjs keeps it equal to the sources). */
+/* prov contracts deploy: the registry contract, or the payout distributor,
+ * from the bytecode built into prov (contracts/build.mjs keeps it equal to
+ * the sources). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,20 +19,24 @@ static void on_note(void *payload, const char *msg)
 static int deploy(int argc, char **argv)
 {
 	static const struct cmd_help help = {
-		"prov contracts deploy --rpc URL... --key NAME "
+		"prov contracts deploy --rpc URL... --key NAME [--distributor] "
 		"[--confirmations N] [--chain eip155:N] [--json]",
-		"Deploys the ProvenanceRegistry contract built into prov with a "
-		"transaction signed by the chain key NAME, waits for N "
-		"confirmations (default 1), checks the code at the new address "
-		"and prints the address for 'prov anchor --contract'.",
+		"Deploys the ProvenanceRegistry contract built into prov (or "
+		"with --distributor the PayoutDistributor) with a transaction "
+		"signed by the chain key NAME, waits for N confirmations "
+		"(default 1), checks the code at the new address and prints the "
+		"address for 'prov anchor --contract' (or 'prov royalties "
+		"distribute --distributor').",
 		0, 0, 0,
 	};
-	int json = 0, rc;
+	int json = 0, dist = 0, rc;
 	const char *keyname = NULL, *conf = NULL, *chain = NULL;
 	struct strlist args = { 0 }, rpcs = { 0 };
 	const struct opt opts[] = {
 		OPT_RPC(&rpcs),
 		OPT_CHAIN_KEY(&keyname),
+		OPT_FLAG_("distributor", 0, &dist,
+			  "deploy the payout distributor instead"),
 		OPT_STR("confirmations", 0, &conf, "N",
 			"blocks to wait, the one holding it included (default "
 			"1)"),
@@ -71,15 +76,18 @@ static int deploy(int argc, char **argv)
 			       .timeout_ms = 900000,
 			       .note = on_note,
 			       .payload = &json };
-	if (send_prepare(&tx, &snd, NULL, registry_init_code,
-			 registry_init_code_len) ||
+	if (send_prepare(&tx, &snd, NULL,
+			 dist ? distributor_init_code : registry_init_code,
+			 dist ? distributor_init_code_len
+			      : registry_init_code_len) ||
 	    send_submit(&raw, hash, &snd, &tx) ||
 	    send_wait(&rcpt, &snd, &tx, &raw, hash)) {
 		rc = cli_fail(prov_error_code());
 		goto done;
 	}
 	if (!rcpt->has_contract ||
-	    registry_check_code(rpc, rcpt->contract_address)) {
+	    (dist ? distributor_check_code : registry_check_code)(
+		    rpc, rcpt->contract_address)) {
 		if (!rcpt->has_contract)
 			prov_error_set(PROV_EVERIFY,
 				       "the receipt names no contract");
@@ -122,7 +130,9 @@ int cmd_contracts(int argc, char **argv)
 
 	return CLI_SUBCOMMAND(argc, argv, "contracts", subs,
 			      "usage: prov contracts deploy --rpc URL... --key NAME "
-			      "[--confirmations N] [--chain eip155:N] [--json]\n\n"
-			      "The registry contract records are anchored to "
+			      "[--distributor] [--confirmations N] [--chain "
+			      "eip155:N] [--json]\n\n"
+			      "The registry contract records are anchored to, and "
+			      "the distributor royalties are paid through "
 			      "(docs/chain.md).");
 }

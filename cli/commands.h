@@ -39,6 +39,8 @@ int cmd_pull(int argc, char **argv);
 int cmd_model(int argc, char **argv);
 int cmd_challenge(int argc, char **argv);
 int cmd_resolve(int argc, char **argv);
+int cmd_usage(int argc, char **argv);
+int cmd_royalties(int argc, char **argv);
 
 /* prov royalties distribute and claim (cli/royalties_chain.c). */
 int royalties_distribute(int argc, char **argv);

@@ -23,6 +23,8 @@ static const struct command {
 	{ "run", cmd_run, "record and show training runs (in-toto)" },
 	{ "model", cmd_model, "register and show models (weights of a run)" },
 	{ "trace", cmd_trace, "a model's lineage, every link checked" },
+	{ "usage", cmd_usage, "report what a model earned in a month (signed)" },
+	{ "royalties", cmd_royalties, "usage to exact payout batches, paid on chain" },
 	{ "challenge", cmd_challenge, "dispute a record (signed)" },
 	{ "resolve", cmd_resolve, "sign a verdict on a challenge" },
 	{ "export", cmd_export, "a model's lineage as OpenLineage, SPDX, PROV-O" },

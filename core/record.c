@@ -191,7 +191,8 @@ static const struct actor {
 } actors[] = {
 	{ "work", "creator", 1 },	{ "optout", "by", 1 },
 	{ "license", "by", 0 },		{ "dataset", "curator", 1 },
-	{ "model", "owner", 1 },	{ "usage", "operator", 0 },
+	{ "model", "owner", 1 },	{ "usage", "operator", 1 },
+	{ "payout", "by", 1 },
 	{ "challenge", "by", 1 },	{ "resolution", "by", 1 },
 	{ "run", "predicate.provider", 1 },	{ "anchor", "by", 1 },
 };

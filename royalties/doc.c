@@ -11,13 +11,6 @@
 /* A batch file of a million accounts is about 90 MB. */
 #define DOC_MAX (1u << 30)
 
-void payout_lines_free(struct payout_line *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		mpz_clear(v[i].amount);
-	free(v);
-}
-
 static void line_format(struct buf *out, const struct payout_line *l)
 {
 	char addr[43], *amount = amount_string(l->amount);

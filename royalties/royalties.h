@@ -171,4 +171,47 @@ void payout_doc_release(struct payout_doc *d);
 /* The index of account in d->paid, or -1. */
 ssize_t payout_doc_find(const struct payout_doc *d, const uint8_t account[20]);
 
+/* ---- policies (royalties/policy.c, docs/royalties.md "The policy") ------- */
+
+enum creator_weight { WEIGHT_EQUAL, WEIGHT_BYTES, WEIGHT_CURATOR };
+
+/* Roles a share of revenue goes to, in the order policies list them. */
+enum role { ROLE_CREATORS, ROLE_CURATORS, ROLE_PROVIDER, ROLE_OWNER,
+	    ROLE_TREASURY, ROLES };
+extern const char *const role_names[ROLES];
+
+struct policy_license {
+	const char *license; /* the item's license as its list names it */
+	unsigned bps;
+};
+struct policy_account {
+	const char *did;
+	struct account account;
+};
+/* A policy, every member set (defaults filled in). Strings point into
+ * json, the normalised policy the payout record holds. */
+struct policy {
+	unsigned shares[ROLES]; /* basis points, summing to 10000 */
+	enum creator_weight weight;
+	struct policy_license *licenses; /* sorted by license */
+	size_t nlicenses;
+	unsigned other_bps;  /* licenses not listed ("*") */
+	unsigned parent_bps; /* of a derived model's data shares, to its parent's lineage */
+	int optouts_pay;     /* works opted out after training: 1 paid, 0 to the treasury */
+	mpz_t minimum;
+	size_t max_accounts;
+	struct policy_account *accounts; /* sorted by did */
+	size_t naccounts;
+	json_t *json;
+};
+/* Reads a policy object (NULL: the default policy). Unknown members, a
+ * share that is not 0 to 10000, shares not summing to 10000, a bad
+ * account or amount: PROV_EINVALID naming it. Release out either way. */
+int policy_parse(struct policy *out, const json_t *v);
+void policy_release(struct policy *p);
+/* The weight in basis points of an item under license. */
+unsigned policy_license_bps(const struct policy *p, const char *license);
+/* The payout account the policy names for did, or NULL. */
+const struct account *policy_account(const struct policy *p, const char *did);
+
 #endif
