@@ -45,9 +45,5 @@ int cmd_royalties(int argc, char **argv);
 /* prov royalties distribute and claim (cli/royalties_chain.c). */
 int royalties_distribute(int argc, char **argv);
 int royalties_claim(int argc, char **argv);
-/* A payout batch named by a payout record's id (cli/cmd_royalties.c). */
-struct payout_doc;
-int royalties_doc_load(struct payout_doc *out, struct store *s,
-		       const char *arg);
 
 #endif

@@ -94,8 +94,11 @@ static int load_batch(struct payout_doc *out, const char *arg)
 				      "id)",
 				      cli_esc(arg));
 	if (!is_file(arg)) {
-		if ((rc = cli_open_store(&s)) == 0)
-			rc = royalties_doc_load(out, s, arg);
+		if ((rc = cli_open_store(&s)))
+			return rc;
+		/* released either way (cli.h) */
+		if ((rc = royalties_doc_load(out, s, arg)))
+			payout_doc_release(out);
 		store_free(s);
 		return rc;
 	}
