@@ -733,6 +733,8 @@ int cmd_royalties(int argc, char **argv)
 		{"show", royalties_show},
 		{"verify", royalties_verify},
 		{"export", royalties_export},
+		{"distribute", royalties_distribute},
+		{"claim", royalties_claim},
 	};
 
 	return CLI_SUBCOMMAND(
