@@ -5,7 +5,8 @@
 # every account; each account's token balance is its amount to the unit,
 # 2^256-1 included, and the distributor is left with nothing. Refusals:
 # a second claim, a wrong proof, the wrong chain, the wrong distributor,
-# a batch funded twice, an account the batch does not pay.
+# a batch funded twice, an account the batch does not pay. Last, a
+# payout record computed in a registry, paid by its id.
 . "$(dirname "$0")/lib.sh"
 ORACLE=$ROOT/tests/oracle
 [ -d "$ORACLE/node_modules/@openzeppelin/merkle-tree" ] || fail "run scripts/npm-deps.sh"
@@ -190,6 +191,37 @@ n=$(nonce)
 expect_exit 2 royalties distribute poor.json --distributor "$DIST"
 expect_grep "^prov: $ops holds 0 units of eip155:31337/erc20:0x[0-9a-fA-F]{40}, and the batch pays 1: give the key the tokens first$" "$TMP/err"
 expect_eq "$(nonce)" "$n" "nothing sent without the tokens"
+
+# A payout record of the registry, named by its id (and by a prefix):
+# computed by prov royalties compute, funded, claimed.
+prov init . >/dev/null
+for who in alice curator provider owner ops; do new_identity "$who"; done
+id_of() { sed -n 's/.*"id": "\(sha256:[0-9a-f]*\)".*/\1/p' "$TMP/out" | head -n 1; }
+B1=0x00000000000000000000000000000000000000B1
+B2=0x00000000000000000000000000000000000000b2
+mkdir d
+echo alpha >d/a.txt
+echo beta >d/b.txt
+prov register d/a.txt --license CC-BY-4.0 --payout "eip155:31337:$B1" --as alice >/dev/null
+prov register d/b.txt --license CC-BY-4.0 --payout "eip155:31337:$B2" --as alice >/dev/null
+prov manifest build ds --version 1 --from d --purpose commercial --as curator >/dev/null
+printf 'weights' >w.bin
+expect_exit 0 prov run record --dataset ds@1 --checkpoint w.bin --as provider --json
+expect_exit 0 prov model register m --weights w.bin --run "$(id_of)" --as owner --json
+expect_exit 0 prov usage record --model m --period 2026-10 --revenue 1000000 --asset "eip155:31337/erc20:$TOKEN" --decimals 0 --as ops --json
+expect_exit 0 prov royalties compute --period 2026-10 --asset "eip155:31337/erc20:$TOKEN" --as owner --json
+PAYOUT=$(id_of)
+expect_grep '"paid": "700000"' "$TMP/out"
+mint "$TOKEN" "$ops" 700000
+expect_exit 0 royalties distribute "$PAYOUT" --distributor "$DIST" --json
+expect_grep "^  \"uri\": \"prov:$PAYOUT\",$" "$TMP/out"
+expect_grep '^  "total": "700000",$' "$TMP/out"
+expect_exit 0 royalties claim "$(echo "${PAYOUT#sha256:}" | cut -c1-12)" --all --distributor "$DIST"
+expect_grep "^2 claimed, 0 already claimed, of 2 accounts asked" "$TMP/out"
+expect_eq "$(balance "$TOKEN" "$B1")" "$(word 350000)" "B1 from the payout record"
+expect_eq "$(balance "$TOKEN" "$B2")" "$(word 350000)" "B2 from the payout record"
+expect_exit 2 royalties distribute sha256:0000000000000000000000000000000000000000000000000000000000000000 --distributor "$DIST"
+expect_grep "^prov: payout sha256:0{64}: no record 'sha256:0{64}'$" "$TMP/err"
 
 expect_exit 0 prov royalties claim --help
 expect_grep "^usage: prov royalties claim BATCH\|ID \(--account ADDRESS... \| --all\)" "$TMP/out"
