@@ -163,10 +163,12 @@ static const char *work_account(uint8_t addr[20], struct compute *c,
 	const char *payout, *why = "";
 	json_t *known = json_object_get(c->works, id);
 
-	if (json_is_string(known))
-		return account_parse(&a, json_string_value(known))
-			       ? "?"
-			       : (memcpy(addr, a.addr, 20), "");
+	/* cached as "eip155:<chain>:0x<address>", checked when it was put */
+	if (json_is_string(known)) {
+		const char *t = json_string_value(known);
+		hex_decode(addr, 20, t + strlen(t) - 40, 40);
+		return "";
+	}
 	if (known)
 		return str(known, "reason");
 	if (!sha256 || strlen(sha256) != 64 ||
