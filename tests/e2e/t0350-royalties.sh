@@ -174,11 +174,20 @@ prov optout d/a.txt --scope ai_training --as alice >/dev/null
 expect_exit 1 prov royalties verify "$sep"
 expect_grep '^prov: root: the batch has "0x[0-9a-f]{64}", the registry gives "0x[0-9a-f]{64}"$' "$TMP/err"
 expect_grep "^prov: payout $sep does not match the registry$" "$TMP/err"
+# A new month reports the opt-out, and sends a.txt's share to the
+# treasury as the policy says: alice keeps c.txt's.
+expect_exit 0 prov usage record --model base --period 2026-11 --revenue 100 --asset "$ASSET" --decimals 0 --as ops
+expect_exit 0 prov royalties compute --period 2026-11 --asset "$ASSET" --policy policy.json -o nov.json --as owner
+expect_grep "^report: 1 opted out after training, 1 shares unpaid$" "$TMP/out"
+expect_grep "^  opt-out  $(sha256sum d/a.txt | cut -d' ' -f1) in sha256:[0-9a-f]{64}: sha256:[0-9a-f]{64} by $(did alice) \(treasury\)$" "$TMP/out"
+# alice: c.txt alone, 60 × 1/3.5 = 17 1/7
+expect_exit 0 prov royalties export nov.json --csv nov.csv
+expect_grep "^$ACC_ALICE,17,17,paid$" nov.csv
 
 # ---- bad policies, empty lineages, nothing to pay ------------------------------
 bad_policy() {
 	printf '%s' "$1" >bad.json
-	expect_exit 2 prov royalties compute --period 2026-11 --asset "$ASSET" --policy bad.json --as owner
+	expect_exit 2 prov royalties compute --period 2027-01 --asset "$ASSET" --policy bad.json --as owner
 	expect_grep "$2" "$TMP/err"
 }
 bad_policy '{"shares": {"creators": 9000}}' "shares sum to 9000 basis points, not 10000"
@@ -188,9 +197,9 @@ bad_policy '{"minimum": "-5"}' "policy: 'minimum'"
 bad_policy '{"creator_weight": "random"}' "'creator_weight' is not"
 bad_policy '{"accounts": {"did:key:z6Mk": "eip155:1:0x12"}}' "policy: account of did:key:z6Mk"
 bad_policy '[1]' "not a JSON object"
-expect_exit 2 prov royalties compute --period 2026-11 --asset "$ASSET" --as owner
-expect_grep "no usage records for 2026-11 in $ASSET" "$TMP/err"
-expect_exit 2 prov royalties compute --period 2026-11 --asset "eip155:1/slip44:60" --as owner
+expect_exit 2 prov royalties compute --period 2027-01 --asset "$ASSET" --as owner
+expect_grep "no usage records for 2027-01 in $ASSET" "$TMP/err"
+expect_exit 2 prov royalties compute --period 2027-01 --asset "eip155:1/slip44:60" --as owner
 expect_grep "royalties are paid in an ERC-20 token" "$TMP/err"
 
 # A lineage with a hole: the run a model names is gone from the registry
