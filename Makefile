@@ -84,6 +84,7 @@ demo: deps
 	@PROV=$(CURDIR)/$(B)/prov examples/provider.sh
 	@PROV=$(CURDIR)/$(B)/prov examples/auditor.sh
 	@PROV=$(CURDIR)/$(B)/prov examples/anchor.sh
+	@PROV=$(CURDIR)/$(B)/prov examples/model-owner.sh
 
 bench:
 	@scripts/deps.sh bench
