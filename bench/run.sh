@@ -15,11 +15,15 @@
 #   4. C2PA verify and sign throughput against the reference SDK
 #      (bench/c2pa.sh, its own table, after the one above; data in
 #      $BENCH_DIR/c2pa, results in $BENCH_OUT/c2pa).
+#   5. The royalties engine end to end at a million accounts and its payout
+#      tree against OpenZeppelin's StandardMerkleTree.of (bench/royalties.sh,
+#      its own table; data in $BENCH_DIR/royalties, results in
+#      $BENCH_OUT/royalties).
 #
 # Environment: BENCH_DIR, BENCH_OUT, BENCH_NO_WAIT=1 (skip waiting for an idle
 # machine), BENCH_WAIT_MAX (seconds, default 600), BENCH_SKIP_ANNEX=1,
 # BENCH_ANNEX_RUNS (default 3; git annex takes about 100 s a run),
-# BENCH_SKIP_C2PA=1.
+# BENCH_SKIP_C2PA=1, BENCH_SKIP_ROYALTIES=1.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -331,4 +335,12 @@ if [ "${BENCH_SKIP_C2PA:-0}" != 1 ]; then
 	say "== 4. C2PA verify and sign (bench/c2pa.sh) =="
 	wait_idle
 	PROV=$PROV BENCH_DIR=$BENCH_DIR/c2pa BENCH_OUT=$OUT/c2pa "$ROOT/bench/c2pa.sh"
+fi
+
+# ---- 5. royalties ------------------------------------------------------------------
+if [ "${BENCH_SKIP_ROYALTIES:-0}" != 1 ]; then
+	say ""
+	say "== 5. royalties: a million accounts to a payout root (bench/royalties.sh) =="
+	wait_idle
+	B=$B BENCH_DIR=$BENCH_DIR/royalties BENCH_OUT=$OUT/royalties "$ROOT/bench/royalties.sh"
 fi

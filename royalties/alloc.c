@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "royalties/internal.h"
 #include "royalties/royalties.h"
 
@@ -38,6 +40,7 @@ struct alloc {
 	size_t naddr, capaddr;
 	uint64_t *slots; /* hash tag << 32 | index, 0 when empty */
 	size_t mask;
+	uint64_t seed;	      /* of the hash, random per allocation */
 	struct wsum *scratch; /* the open slice's sums, by dense index */
 	uint32_t *touched;    /* indices with a non-zero sum in scratch */
 	size_t ntouched, captouched;
@@ -68,15 +71,17 @@ static uint64_t load64(const uint8_t *p)
 	return v;
 }
 
-static uint64_t hash_address(const uint8_t a[20])
+static uint64_t hash_address(const uint8_t a[20], uint64_t seed)
 {
 	uint32_t tail;
 	uint64_t x;
 
 	memcpy(&tail, a + 16, 4);
-	/* addresses are hashes, but tests and attackers pick sequential
-	 * ones: mix every byte */
-	x = load64(a) * 0x9e3779b97f4a7c15ULL ^
+	/* addresses are hashes, but tests pick sequential ones and payees
+	 * can grind theirs: mix every byte, and a random seed, so that no
+	 * one can aim many addresses at one probe sequence (nothing in the
+	 * result depends on the table's order) */
+	x = (load64(a) ^ seed) * 0x9e3779b97f4a7c15ULL ^
 	    load64(a + 8) * 0xc2b2ae3d27d4eb4fULL ^
 	    (uint64_t)tail * 0x165667b19e3779f9ULL;
 	x ^= x >> 31;
@@ -91,10 +96,11 @@ static void grow_slots(struct alloc *a)
 	uint64_t *slots = xcalloc(cap, sizeof(*slots));
 
 	for (size_t i = 1; i < a->naddr; i++) {
-		size_t j = hash_address(a->addr[i]) & (cap - 1);
+		uint64_t h = hash_address(a->addr[i], a->seed);
+		size_t j = h & (cap - 1);
 		while (slots[j])
 			j = (j + 1) & (cap - 1);
-		slots[j] = (hash_address(a->addr[i]) >> 32) << 32 | i;
+		slots[j] = (h >> 32) << 32 | i;
 	}
 	free(a->slots);
 	a->slots = slots;
@@ -104,7 +110,7 @@ static void grow_slots(struct alloc *a)
 /* The dense index of account, added when new. */
 static uint32_t account_index(struct alloc *a, const uint8_t account[20])
 {
-	uint64_t h = hash_address(account), tag = h >> 32 << 32;
+	uint64_t h = hash_address(account, a->seed), tag = h >> 32 << 32;
 	size_t j = h & a->mask;
 
 	for (;; j = (j + 1) & a->mask) {
@@ -138,6 +144,7 @@ struct alloc *alloc_new(void)
 {
 	struct alloc *a = xcalloc(1, sizeof(*a));
 
+	randombytes_buf(&a->seed, sizeof(a->seed));
 	a->capaddr = 1024;
 	a->naddr = 1; /* the treasury */
 	a->addr = xmalloc(a->capaddr * sizeof(*a->addr));

@@ -44,8 +44,9 @@ char *amount_display(const mpz_t v, unsigned decimals);
  * namespace [-a-z0-9]{3,8}, reference [-_a-zA-Z0-9]{1,32}, asset namespace
  * [-a-z0-9]{3,8}, reference [-.%a-zA-Z0-9]{1,128}, no token id); an
  * "eip155:<chain id>/erc20:<address>" is also parsed, its chain id a
- * positive decimal without leading zeros, its address checked and rewritten
- * in EIP-55 spelling as account_parse does. */
+ * positive decimal without leading zeros (checked for every eip155 asset),
+ * its address checked and rewritten in EIP-55 spelling as account_parse
+ * does. */
 struct asset {
 	char text[200]; /* normalised */
 	int erc20;      /* eip155 + erc20: chain_id and token are set */
@@ -68,7 +69,9 @@ struct alloc;
 struct alloc *alloc_new(void);
 void alloc_free(struct alloc *a);
 /* Starts a slice worth num/den units (num >= 0, den > 0); the weights added
- * next belong to it. */
+ * next belong to it. A call against the contract here or in alloc_add (a
+ * negative num, den <= 0, a weight before any slice) makes alloc_finish
+ * fail with PROV_EINVALID. */
 void alloc_slice(struct alloc *a, const mpz_t num, const mpz_t den);
 /* Adds weight to account (20 bytes, or NULL for the treasury) in the
  * current slice. */
@@ -91,7 +94,8 @@ struct alloc_result {
  * / slice weight), then gives the leftover units one each to the largest
  * remainders, ties broken by address (the treasury after every address).
  * PROV_EINVALID when the slices do not sum to a whole number of units or
- * the total passes 2^256-1. Release out either way. */
+ * the total passes 2^256-1. Release out either way. a is left as it was
+ * (the open slice is closed: more weights need a new slice). */
 int alloc_finish(struct alloc_result *out, struct alloc *a);
 void alloc_result_release(struct alloc_result *r);
 

@@ -240,6 +240,22 @@ static void test_refused(void)
 	alloc_result_release(&r);
 	alloc_free(a);
 
+	/* finishing twice gives the same; a weight after it needs a slice */
+	a = alloc_new();
+	slice_ui(a, 10, 1);
+	alloc_add(a, A(1), 1);
+	alloc_add(a, A(2), 2);
+	CHECK(finish_is(a, "1=3 2=7 t=0", "10"));
+	CHECK(finish_is(a, "1=3 2=7 t=0", "10"));
+	slice_ui(a, 5, 1);
+	alloc_add(a, A(1), 1);
+	CHECK(finish_is(a, "1=8 2=7 t=0", "15"));
+	alloc_add(a, A(1), 1);
+	CHECK(alloc_finish(&r, a) == PROV_EINVALID);
+	CHECK(strstr(prov_error_last(), "outside a slice"));
+	alloc_result_release(&r);
+	alloc_free(a);
+
 	/* against the contract */
 	a = alloc_new();
 	alloc_add(a, A(1), 1);
