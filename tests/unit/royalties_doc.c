@@ -180,6 +180,10 @@ static void test_lines_refused(void)
 	buf_clear(&s);
 	buf_printf(&s, "{\"account\":\"%s\",\"amount\":\" 1\"}\n", a1);
 	CHECK(lines_refused(s.ptr, "not a whole number of base units"));
+	/* another closing bracket */
+	buf_clear(&s);
+	buf_printf(&s, "{\"account\":\"%s\",\"amount\":\"1\"]\n", a1);
+	CHECK(lines_refused(s.ptr, "payout line 1: not"));
 	/* a CR before the newline, a blank line, a short address */
 	buf_clear(&s);
 	buf_printf(&s, "{\"account\":\"%s\",\"amount\":\"1\"}\r\n", a1);
