@@ -180,6 +180,19 @@ static void test_lines_refused(void)
 	buf_clear(&s);
 	buf_printf(&s, "{\"account\":\"%s\",\"amount\":\" 1\"}\n", a1);
 	CHECK(lines_refused(s.ptr, "not a whole number of base units"));
+	/* a NUL in the amount: the bytes after it must not be skipped */
+	buf_clear(&s);
+	buf_printf(&s, "{\"account\":\"%s\",\"amount\":\"1", a1);
+	buf_put(&s, "\0\0x9\"}\n", 7);
+	{
+		struct payout_line *got = NULL;
+		size_t n = 0;
+
+		CHECK(payout_lines_parse(&got, &n, s.ptr, s.len) ==
+		      PROV_EINVALID);
+		CHECK(!got && !n);
+		CHECK(strstr(prov_error_last(), "payout line 1: "));
+	}
 	/* another closing bracket */
 	buf_clear(&s);
 	buf_printf(&s, "{\"account\":\"%s\",\"amount\":\"1\"]\n", a1);
