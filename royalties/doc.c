@@ -102,6 +102,15 @@ int payout_lines_parse(struct payout_line **out, size_t *n, const char *blob,
 					    nv + 1);
 			break;
 		}
+		/* a NUL would end the string the amount is read from and
+		 * hide the bytes after it */
+		if (memchr(digits, '\0', k)) {
+			rc = prov_error_set(PROV_EINVALID,
+					    "payout line %zu: a NUL byte in "
+					    "the amount",
+					    nv + 1);
+			break;
+		}
 		memcpy(amount, digits, k);
 		amount[k] = '\0';
 		lines_push(&v, &nv, &cap);
