@@ -102,6 +102,15 @@ int payout_lines_parse(struct payout_line **out, size_t *n, const char *blob,
 					    nv + 1);
 			break;
 		}
+		/* a NUL would end the string the amount is read from and
+		 * hide the bytes after it */
+		if (memchr(digits, '\0', k)) {
+			rc = prov_error_set(PROV_EINVALID,
+					    "payout line %zu: a NUL byte in "
+					    "the amount",
+					    nv + 1);
+			break;
+		}
 		memcpy(amount, digits, k);
 		amount[k] = '\0';
 		lines_push(&v, &nv, &cap);
@@ -426,6 +435,7 @@ done:
 int payout_doc_parse(struct payout_doc *out, const char *data, size_t len)
 {
 	json_t *doc = NULL, *id;
+	struct buf canon = BUF_INIT;
 	struct payout_line *paid = NULL, *carried = NULL;
 	size_t npaid = 0, ncarried = 0;
 	int rc;
@@ -441,6 +451,12 @@ int payout_doc_parse(struct payout_doc *out, const char *data, size_t len)
 				    "batch file: not an object of 'payout', "
 				    "'paid', 'carried', 'report' and an "
 				    "optional 'id'");
+		goto done;
+	}
+	/* a payout with no JCS form has no id and could not be written
+	 * back: no record holds one */
+	if ((rc = jcs_encode(&canon, json_object_get(doc, "payout")))) {
+		prov_error_wrap("batch file: 'payout'");
 		goto done;
 	}
 	if (id && (!json_is_string(id) ||
@@ -463,6 +479,7 @@ int payout_doc_parse(struct payout_doc *out, const char *data, size_t len)
 			     json_object_get(doc, "payout"), paid, npaid,
 			     carried, ncarried, json_object_get(doc, "report"));
 done:
+	buf_release(&canon);
 	json_decref(doc);
 	return rc;
 }
