@@ -101,26 +101,6 @@ wait_idle() {
 start_monitor "$OUT/monitor.log"
 busy() { echo "$(contention "$1" "$2")%"; }
 
-field() { # file name -> a number or string field of a one-line JSON object
-	sed -n "s/.*\"$2\": *\"\{0,1\}\([0-9a-fx.]*\).*/\1/p" "$1"
-}
-rss_mb() { # /usr/bin/time -v output -> peak RSS in MiB
-	awk -F': ' '/Maximum resident set size/ { printf "%.0f\n", $2 / 1024 }' "$1"
-}
-wall() { # /usr/bin/time -v output -> wall seconds
-	awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0
-		for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s }' "$1"
-}
-stats() { # [decimals] < numbers -> "best median"
-	sort -g | awk -v d="${1:-1}" '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-		printf "%.*f %.*f\n", d, v[1], d, m }'
-}
-
-run() { # tag i command...: one timed run
-	local tag=$1 i=$2
-	shift 2
-	/usr/bin/time -v -o "$OUT/$tag-$i.time" "$@" >"$OUT/$tag-$i.json"
-}
 
 wait_idle
 LOAD_BEFORE=$(load)
