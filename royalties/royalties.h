@@ -49,7 +49,7 @@ char *amount_display(const mpz_t v, unsigned decimals);
  * does. */
 struct asset {
 	char text[200]; /* normalised */
-	int erc20;      /* eip155 + erc20: chain_id and token are set */
+	int erc20;	/* eip155 + erc20: chain_id and token are set */
 	uint64_t chain_id;
 	uint8_t token[20];
 };
@@ -124,12 +124,12 @@ void settlement_release(struct settlement *s);
 
 /* The OpenZeppelin StandardMerkleTree of (address, uint256) over lines (n
  * >= 1, any order), for roots and proofs. */
-int payout_tree(struct merkle **out, const struct payout_line *lines,
-		size_t n);
+int payout_tree(struct merkle **out, const struct payout_line *lines, size_t n);
 
 void payout_lines_free(struct payout_line *v, size_t n);
 
-/* ---- batch documents (royalties/doc.c, docs/royalties.md) ----------------- */
+/* ---- batch documents (royalties/doc.c, docs/royalties.md) -----------------
+ */
 
 /* A payout's account lines, as its blobs and batch files hold them: one
  * JCS object a line, {"account":"0x<EIP-55>","amount":"<units>"}, each
@@ -145,7 +145,7 @@ void payout_lines_format(struct buf *out, const struct payout_line *v,
  * root, count and total. */
 struct payout_doc {
 	char id[RECORD_ID_MAX]; /* the payout record's id; "" when not named */
-	json_t *payout;         /* the payload */
+	json_t *payout;		/* the payload */
 	struct asset asset;
 	unsigned decimals;
 	char period[8];
@@ -180,8 +180,14 @@ ssize_t payout_doc_find(const struct payout_doc *d, const uint8_t account[20]);
 enum creator_weight { WEIGHT_EQUAL, WEIGHT_BYTES, WEIGHT_CURATOR };
 
 /* Roles a share of revenue goes to, in the order policies list them. */
-enum role { ROLE_CREATORS, ROLE_CURATORS, ROLE_PROVIDER, ROLE_OWNER,
-	    ROLE_TREASURY, ROLES };
+enum role {
+	ROLE_CREATORS,
+	ROLE_CURATORS,
+	ROLE_PROVIDER,
+	ROLE_OWNER,
+	ROLE_TREASURY,
+	ROLES
+};
 extern const char *const role_names[ROLES];
 
 struct policy_license {
@@ -200,8 +206,10 @@ struct policy {
 	struct policy_license *licenses; /* sorted by license */
 	size_t nlicenses;
 	unsigned other_bps;  /* licenses not listed ("*") */
-	unsigned parent_bps; /* of a derived model's data shares, to its parent's lineage */
-	int optouts_pay;     /* works opted out after training: 1 paid, 0 to the treasury */
+	unsigned parent_bps; /* of a derived model's data shares, to its
+				parent's lineage */
+	int optouts_pay;     /* works opted out after training: 1 paid, 0 to the
+				treasury */
 	mpz_t minimum;
 	size_t max_accounts;
 	struct policy_account *accounts; /* sorted by did */
