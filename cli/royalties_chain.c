@@ -14,6 +14,16 @@
 #include "cli/commands.h"
 #include "royalties/royalties.h"
 
+/* How distribute and claim wait for their transactions. */
+#define OPT_WAIT(conf, timeout, poll)                                        \
+	OPT_STR("confirmations", 0, conf, "N",                               \
+		"blocks to wait for each transaction (default 3)"),         \
+	OPT_STR("timeout", 0, timeout, "SECONDS",                            \
+		"stop waiting for a transaction after this long "           \
+		"(default 900)"),                                           \
+	OPT_STR("poll-ms", 0, poll, "MS",                                    \
+		"between looks at the chain (default 1000)")
+
 #define URI_MAX	       2000
 #define BATCH_FILE_MAX (1u << 30)
 
@@ -443,13 +453,7 @@ int royalties_distribute(int argc, char **argv)
 		OPT_STR("uri", 0, &uri, "TEXT",
 			"where the batch can be fetched, in the event "
 			"(default prov:<record id>, or the file's name)"),
-		OPT_STR("confirmations", 0, &conf, "N",
-			"blocks to wait for each transaction (default 3)"),
-		OPT_STR("timeout", 0, &timeout, "SECONDS",
-			"stop waiting for a transaction after this long "
-			"(default 900)"),
-		OPT_STR("poll-ms", 0, &poll, "MS",
-			"between looks at the chain (default 1000)"),
+		OPT_WAIT(&conf, &timeout, &poll),
 		OPT_JSON(&json),
 		OPT_END_,
 	};
@@ -772,13 +776,7 @@ int royalties_claim(int argc, char **argv)
 		OPT_STR("distributor", 0, &dist, "ADDRESS",
 			"prov's PayoutDistributor"),
 		OPT_CHAIN_KEY(&key),
-		OPT_STR("confirmations", 0, &conf, "N",
-			"blocks to wait for each transaction (default 3)"),
-		OPT_STR("timeout", 0, &timeout, "SECONDS",
-			"stop waiting for a transaction after this long "
-			"(default 900)"),
-		OPT_STR("poll-ms", 0, &poll, "MS",
-			"between looks at the chain (default 1000)"),
+		OPT_WAIT(&conf, &timeout, &poll),
 		OPT_JSON(&json),
 		OPT_END_,
 	};
