@@ -216,9 +216,13 @@ int send_submit(struct buf *raw, uint8_t hash[32], struct sender *s,
 /* The node does not know the transaction: it was dropped, or a reorg
  * took it out of its block and not back into the pool. Send the same
  * bytes again, unless another transaction of ours took the nonce: then
- * sign again with the next one. */
+ * sign again with the next one. *taken counts the polls in a row that
+ * saw the nonce taken: only a second one signs again, since a node in
+ * the middle of a reorg (or one of several behind a load balancer) can
+ * answer from the old head's state for one call, and signing again on
+ * that would pay for a second transaction. */
 static int resend(struct sender *s, struct tx *tx, struct buf *raw,
-		  uint8_t hash[32])
+		  uint8_t hash[32], int *taken)
 {
 	uint64_t mined;
 	char hex[67];
@@ -228,12 +232,16 @@ static int resend(struct sender *s, struct tx *tx, struct buf *raw,
 					    "latest")))
 		return rc;
 	if (mined <= tx->nonce) {
+		*taken = 0;
 		chain_hex(hex, hash, 32);
 		note(s, "the node does not know transaction %s: sending it "
 			"again",
 		     hex);
 		return send_raw(s, raw, hash);
 	}
+	if (++*taken < 2)
+		return 0;
+	*taken = 0;
 	if (s->resign && (rc = s->resign(s->payload)))
 		return rc;
 	note(s, "nonce %" PRIu64 " was used by another transaction of %s: "
@@ -277,7 +285,7 @@ int send_wait(struct rpc_receipt **out, struct sender *s, struct tx *tx,
 	uint64_t head, depth, shown = 0;
 	long start = now_ms();
 	char hex[67];
-	int rc, mined = 0;
+	int rc, mined = 0, taken = 0;
 
 	*out = NULL;
 	for (;;) {
@@ -295,7 +303,9 @@ int send_wait(struct rpc_receipt **out, struct sender *s, struct tx *tx,
 			rc = rpc_get_transaction(&info, s->rpc, hash);
 			if (rc == PROV_ENOTFOUND) {
 				prov_error_clear();
-				rc = resend(s, tx, raw, hash);
+				rc = resend(s, tx, raw, hash, &taken);
+			} else {
+				taken = 0;
 			}
 			if (rc)
 				goto done;
@@ -307,6 +317,7 @@ int send_wait(struct rpc_receipt **out, struct sender *s, struct tx *tx,
 					    "of another transaction");
 			goto done;
 		} else {
+			taken = 0;
 			if (!mined || memcmp(seen, r->block_hash, 32)) {
 				chain_hex(hex, r->block_hash, 32);
 				note(s, "mined in block %" PRIu64 " (%s)",

@@ -136,6 +136,24 @@ wait_for() {
 	done
 }
 
+# wait_bg PID LOG CMD...: wait_for, on a program the test started in the
+# background as PID with its stderr in LOG. Fails at once if PID ends
+# before CMD succeeds; LOG is shown whenever it fails.
+wait_bg() {
+	wait_pid=$1 wait_log=$2
+	shift 2
+	n=0
+	until "$@" >/dev/null 2>&1; do
+		if ! kill -0 "$wait_pid" 2>/dev/null && ! "$@" >/dev/null 2>&1; then
+			cat "$wait_log" >&2
+			fail "it ended (pid $wait_pid) before: $*"
+		fi
+		n=$((n + 1))
+		[ $n -lt 600 ] || { cat "$wait_log" >&2; fail "gave up waiting for: $*"; }
+		sleep 0.1
+	done
+}
+
 # proxy_start PLAN [UPSTREAM]: tests/oracle/rpc-proxy.mjs between a client
 # and UPSTREAM (default $ANVIL_URL), injecting the faults the JSON file
 # PLAN names (re-read on every request, so a test may change it while a

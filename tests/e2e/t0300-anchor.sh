@@ -56,9 +56,9 @@ expect_grep '"unanchored": 10000' status.json
 "$PROV" anchor --rpc "$ANVIL_URL" --key ops --poll-ms 100 --contract "$reg" \
 	--confirmations 3 --json >anchor.out 2>anchor.err &
 apid=$!
-wait_for test -s "$pending"
+wait_bg $apid anchor.err test -s "$pending"
 hash=$(pending_hash)
-wait_for has_receipt "$hash"
+wait_bg $apid anchor.err has_receipt "$hash"
 first=$(rpc eth_getTransactionReceipt "[\"$hash\"]" | sed -E 's/.*"blockHash":"(0x[0-9a-f]{64})".*/\1/')
 sleep 0.3
 kill -0 $apid 2>/dev/null || { cat anchor.err >&2; fail "prov anchor stopped before its confirmations"; }
@@ -67,8 +67,8 @@ if git --git-dir=.prov log --format=%s | grep -q '^anchor'; then
 fi
 rpc anvil_reorg '[1,[]]' >reorg.out
 expect_grep '"result":null' reorg.out
-wait_for grep -q "sending it again" anchor.err
-wait_for has_receipt "$hash"
+wait_bg $apid anchor.err grep -q "sending it again" anchor.err
+wait_bg $apid anchor.err has_receipt "$hash"
 second=$(rpc eth_getTransactionReceipt "[\"$hash\"]" | sed -E 's/.*"blockHash":"(0x[0-9a-f]{64})".*/\1/')
 [ "$first" != "$second" ] || fail "the transaction is still in the reorged block"
 rpc anvil_mine '["0x2"]' >/dev/null
@@ -116,9 +116,9 @@ expect_grep "not anchored: no anchor record covers it" "$TMP/out"
 "$PROV" anchor --rpc "$ANVIL_URL" --key ops --poll-ms 100 --contract "$reg" \
 	--confirmations 2 >/dev/null 2>crash.err &
 apid=$!
-wait_for test -s "$pending"
+wait_bg $apid crash.err test -s "$pending"
 hash=$(pending_hash)
-wait_for has_receipt "$hash"
+wait_bg $apid crash.err has_receipt "$hash"
 kill -9 $apid
 wait $apid 2>/dev/null || true
 prov anchor --status >status.out

@@ -5,7 +5,8 @@
 # it); an anchor that reverts in its block because another account
 # anchored the same root first (nothing recorded, nothing pending), and
 # the next attempt refused before sending; proofs checked without the
-# registry, and a proof for another root.
+# registry, and a proof for another root; a recorded anchor reorged away;
+# the key's nonce taken by another transaction (signed again).
 . "$(dirname "$0")/lib.sh"
 
 anvil_start
@@ -39,12 +40,12 @@ rpc evm_setAutomine '[false]' >/dev/null
 # Dropped from the node's pool: sent again, then mined and recorded.
 register one
 anchor_bg --confirmations 1
-wait_for test -s "$pending"
+wait_bg $apid bg.err test -s "$pending"
 hash=$(pending_field hash)
-wait_for in_pool "$hash"
+wait_bg $apid bg.err in_pool "$hash"
 rpc anvil_dropTransaction "[\"$hash\"]" >/dev/null
-wait_for grep -q "does not know transaction $hash: sending it again" bg.err
-wait_for in_pool "$hash"
+wait_bg $apid bg.err grep -q "does not know transaction $hash: sending it again" bg.err
+wait_bg $apid bg.err in_pool "$hash"
 rpc evm_mine '[]' >/dev/null
 wait $apid || { cat bg.err >&2; fail "anchor after a drop"; }
 expect_grep "anchors 1 records at block" bg.out
@@ -57,7 +58,7 @@ expect_exit 0 prov anchor --status
 expect_grep "^pending     1 records, tx 0x[0-9a-f]{64} \(nonce 2\)" "$TMP/out"
 expect_grep "^unanchored  1$" "$TMP/out"
 anchor_bg --confirmations 1
-wait_for grep -q "resuming the pending anchor" bg.err
+wait_bg $apid bg.err grep -q "resuming the pending anchor" bg.err
 rpc evm_mine '[]' >/dev/null
 wait $apid || { cat bg.err >&2; fail "anchor after a timeout"; }
 expect_no_grep "sending transaction" bg.err
@@ -66,10 +67,10 @@ expect_no_grep "sending transaction" bg.err
 # of ours (a higher tip): ours reverts. Nothing is recorded or pending.
 register three
 anchor_bg --confirmations 1
-wait_for test -s "$pending"
+wait_bg $apid bg.err test -s "$pending"
 hash=$(pending_field hash)
 root=$(pending_field root)
-wait_for in_pool "$hash"
+wait_bg $apid bg.err in_pool "$hash"
 dev=$(rpc_result eth_accounts '[]' | sed -E 's/.*"(0x[0-9a-fA-F]{40})".*/\1/')
 data=0x$(printf '%s' "anchor(bytes32,uint64,string)" | node -e "
 const { keccak256 } = require('$ROOT/tests/oracle/node_modules/ethereum-cryptography/keccak.js');
@@ -125,3 +126,31 @@ expect_exit 1 prov verify --chain --rpc "$ANVIL_URL" "$id_five"
 expect_grep "^$id_five  FAILED$" "$TMP/out"
 expect_grep "^  the registry has no anchor of this root \(a reorg may have removed it\)$" "$TMP/out"
 expect_grep "^1 record: 0 anchored and checked on eip155:31337 \(1 anchor\), 0 not anchored, 1 failed$" "$TMP/out"
+
+# The key's nonce taken by another of its transactions while ours was
+# dropped (prov stopped meanwhile, so that it sees both at once): signed
+# again with the next nonce, sent, mined and recorded. One anchor.
+rpc evm_setAutomine '[false]' >/dev/null
+register six
+anchor_bg --confirmations 1
+wait_bg $apid bg.err test -s "$pending"
+hash=$(pending_field hash)
+wait_bg $apid bg.err in_pool "$hash"
+nonce=$(printf %d "$(rpc_result eth_getTransactionCount "[\"$ops\",\"latest\"]")")
+kill -STOP $apid
+rpc anvil_dropTransaction "[\"$hash\"]" >/dev/null
+rpc anvil_impersonateAccount "[\"$ops\"]" >/dev/null
+rpc eth_sendTransaction "[{\"from\":\"$ops\",\"to\":\"$ops\",\"value\":\"0x0\",\"nonce\":\"$(printf 0x%x "$nonce")\"}]" >taker.out
+expect_grep '"result":"0x' taker.out
+rpc evm_mine '[]' >/dev/null
+rpc anvil_stopImpersonatingAccount "[\"$ops\"]" >/dev/null
+kill -CONT $apid
+wait_bg $apid bg.err grep -qi "nonce $nonce was used by another transaction of $ops: signing again" bg.err
+again=$(pending_field hash)
+[ "$again" != "$hash" ] || fail "the pending file still names the dropped transaction"
+wait_bg $apid bg.err in_pool "$again"
+rpc evm_mine '[]' >/dev/null
+wait $apid || { cat bg.err >&2; fail "anchor after its nonce was taken"; }
+expect_grep "anchors 1 records at block" bg.out
+expect_eq "$(grep -c "signing again" bg.err)" 1 "signings again"
+expect_eq "$(printf %d "$(rpc_result eth_getTransactionCount "[\"$ops\",\"latest\"]")")" $((nonce + 2)) "nonce after the anchor"
