@@ -4,7 +4,8 @@
  *
  *   royalties PAID_FILE [ACCOUNTS [ITEMS]]
  *     -> {"accounts": A, "adds": N, "paid": P, "carried": C, "root": "0x..",
- *         "add_ms": .., "finish_ms": .., "settle_ms": .., "tree_ms": ..,
+ *         "add_ms": .., "finish_ms": .., "settle_ms": .., "format_ms": ..,
+ *         "lines_bytes": .., "tree_ms": ..,
  *         "total_ms": .., "cpu_ms": .., "rss_mib": ..} on stdout
  *
  * The inputs (defaults: 1,000,000 accounts, 10,000,000 items): each
@@ -17,7 +18,9 @@
  * are carried) and builds the Merkle root of the paid lines.
  *
  * add_ms: the alloc_add calls; finish_ms: alloc_finish; settle_ms: settle,
- * its root included; total_ms: all three (what a payout batch costs).
+ * its root included; format_ms: the paid and carried lines as the batch's
+ * blobs hold them (lines_bytes long); total_ms: all four (what a payout
+ * batch costs, short of signing and writing it).
  * tree_ms: payout_tree over the paid lines once more on its own, the part
  * bench/royalties-oz.mjs measures on the Node side. Generating the inputs
  * is not timed. PAID_FILE gets the paid lines, 52 bytes each (the address,
@@ -90,9 +93,10 @@ int main(int argc, char **argv)
 	struct settlement s;
 	struct payout_line *carry;
 	struct merkle *m = NULL;
+	struct buf paid = BUF_INIT, carried = BUF_INIT;
 	mpz_t min;
 	uint64_t seed = 2026;
-	double t0, t1, t2, t3, t4, t5, c0, c1;
+	double t0, t1, t2, t3, t4, t5, t6, c0, c1;
 	char root[65];
 	FILE *f;
 
@@ -167,10 +171,13 @@ int main(int argc, char **argv)
 	if (settle(&s, &r, carry, ncarry, min, naccounts))
 		return fail("settle");
 	t4 = now_ms();
+	payout_lines_format(&paid, s.paid, s.npaid);
+	payout_lines_format(&carried, s.carried, s.ncarried);
+	t5 = now_ms();
 	c1 = cpu_ms();
 	if (s.npaid && payout_tree(&m, s.paid, s.npaid))
 		return fail("payout_tree");
-	t5 = now_ms();
+	t6 = now_ms();
 	if (m && memcmp(m->nodes[0], s.root, 32) != 0) {
 		fprintf(stderr, "royalties: payout_tree and settle disagree\n");
 		return 1;
@@ -199,11 +206,15 @@ int main(int argc, char **argv)
 		"\"carried\": %zu, \"paid_total\": \"%Zd\", "
 		"\"carried_total\": \"%Zd\", \"treasury\": \"%Zd\", "
 		"\"root\": \"0x%s\", \"add_ms\": %.1f, \"finish_ms\": %.1f, "
-		"\"settle_ms\": %.1f, \"tree_ms\": %.1f, \"total_ms\": %.1f, "
+		"\"settle_ms\": %.1f, \"format_ms\": %.1f, \"lines_bytes\": %zu, "
+		"\"tree_ms\": %.1f, \"total_ms\": %.1f, "
 		"\"cpu_ms\": %.1f, \"rss_mib\": %.0f}\n",
 		r.n, nitems + 1100 + 1, s.npaid, s.ncarried, s.paid_total,
 		s.carried_total, s.treasury, root, t1 - t0, t2 - t1, t4 - t3,
-		t5 - t4, (t1 - t0) + (t2 - t1) + (t4 - t3), c1 - c0, rss_mib());
+		t5 - t4, paid.len + carried.len, t6 - t5,
+		(t1 - t0) + (t2 - t1) + (t5 - t3), c1 - c0, rss_mib());
+	buf_release(&paid);
+	buf_release(&carried);
 	settlement_release(&s);
 	alloc_result_release(&r);
 	payout_lines_free(carry, ncarry);

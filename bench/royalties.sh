@@ -123,6 +123,7 @@ read -r T1_BEST T1_MED < <(ms c1 total_ms)
 read -r _ ADD_MED < <(ms c add_ms)
 read -r _ FIN_MED < <(ms c finish_ms)
 read -r _ SET_MED < <(ms c settle_ms)
+read -r _ FMT_MED < <(ms c format_ms)
 read -r _ CPU_MED < <(ms c cpu_ms)
 read -r TR_BEST TR_MED < <(ms c tree_ms)
 read -r TR1_BEST TR1_MED < <(ms c1 tree_ms)
@@ -142,8 +143,9 @@ le() { awk -v a="$1" -v b="$2" 'BEGIN { print (a <= b) ? 1 : 0 }'; }
 	echo "paid $NPAID, carried $(field "$OUT/c-1.json" carried); root (all $NRUNS runs agree): $ROOTS"
 	echo ""
 	printf '%-48s %9s %9s %5s\n' "in-process time, ms" best median runs
-	printf '%-48s %9s %9s %5s\n' "alloc + finish + settle (with root), all CPUs" "$T_BEST" "$T_MED" "$RUNS"
-	printf '%-48s %9s %9s %5s\n' "  of which alloc_add / alloc_finish / settle" "" "$ADD_MED / $FIN_MED / $SET_MED" ""
+	printf '%-48s %9s %9s %5s\n' "alloc + finish + settle (with root) + lines, all CPUs" "$T_BEST" "$T_MED" "$RUNS"
+	printf '%-48s %9s %9s %5s\n' "  of which alloc_add / alloc_finish / settle / lines" "" "$ADD_MED / $FIN_MED / $SET_MED / $FMT_MED" ""
+	printf '%-48s %9s\n' "  the lines, bytes" "$(field "$OUT/c-1.json" lines_bytes)"
 	printf '%-48s %9s %9s %5s\n' "  CPU time (user + system)" "" "$CPU_MED" ""
 	printf '%-48s %9s %9s %5s\n' "the same, pinned to one CPU" "$T1_BEST" "$T1_MED" "$RUNS"
 	printf '%-48s %9s %9s %5s\n' "payout_tree alone, all CPUs" "$TR_BEST" "$TR_MED" "$RUNS"
