@@ -33,16 +33,21 @@ register() {
 	echo "$1" >"$1.txt"
 	expect_exit 0 prov register "$1.txt" --license CC-BY-4.0
 }
+# pooled NAME: registers NAME and anchors it in the background, until its
+# transaction ($hash) is in the node's pool.
+pooled() {
+	register "$1"
+	anchor_bg --confirmations 1
+	wait_bg $apid bg.err test -s "$pending"
+	hash=$(pending_field hash)
+	wait_bg $apid bg.err in_pool "$hash"
+}
 
 # Mining by hand from here on.
 rpc evm_setAutomine '[false]' >/dev/null
 
 # Dropped from the node's pool: sent again, then mined and recorded.
-register one
-anchor_bg --confirmations 1
-wait_bg $apid bg.err test -s "$pending"
-hash=$(pending_field hash)
-wait_bg $apid bg.err in_pool "$hash"
+pooled one
 rpc anvil_dropTransaction "[\"$hash\"]" >/dev/null
 wait_bg $apid bg.err grep -q "does not know transaction $hash: sending it again" bg.err
 wait_bg $apid bg.err in_pool "$hash"
@@ -65,12 +70,8 @@ expect_no_grep "sending transaction" bg.err
 
 # Someone else anchors the same root first, in the same block and ahead
 # of ours (a higher tip): ours reverts. Nothing is recorded or pending.
-register three
-anchor_bg --confirmations 1
-wait_bg $apid bg.err test -s "$pending"
-hash=$(pending_field hash)
+pooled three
 root=$(pending_field root)
-wait_bg $apid bg.err in_pool "$hash"
 dev=$(rpc_result eth_accounts '[]' | sed -E 's/.*"(0x[0-9a-fA-F]{40})".*/\1/')
 data=0x$(printf '%s' "anchor(bytes32,uint64,string)" | node -e "
 const { keccak256 } = require('$ROOT/tests/oracle/node_modules/ethereum-cryptography/keccak.js');
@@ -131,11 +132,7 @@ expect_grep "^1 record: 0 anchored and checked on eip155:31337 \(1 anchor\), 0 n
 # dropped (prov stopped meanwhile, so that it sees both at once): signed
 # again with the next nonce, sent, mined and recorded. One anchor.
 rpc evm_setAutomine '[false]' >/dev/null
-register six
-anchor_bg --confirmations 1
-wait_bg $apid bg.err test -s "$pending"
-hash=$(pending_field hash)
-wait_bg $apid bg.err in_pool "$hash"
+pooled six
 nonce=$(printf %d "$(rpc_result eth_getTransactionCount "[\"$ops\",\"latest\"]")")
 kill -STOP $apid
 rpc anvil_dropTransaction "[\"$hash\"]" >/dev/null
