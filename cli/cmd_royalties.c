@@ -111,7 +111,7 @@ int royalties_doc_load(struct payout_doc *out, struct store *s, const char *arg)
 	struct stat st;
 	int rc;
 
-	if (stat(arg, &st) || !s)
+	if (stat(arg, &st))
 		return s ? doc_from_registry(out, s, arg)
 			 : prov_error_set(PROV_ENOTFOUND, "no batch file '%s'",
 					  arg);

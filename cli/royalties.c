@@ -141,7 +141,7 @@ static const uint8_t *role_account(struct compute *c, const char *role,
 		return a->addr;
 	buf_printf(&key, "unpaid %s %s", role, did ?: "");
 	note(c, key.ptr,
-	     json_pack("{s:s, s:s, s:s?, s:s}", "what", "unpaid", "role", role,
+	     json_pack("{s:s, s:s, s:s*, s:s}", "what", "unpaid", "role", role,
 		       "did", did, "reason",
 		       a ? "the policy's account for it is on another chain "
 			   "than the asset"
@@ -157,20 +157,27 @@ static const uint8_t *role_account(struct compute *c, const char *role,
 static const char *work_account(uint8_t addr[20], struct compute *c,
 				const char *id, const char *sha256)
 {
-	struct buf path = BUF_INIT;
+	struct buf path = BUF_INIT, key = BUF_INIT;
 	struct record *r = NULL;
 	struct account a;
 	const char *payout, *why = "";
-	json_t *known = json_object_get(c->works, id);
+	json_t *known;
 
-	/* cached as "eip155:<chain>:0x<address>", checked when it was put */
+	/* cached by content and work (a work record sits under the content
+	 * it claims), as "eip155:<chain>:0x<address>", checked when it was
+	 * put, or as the reason it cannot be paid */
+	buf_printf(&key, "%s %s", sha256 ?: "-", id);
+	known = json_object_get(c->works, key.ptr);
 	if (json_is_string(known)) {
 		const char *t = json_string_value(known);
 		hex_decode(addr, 20, t + strlen(t) - 40, 40);
+		buf_release(&key);
 		return "";
 	}
-	if (known)
+	if (known) {
+		buf_release(&key);
 		return str(known, "reason");
+	}
 	if (!sha256 || strlen(sha256) != 64 ||
 	    buf_printf(&path, "works/%.2s/%.2s/%s/%s.json", sha256, sha256 + 2,
 		       sha256, id + (strncmp(id, "sha256:", 7) ? 0 : 7)) ||
@@ -184,15 +191,16 @@ static const char *work_account(uint8_t addr[20], struct compute *c,
 		why = "its payout account is on another chain than the asset";
 	prov_error_clear();
 	if (*why)
-		json_object_set_new(c->works, id,
+		json_object_set_new(c->works, key.ptr,
 				    json_pack("{s:s}", "reason", why));
 	else {
-		json_object_set_new(c->works, id, json_string(a.text));
+		json_object_set_new(c->works, key.ptr, json_string(a.text));
 		memcpy(addr, a.addr, 20);
 	}
 	record_free(r);
 	buf_release(&path);
-	return *why ? str(json_object_get(c->works, id), "reason") : "";
+	buf_release(&key);
+	return why;
 }
 
 /* ---- items
@@ -238,7 +246,7 @@ static int optout_after(struct compute *c, const json_t *item)
 		return 0;
 	buf_printf(&key, "optout %s %s", hex, c->dataset);
 	note(c, key.ptr,
-	     json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?, s:O, s:s}", "what",
+	     json_pack("{s:s, s:s, s:s, s:s, s:s, s:s*, s:O, s:s}", "what",
 		       "optout", "sha256", hex, "dataset", c->dataset, "optout",
 		       o->id, "by", o->by, "created", o->created, "works",
 		       json_object_get(item, "works"), "action",
@@ -255,7 +263,7 @@ static void unpaid_item(struct compute *c, const json_t *item, const char *work,
 	buf_printf(&key, "unpaid work %s %s", work ?: "-",
 		   work ? "" : str(item, "sha256"));
 	note(c, key.ptr,
-	     json_pack("{s:s, s:s, s:s?, s:s?, s:s}", "what", "unpaid", "role",
+	     json_pack("{s:s, s:s, s:s*, s:s*, s:s}", "what", "unpaid", "role",
 		       "creator", "work", work, "sha256",
 		       work ? NULL : str(item, "sha256"), "reason", why));
 	buf_release(&key);
@@ -265,7 +273,7 @@ static int item_cb(const json_t *item, size_t i, void *payload)
 {
 	struct compute *c = payload;
 	const json_t *works = json_object_get(item, "works");
-	unsigned __int128 w;
+	unsigned __int128 full, w;
 	uint64_t base = 0;
 	size_t k = json_array_size(works), j;
 	const json_t *id;
@@ -275,6 +283,9 @@ static int item_cb(const json_t *item, size_t i, void *payload)
 	c->items++;
 	if ((rc = base_weight(&base, c, item)))
 		return rc;
+	/* The item weighs full among the creators; its license's basis
+	 * points of that are paid, the rest goes to the treasury. */
+	full = (unsigned __int128)base * 10000 * SPLIT_SCALE;
 	w = (unsigned __int128)base *
 	    policy_license_bps(&c->pol, str(item, "license")) * SPLIT_SCALE;
 	if (k > WORKS_PER_ITEM_MAX)
@@ -286,9 +297,11 @@ static int item_cb(const json_t *item, size_t i, void *payload)
 	if (optout_after(c, item) || !k) {
 		if (!k)
 			unpaid_item(c, item, NULL, "no work record names it");
-		alloc_add(c->alloc, NULL, w);
+		alloc_add(c->alloc, NULL, full);
 		return 0;
 	}
+	if (full > w)
+		alloc_add(c->alloc, NULL, full - w);
 	json_array_foreach(works, j, id) {
 		const char *why =
 			json_is_string(id)
@@ -490,8 +503,13 @@ static int take_usage(struct compute *c, const struct record *r,
 		return prov_error_set(PROV_EINVALID,
 				      "usage %s is not for %s in %s", r->id,
 				      period, c->asset.text);
-	if (!json_is_integer(json_object_get(p, "decimals")) ||
-	    (c->decimals >= 0 && dec != c->decimals))
+	if (!json_is_integer(json_object_get(p, "decimals")) || dec < 0 ||
+	    dec > AMOUNT_DECIMALS_MAX)
+		return prov_error_set(PROV_EINVALID,
+				      "usage %s: its decimals are not a whole "
+				      "number from 0 to %d",
+				      r->id, AMOUNT_DECIMALS_MAX);
+	if (c->decimals >= 0 && dec != c->decimals)
 		return prov_error_set(PROV_EINVALID,
 				      "usage %s: its decimals differ from the "
 				      "other reports' for %s",
@@ -537,8 +555,11 @@ static int usage_cb(const char *path, const void *data, size_t n, void *payload)
 /* ---- the ledger -------------------------------------------------------------
  */
 
+/* The ledger is the payer's own: payouts of the asset signed by the same
+ * identity ("by"). Another identity's payouts, whoever signed them, never
+ * carry amounts into this one's batches nor stop its periods. */
 struct ledger_scan {
-	const char *period, *asset;
+	const char *period, *asset, *by;
 	char prev[RECORD_ID_MAX], prev_period[8];
 	char same[RECORD_ID_MAX], later[8];
 	json_t *prev_payload;
@@ -554,6 +575,7 @@ static int ledger_cb(const char *path, const void *data, size_t n,
 	if (record_parse(&r, data, n) || record_path_check(r, path) ||
 	    record_verify(r) ||
 	    strcmp(str(r->payload, "asset") ?: "", l->asset) ||
+	    strcmp(str(r->payload, "by") ?: "", l->by) ||
 	    !(period = str(r->payload, "period")) || period_check(period)) {
 		prov_error_clear();
 		record_free(r);
@@ -730,7 +752,7 @@ int royalties_compute(struct payout_doc *out, struct store *s,
 		      struct royalties_inputs *in)
 {
 	struct compute c = {.s = s, .decimals = -1};
-	struct ledger_scan l = {.period = in->period};
+	struct ledger_scan l = {.period = in->period, .by = in->by};
 	struct usage_scan u = {.period = in->period, .skipped = in->skipped};
 	const struct strlist *usage = in->usage;
 	int rc;

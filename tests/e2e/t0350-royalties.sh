@@ -79,26 +79,27 @@ expect_grep "no model 'nosuch'" "$TMP/err"
 expect_eq "$(git -C .prov rev-list --count HEAD)" "$before" "no commit for bad input"
 
 # ---- 2026-09: base earns 100 units --------------------------------------------
-# creators 60 over a, c (alice, 1 each), b (bob, CC0 at half), d (carol, no
-# account: the treasury): alice 34 2/7, bob 8 4/7, treasury 17 1/7; curator,
-# provider, owner and treasury 10 each. Floors sum to 99; the unit left goes
-# to the largest remainder, bob's 4/7. Bob's 9 is under the minimum of 10:
-# carried.
+# creators 60 over a, c (alice), b (bob), d (carol), 15 each: alice 30; bob's
+# CC0 pays half, 7 1/2, the other half to the treasury; carol names no
+# account, so hers goes to the treasury too: 22 1/2. Curator, provider,
+# owner and treasury 10 each. Floors sum to 99; the unit left goes to a
+# largest remainder, bob's 1/2 and the treasury's 1/2 tie, the treasury
+# last: bob 8, under the minimum of 10, carried. Treasury 32.
 expect_exit 0 prov royalties compute --period 2026-09 --asset "$ASSET" --policy policy.json -o sep.json --as owner
 expect_grep '^  pool +100$' "$TMP/out"
-expect_grep '^  paid +64$' "$TMP/out"
-expect_grep '^  carried +9$' "$TMP/out"
-expect_grep '^  treasury +27$' "$TMP/out"
+expect_grep '^  paid +60$' "$TMP/out"
+expect_grep '^  carried +8$' "$TMP/out"
+expect_grep '^  treasury +32$' "$TMP/out"
 expect_grep '^committed [0-9a-f]{40}$' "$TMP/out"
 expect_grep 'unpaid +creator sha256:[0-9a-f]{64}: its work record names no payout account' "$TMP/out"
 expect_exit 0 prov royalties export sep.json --csv sep.csv
 cat >want.csv <<EOF
 account,amount,amount_units,status
-$ACC_ALICE,34,34,paid
+$ACC_ALICE,30,30,paid
 $ACC_CURATOR,10,10,paid
 $ACC_PROVIDER,10,10,paid
 $ACC_OWNER,10,10,paid
-$ACC_BOB,9,9,carried
+$ACC_BOB,8,8,carried
 EOF
 diff -u want.csv sep.csv || fail "2026-09 amounts"
 sep=$(node -e 'console.log(JSON.parse(require("fs").readFileSync("sep.json")).id)')
@@ -132,24 +133,32 @@ expect_exit 0 prov royalties verify "$sep"
 expect_grep "^payout $sep: recomputed from 1 usage record, the same to the last unit" "$TMP/out"
 expect_exit 0 prov royalties verify sep.json
 expect_exit 0 prov verify
+# A batch file needs no registry to be shown or exported.
+mkdir -p /tmp/prov-noreg.$$ && cp sep.json /tmp/prov-noreg.$$/
+(cd /tmp/prov-noreg.$$ && "$PROV" royalties show sep.json && "$PROV" royalties export sep.json --csv x.csv) >noreg.out 2>&1 ||
+	{ cat noreg.out >&2; rm -rf /tmp/prov-noreg.$$; fail "show or export outside a registry"; }
+cmp sep.csv /tmp/prov-noreg.$$/x.csv || fail "export outside a registry"
+rm -rf /tmp/prov-noreg.$$
+expect_grep '^  paid +60$' noreg.out
 # A tampered batch file is refused before anything reads its amounts.
-sed 's/"amount":"34"/"amount":"35"/' sep.json >tampered.json
+sed 's/"amount":"30"/"amount":"31"/' sep.json >tampered.json
 expect_exit 2 prov royalties show tampered.json
 expect_grep "'paid' or 'carried' is not the sum of its lines" "$TMP/err"
 
-# ---- 2026-10: tuned earns 100 units, bob's 9 carried in -----------------------
-# Half the data shares stay with tuned's own dataset (bob's e.txt: 30), half
-# go to base's (alice 17 1/7, bob 4 2/7, treasury 8 4/7); curator 5 + 5;
-# provider, owner, treasury 10. The unit left goes to the treasury's 4/7.
+# ---- 2026-10: tuned earns 100 units, bob's 8 carried in -----------------------
+# Half the data shares stay with tuned's own dataset (bob's e.txt, CC0: bob
+# 15, treasury 15), half go to base's (alice 15, bob 3 3/4, treasury 11 1/4);
+# curator 5 + 5; provider, owner, treasury 10. Floors sum to 99; the unit
+# left goes to bob's 3/4: 19, and 27 with the 8 carried in. Treasury 36.
 expect_exit 0 prov usage record --model tuned --period 2026-10 --revenue 100 --asset "$ASSET" --decimals 0 --as ops
 expect_exit 0 prov royalties compute --period 2026-10 --asset "$ASSET" --policy policy.json -o oct.json --as owner --json
-expect_grep '"pool": "109"' "$TMP/out"
-expect_grep '"treasury": "19"' "$TMP/out"
+expect_grep '"pool": "108"' "$TMP/out"
+expect_grep '"treasury": "36"' "$TMP/out"
 expect_exit 0 prov royalties export oct.json --csv oct.csv
 cat >want.csv <<EOF
 account,amount,amount_units,status
-$ACC_ALICE,17,17,paid
-$ACC_BOB,43,43,paid
+$ACC_ALICE,15,15,paid
+$ACC_BOB,27,27,paid
 $ACC_CURATOR,10,10,paid
 $ACC_PROVIDER,10,10,paid
 $ACC_OWNER,10,10,paid
@@ -158,9 +167,19 @@ diff -u want.csv oct.csv || fail "2026-10 amounts"
 node -e '
 const p = JSON.parse(require("fs").readFileSync("oct.json")).payout;
 if (p.previous !== process.argv[1]) throw new Error("previous: " + p.previous);
-if (p.carried_in !== "9" || p.revenue !== "100" || p.paid !== "90" || p.carried !== "0") throw new Error("sums");
+if (p.carried_in !== "8" || p.revenue !== "100" || p.paid !== "72" || p.carried !== "0") throw new Error("sums");
 ' "$sep"
 expect_exit 0 prov royalties verify oct.json
+
+# Each payer's ledger is its own: bob pays a later month of the same asset
+# (his own payout, signed by him); the owner's months go on as before (the
+# owner's November below is computed, and carries nothing from bob's).
+expect_exit 0 prov usage record --model base --period 2027-03 --revenue 7 --asset "$ASSET" --decimals 0 --as ops
+expect_exit 0 prov royalties compute --period 2027-03 --asset "$ASSET" --policy policy.json -o bob.json --as bob
+node -e '
+const p = JSON.parse(require("fs").readFileSync("bob.json")).payout;
+if (p.previous !== undefined || p.carried_in !== "0") throw new Error("bob: previous " + p.previous);
+'
 
 # Periods go in order: September cannot be paid again now, nor August.
 expect_exit 2 prov royalties compute --period 2026-08 --asset "$ASSET" --decimals 6 --as owner
@@ -180,9 +199,9 @@ expect_exit 0 prov usage record --model base --period 2026-11 --revenue 100 --as
 expect_exit 0 prov royalties compute --period 2026-11 --asset "$ASSET" --policy policy.json -o nov.json --as owner
 expect_grep "^report: 1 opted out after training, 1 shares unpaid$" "$TMP/out"
 expect_grep "^  opt-out  $(sha256sum d/a.txt | cut -d' ' -f1) in sha256:[0-9a-f]{64}: sha256:[0-9a-f]{64} by $(did alice) \(treasury\)$" "$TMP/out"
-# alice: c.txt alone, 60 × 1/3.5 = 17 1/7
+# alice: c.txt alone, 60 × 1/4 = 15
 expect_exit 0 prov royalties export nov.json --csv nov.csv
-expect_grep "^$ACC_ALICE,17,17,paid$" nov.csv
+expect_grep "^$ACC_ALICE,15,15,paid$" nov.csv
 
 # ---- bad policies, empty lineages, nothing to pay ------------------------------
 bad_policy() {
