@@ -35,7 +35,10 @@ struct pay {
 	struct chain_key *ck;
 	struct sender snd;
 	uint8_t dist[20];
-	char root[67], dist_text[43];
+	/* The batch's id on chain: its payout record's id, so two periods
+	 * with one root are still two batches. */
+	uint8_t id[32];
+	char id_text[RECORD_ID_MAX], root[67], dist_text[43];
 	uint8_t total[32]; /* doc.paid_total, as the chain holds it */
 	int quiet;	   /* no sender notes: a progress line instead */
 };
@@ -142,6 +145,25 @@ static int check_batch(const struct payout_doc *d, uint64_t chain_id)
 	return 0;
 }
 
+/* The batch's id: the payout record's, which a batch file without an
+ * 'id' still has (the sha256 of its payout's JCS, as record ids are). */
+static int batch_id(struct pay *p)
+{
+	struct buf canon = BUF_INIT;
+	int rc;
+
+	if (p->doc.id[0]) {
+		snprintf(p->id_text, sizeof(p->id_text), "%s", p->doc.id);
+		return sha256_id_parse(p->id, p->doc.id);
+	}
+	if (!(rc = jcs_encode(&canon, p->doc.payout))) {
+		sha256_buf(p->id, canon.ptr, canon.len);
+		sha256_id(p->id_text, p->id);
+	}
+	buf_release(&canon);
+	return rc;
+}
+
 /* Loads the batch, the key and the chain, and checks the distributor: all
  * that is input, so every failure here is exit 2. */
 static int pay_open(struct pay *p, const char *batch,
@@ -162,7 +184,7 @@ static int pay_open(struct pay *p, const char *batch,
 	p->have_doc = 1;
 	chain_hex(p->root, p->doc.root, 32);
 	amount_u256(p->total, p->doc.paid_total);
-	if ((rc = cli_load_chain_key(&p->ck, key)) ||
+	if ((rc = batch_id(p)) || (rc = cli_load_chain_key(&p->ck, key)) ||
 	    (rc = cli_rpc_open(&p->rpc, &chain_id, rpcs, NULL)) ||
 	    (rc = check_batch(&p->doc, chain_id)) ||
 	    (rc = distributor_check_code(p->rpc, p->dist)))
@@ -232,9 +254,10 @@ static json_t *tx_json(const char *what, const struct rpc_receipt *r)
 
 /* ---- distribute ---------------------------------------------------------- */
 
-/* Whether root is funded already: 1 with the same token and total (done
- * before, nothing to send), 0 when not, PROV_EVERIFY when another token
- * or total holds the root (this batch can never be funded there). */
+/* Whether the batch's id is funded already: 1 with the same root, token
+ * and total (done before, nothing to send), 0 when not, PROV_EVERIFY when
+ * the id holds another root, token or total (this batch can never be
+ * funded there). */
 static int funded_already(struct pay *p)
 {
 	struct distributor_batch b;
@@ -242,10 +265,19 @@ static int funded_already(struct pay *p)
 	char *have, *want, token[43];
 	int rc;
 
-	if ((rc = distributor_batch_get(&b, p->rpc, p->dist, p->doc.root)))
+	if ((rc = distributor_batch_get(&b, p->rpc, p->dist, p->id)))
 		return rc;
 	if (!memcmp(b.token, zero, 20))
 		return 0;
+	if (memcmp(b.root, p->doc.root, 32)) {
+		char root[67];
+
+		chain_hex(root, b.root, 32);
+		return prov_error_set(PROV_EVERIFY,
+				      "batch %s is funded on %s with another "
+				      "root (%s) than the batch's (%s)",
+				      p->id_text, p->dist_text, root, p->root);
+	}
 	if (!memcmp(b.token, p->doc.asset.token, 20) &&
 	    !memcmp(b.total, p->total, 32))
 		return 1;
@@ -253,14 +285,33 @@ static int funded_already(struct pay *p)
 	want = u256_string(p->total);
 	address_checksum(token, b.token);
 	rc = prov_error_set(PROV_EVERIFY,
-			    "root %s is funded on %s with another token or "
+			    "batch %s is funded on %s with another token or "
 			    "total (%s units of eip155:%" PRIu64
 			    "/erc20:%s) than the batch's (%s units of %s)",
-			    p->root, p->dist_text, have, p->snd.chain_id, token,
+			    p->id_text, p->dist_text, have, p->snd.chain_id, token,
 			    want, p->doc.asset.text);
 	free(have);
 	free(want);
 	return rc;
+}
+
+/* Only the distributor's owner may fund (a batch's id could otherwise be
+ * taken first with a token of anyone's choosing): anyone else's fund
+ * would revert, so it is refused before anything is signed. */
+static int check_owner(const struct pay *p, const char *key)
+{
+	uint8_t owner[20];
+	char text[43];
+	int rc;
+
+	if ((rc = distributor_owner(owner, p->rpc, p->dist)) ||
+	    !memcmp(owner, p->ck->addr, 20))
+		return rc;
+	address_checksum(text, owner);
+	return prov_error_set(PROV_EINVALID,
+			      "the distributor's owner is %s, not %s's %s: "
+			      "only the owner funds batches",
+			      text, key, p->ck->address);
 }
 
 /* The key must hold the batch's total of the token: refused before any
@@ -339,7 +390,8 @@ static int check_funded_event(const struct pay *p, const struct rpc_receipt *r)
 			prov_error_clear();
 			continue;
 		}
-		same = !memcmp(ev.root, p->doc.root, 32) &&
+		same = !memcmp(ev.id, p->id, 32) &&
+		       !memcmp(ev.root, p->doc.root, 32) &&
 		       !memcmp(ev.token, p->doc.asset.token, 20) &&
 		       !memcmp(ev.total, p->total, 32);
 		free(ev.uri);
@@ -348,8 +400,8 @@ static int check_funded_event(const struct pay *p, const struct rpc_receipt *r)
 	}
 	return prov_error_set(PROV_EVERIFY,
 			      "the fund receipt holds no BatchFunded event of "
-			      "root %s from %s",
-			      p->root, p->dist_text);
+			      "batch %s from %s",
+			      p->id_text, p->dist_text);
 }
 
 static int fund(json_t *txs, int *reverted, struct pay *p, const char *uri)
@@ -359,8 +411,9 @@ static int fund(json_t *txs, int *reverted, struct pay *p, const char *uri)
 	int rc;
 
 	on_note(p, "funding the batch");
-	if ((rc = distributor_fund_calldata(
-		     &call, p->doc.root, p->doc.asset.token, p->total, uri)) ||
+	if ((rc = distributor_fund_calldata(&call, p->id, p->doc.root,
+					    p->doc.asset.token, p->total,
+					    uri)) ||
 	    (rc = send_call(&r, reverted, p, p->dist, &call)) ||
 	    (rc = check_funded_event(p, r)))
 		goto done;
@@ -473,7 +526,7 @@ int royalties_distribute(int argc, char **argv)
 	     (rc = cli_text_arg("royalties distribute", "uri", uri, URI_MAX))))
 		goto done;
 	if (pay_open(&p, args.v[0], &rpcs, dist, key) ||
-	    (already = funded_already(&p)) < 0) {
+	    check_owner(&p, key) || (already = funded_already(&p)) < 0) {
 		rc = cli_fail(prov_error_code());
 		goto done;
 	}
@@ -571,7 +624,7 @@ static int check_claimed_event(const struct pay *p, const struct rpc_receipt *r,
 			prov_error_clear();
 			continue;
 		}
-		if (!memcmp(ev.root, p->doc.root, 32) &&
+		if (!memcmp(ev.id, p->id, 32) &&
 		    !memcmp(ev.account, l->account, 20) &&
 		    !memcmp(ev.amount, amount, 32))
 			return 0;
@@ -598,7 +651,7 @@ static int claim_one(json_t **entry, int *reverted, struct pay *p,
 	amount_u256(amount, l->amount);
 	if ((rc = merkle_proof(&proof, &np, m, i)) ||
 	    (rc = distributor_claim_calldata(
-		     &call, p->doc.root, l->account, amount,
+		     &call, p->id, l->account, amount,
 		     (const uint8_t(*)[32])proof, np)) ||
 	    (rc = send_call(&r, reverted, p, p->dist, &call)) ||
 	    (rc = check_claimed_event(p, r, l)))
@@ -661,7 +714,7 @@ static void claim_all(struct claims *c, struct pay *p, const struct merkle *m,
 
 		if (progress)
 			cli_progress("claiming", k, n);
-		if (distributor_claimed(&done, p->rpc, p->dist, p->doc.root,
+		if (distributor_claimed(&done, p->rpc, p->dist, p->id,
 					l->account)) {
 			c->failed = 1;
 		} else if (done) {
