@@ -288,8 +288,8 @@ static int funded_already(struct pay *p)
 			    "batch %s is funded on %s with another token or "
 			    "total (%s units of eip155:%" PRIu64
 			    "/erc20:%s) than the batch's (%s units of %s)",
-			    p->id_text, p->dist_text, have, p->snd.chain_id, token,
-			    want, p->doc.asset.text);
+			    p->id_text, p->dist_text, have, p->snd.chain_id,
+			    token, want, p->doc.asset.text);
 	free(have);
 	free(want);
 	return rc;
@@ -525,8 +525,8 @@ int royalties_distribute(int argc, char **argv)
 	    (uri &&
 	     (rc = cli_text_arg("royalties distribute", "uri", uri, URI_MAX))))
 		goto done;
-	if (pay_open(&p, args.v[0], &rpcs, dist, key) ||
-	    check_owner(&p, key) || (already = funded_already(&p)) < 0) {
+	if (pay_open(&p, args.v[0], &rpcs, dist, key) || check_owner(&p, key) ||
+	    (already = funded_already(&p)) < 0) {
 		rc = cli_fail(prov_error_code());
 		goto done;
 	}
@@ -650,9 +650,9 @@ static int claim_one(json_t **entry, int *reverted, struct pay *p,
 
 	amount_u256(amount, l->amount);
 	if ((rc = merkle_proof(&proof, &np, m, i)) ||
-	    (rc = distributor_claim_calldata(
-		     &call, p->id, l->account, amount,
-		     (const uint8_t(*)[32])proof, np)) ||
+	    (rc = distributor_claim_calldata(&call, p->id, l->account, amount,
+					     (const uint8_t(*)[32])proof,
+					     np)) ||
 	    (rc = send_call(&r, reverted, p, p->dist, &call)) ||
 	    (rc = check_claimed_event(p, r, l)))
 		goto done;
