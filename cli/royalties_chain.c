@@ -434,23 +434,24 @@ static void print_distribute(const struct pay *p, const char *uri, int already,
 
 	if (json) {
 		json_t *o = json_pack(
-			"{s:s, s:s, s:s, s:s, s:I, s:s?, s:b, s:O}", "root",
-			p->root, "distributor", p->dist_text, "asset",
-			p->doc.asset.text, "total", total, "accounts",
-			(json_int_t)p->doc.npaid, "uri", uri, "already_funded",
-			already, "transactions", txs);
+			"{s:s, s:s, s:s, s:s, s:s, s:I, s:s?, s:b, s:O}", "id",
+			p->id_text, "root", p->root, "distributor",
+			p->dist_text, "asset", p->doc.asset.text, "total",
+			total, "accounts", (json_int_t)p->doc.npaid, "uri", uri,
+			"already_funded", already, "transactions", txs);
 
 		cli_print_json(o);
 		json_decref(o);
 	} else if (already) {
 		printf("batch %s is already funded on %s (%s = %s units of "
 		       "%s): nothing sent\n",
-		       p->root, p->dist_text, shown, total, p->doc.asset.text);
+		       p->id_text, p->dist_text, shown, total,
+		       p->doc.asset.text);
 	} else {
 		printf("funded batch %s on %s: %s (%s units of %s) for %zu "
 		       "accounts\n",
-		       p->root, p->dist_text, shown, total, p->doc.asset.text,
-		       p->doc.npaid);
+		       p->id_text, p->dist_text, shown, total,
+		       p->doc.asset.text, p->doc.npaid);
 		json_array_foreach(txs, i, t)
 			printf("  %-8s %s  block %" JSON_INTEGER_FORMAT "\n",
 			       json_string_value(json_object_get(t, "what")),
@@ -481,15 +482,15 @@ int royalties_distribute(int argc, char **argv)
 		"ADDRESS --key NAME [--uri TEXT] [--confirmations N] "
 		"[--timeout SECONDS] [--poll-ms MS] [--json]",
 		"Funds a payout batch (a batch file, or a payout record's id) "
-		"on "
-		"prov's PayoutDistributor: approves the distributor for the "
+		"on prov's PayoutDistributor: approves the distributor for the "
 		"batch's total of its ERC-20 token (unless the allowance "
-		"covers it) and calls fund(root, token, total, uri), signed "
-		"with the chain key NAME, which must hold the tokens. The "
-		"token's chain must be the endpoint's. A batch funded already "
-		"with the same token and total is left alone (exit 0, nothing "
-		"sent); a root funded otherwise is exit 1, and so is a "
-		"transaction the chain refuses.",
+		"covers it) and calls fund(id, root, token, total, uri), the "
+		"id being the payout record's, signed with the chain key NAME, "
+		"which must be the distributor's owner (exit 2 otherwise) and "
+		"hold the tokens. The token's chain must be the endpoint's. A "
+		"batch funded already with the same root, token and total is "
+		"left alone (exit 0, nothing sent); its id funded otherwise is "
+		"exit 1, and so is a transaction the chain refuses.",
 		1,
 		1,
 		1,
@@ -569,7 +570,7 @@ static int check_funded(struct pay *p)
 		rc = prov_error_set(PROV_EVERIFY,
 				    "batch %s is not funded on %s: run 'prov "
 				    "royalties distribute' first",
-				    p->root, p->dist_text);
+				    p->id_text, p->dist_text);
 	return rc < 0 ? rc : 0;
 }
 
@@ -590,9 +591,9 @@ static int select_accounts(size_t **out, size_t *n, const struct pay *p,
 		if ((rc = address_parse(addr, accounts->v[i]))) {
 			prov_error_wrap("--account");
 		} else if ((k = payout_doc_find(&p->doc, addr)) < 0) {
-			rc = prov_error_set(PROV_EINVALID,
-					    "'%s' is not paid by batch %s",
-					    cli_esc(accounts->v[i]), p->root);
+			rc = prov_error_set(
+				PROV_EINVALID, "'%s' is not paid by batch %s",
+				cli_esc(accounts->v[i]), p->id_text);
 		} else {
 			want[k] = 1;
 		}
@@ -751,11 +752,11 @@ static void print_claims(const struct pay *p, const struct claims *c, size_t n,
 	json_t *e;
 
 	if (json) {
-		json_t *o =
-			json_pack("{s:s, s:s, s:O, s:I, s:I}", "root", p->root,
-				  "distributor", p->dist_text, "claims",
-				  c->list, "claimed", (json_int_t)c->sent,
-				  "already_claimed", (json_int_t)c->skipped);
+		json_t *o = json_pack(
+			"{s:s, s:s, s:s, s:O, s:I, s:I}", "id", p->id_text,
+			"root", p->root, "distributor", p->dist_text, "claims",
+			c->list, "claimed", (json_int_t)c->sent,
+			"already_claimed", (json_int_t)c->skipped);
 
 		cli_print_json(o);
 		json_decref(o);
@@ -766,7 +767,7 @@ static void print_claims(const struct pay *p, const struct claims *c, size_t n,
 			print_claim(e);
 	printf("%zu claimed, %zu already claimed, of %zu accounts asked "
 	       "(batch %s)\n",
-	       c->sent, c->skipped, n, p->root);
+	       c->sent, c->skipped, n, p->id_text);
 	fflush(stdout);
 }
 
@@ -788,7 +789,7 @@ static int refuse_claimed(const struct pay *p, const struct claims *c)
 	fprintf(stderr,
 		"prov: already claimed from batch %s: %s (nothing sent for "
 		"%s)\n",
-		p->root, names.ptr, c->skipped == 1 ? "it" : "them");
+		p->id_text, names.ptr, c->skipped == 1 ? "it" : "them");
 	buf_release(&names);
 	return EXIT_CHECK;
 }
