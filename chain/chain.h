@@ -466,11 +466,14 @@ extern const size_t distributor_init_code_len;
 extern const uint8_t distributor_runtime_code[];
 extern const size_t distributor_runtime_code_len;
 
-/* The distributor's events (docs/chain.md): a batch of total tokens
- * funded under root, and one account's claim from it. */
-#define BATCH_FUNDED_EVENT "BatchFunded(bytes32,address,address,uint256,string)"
-#define CLAIMED_EVENT	   "Claimed(bytes32,address,uint256)"
+/* The distributor's events (docs/chain.md): batch id (prov: the payout
+ * record's id) of total tokens funded under root, and one account's claim
+ * from batch id. */
+#define BATCH_FUNDED_EVENT                                                     \
+	"BatchFunded(bytes32,bytes32,address,address,uint256,string)"
+#define CLAIMED_EVENT "Claimed(bytes32,address,uint256)"
 struct batch_funded_event {
+	uint8_t id[32];
 	uint8_t root[32];
 	uint8_t token[20];
 	uint8_t funder[20];
@@ -482,28 +485,28 @@ struct batch_funded_event {
 	size_t uri_len;
 };
 struct claimed_event {
-	uint8_t root[32];
+	uint8_t id[32];
 	uint8_t account[20];
 	uint8_t amount[32]; /* big-endian */
 };
 /* Decode one log (its topics and data) of each event: BatchFunded has 4
- * topics, Claimed 3, the first the event's topic; address topics have
- * their 12 high bytes zero; the data is checked as abi_decode checks it
- * (bytes after the encoding are ignored). PROV_EINVALID (and out zeroed)
- * otherwise. */
+ * topics (the event's, id, root, token), Claimed 3 (the event's, id,
+ * account); address topics have their 12 high bytes zero; the data is
+ * checked as abi_decode checks it (bytes after the encoding are
+ * ignored). PROV_EINVALID (and out zeroed) otherwise. */
 int batch_funded_event_decode(struct batch_funded_event *out,
 			      const uint8_t (*topics)[32], size_t ntopics,
 			      const uint8_t *data, size_t len);
 int claimed_event_decode(struct claimed_event *out, const uint8_t (*topics)[32],
 			 size_t ntopics, const uint8_t *data, size_t len);
 
-/* Calldata of fund(bytes32 root, address token, uint256 total, string uri)
- * and of claim(bytes32 root, address account, uint256 amount, bytes32[]
- * proof); amounts are big-endian. */
-int distributor_fund_calldata(struct buf *out, const uint8_t root[32],
-			      const uint8_t token[20], const uint8_t total[32],
-			      const char *uri);
-int distributor_claim_calldata(struct buf *out, const uint8_t root[32],
+/* Calldata of fund(bytes32 id, bytes32 root, address token, uint256
+ * total, string uri) and of claim(bytes32 id, address account, uint256
+ * amount, bytes32[] proof); amounts are big-endian. */
+int distributor_fund_calldata(struct buf *out, const uint8_t id[32],
+			      const uint8_t root[32], const uint8_t token[20],
+			      const uint8_t total[32], const char *uri);
+int distributor_claim_calldata(struct buf *out, const uint8_t id[32],
 			       const uint8_t account[20],
 			       const uint8_t amount[32],
 			       const uint8_t (*proof)[32], size_t n);
@@ -511,19 +514,22 @@ int distributor_claim_calldata(struct buf *out, const uint8_t root[32],
  * "no contract at ADDRESS" or "the code at ADDRESS is not prov's
  * PayoutDistributor (code hash 0x...)". */
 int distributor_check_code(struct rpc_client *c, const uint8_t contract[20]);
-/* batches(root) by eth_call at the latest block: all zero when root was
+/* owner() by eth_call: the one account that may fund batches. */
+int distributor_owner(uint8_t out[20], struct rpc_client *c,
+		      const uint8_t contract[20]);
+/* batches(id) by eth_call at the latest block: all zero when id was
  * never funded. PROV_EINVALID for a reply that is not four words. */
 struct distributor_batch {
+	uint8_t root[32];
 	uint8_t token[20]; /* zero: never funded */
 	uint8_t total[32]; /* big-endian */
 	uint8_t paid[32];
-	uint8_t funder[20];
 };
 int distributor_batch_get(struct distributor_batch *out, struct rpc_client *c,
-			  const uint8_t contract[20], const uint8_t root[32]);
-/* claimed(root, account) by eth_call: *out 1 or 0. */
+			  const uint8_t contract[20], const uint8_t id[32]);
+/* claimed(id, account) by eth_call: *out 1 or 0. */
 int distributor_claimed(int *out, struct rpc_client *c,
-			const uint8_t contract[20], const uint8_t root[32],
+			const uint8_t contract[20], const uint8_t id[32],
 			const uint8_t account[20]);
 
 /* ERC-20, as a funder needs it: approve(spender, value) calldata, and

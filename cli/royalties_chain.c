@@ -35,7 +35,10 @@ struct pay {
 	struct chain_key *ck;
 	struct sender snd;
 	uint8_t dist[20];
-	char root[67], dist_text[43];
+	/* The batch's id on chain: its payout record's id, so two periods
+	 * with one root are still two batches. */
+	uint8_t id[32];
+	char id_text[RECORD_ID_MAX], root[67], dist_text[43];
 	uint8_t total[32]; /* doc.paid_total, as the chain holds it */
 	int quiet;	   /* no sender notes: a progress line instead */
 };
@@ -142,6 +145,25 @@ static int check_batch(const struct payout_doc *d, uint64_t chain_id)
 	return 0;
 }
 
+/* The batch's id: the payout record's, which a batch file without an
+ * 'id' still has (the sha256 of its payout's JCS, as record ids are). */
+static int batch_id(struct pay *p)
+{
+	struct buf canon = BUF_INIT;
+	int rc;
+
+	if (p->doc.id[0]) {
+		snprintf(p->id_text, sizeof(p->id_text), "%s", p->doc.id);
+		return sha256_id_parse(p->id, p->doc.id);
+	}
+	if (!(rc = jcs_encode(&canon, p->doc.payout))) {
+		sha256_buf(p->id, canon.ptr, canon.len);
+		sha256_id(p->id_text, p->id);
+	}
+	buf_release(&canon);
+	return rc;
+}
+
 /* Loads the batch, the key and the chain, and checks the distributor: all
  * that is input, so every failure here is exit 2. */
 static int pay_open(struct pay *p, const char *batch,
@@ -162,7 +184,7 @@ static int pay_open(struct pay *p, const char *batch,
 	p->have_doc = 1;
 	chain_hex(p->root, p->doc.root, 32);
 	amount_u256(p->total, p->doc.paid_total);
-	if ((rc = cli_load_chain_key(&p->ck, key)) ||
+	if ((rc = batch_id(p)) || (rc = cli_load_chain_key(&p->ck, key)) ||
 	    (rc = cli_rpc_open(&p->rpc, &chain_id, rpcs, NULL)) ||
 	    (rc = check_batch(&p->doc, chain_id)) ||
 	    (rc = distributor_check_code(p->rpc, p->dist)))
@@ -232,9 +254,10 @@ static json_t *tx_json(const char *what, const struct rpc_receipt *r)
 
 /* ---- distribute ---------------------------------------------------------- */
 
-/* Whether root is funded already: 1 with the same token and total (done
- * before, nothing to send), 0 when not, PROV_EVERIFY when another token
- * or total holds the root (this batch can never be funded there). */
+/* Whether the batch's id is funded already: 1 with the same root, token
+ * and total (done before, nothing to send), 0 when not, PROV_EVERIFY when
+ * the id holds another root, token or total (this batch can never be
+ * funded there). */
 static int funded_already(struct pay *p)
 {
 	struct distributor_batch b;
@@ -242,10 +265,19 @@ static int funded_already(struct pay *p)
 	char *have, *want, token[43];
 	int rc;
 
-	if ((rc = distributor_batch_get(&b, p->rpc, p->dist, p->doc.root)))
+	if ((rc = distributor_batch_get(&b, p->rpc, p->dist, p->id)))
 		return rc;
 	if (!memcmp(b.token, zero, 20))
 		return 0;
+	if (memcmp(b.root, p->doc.root, 32)) {
+		char root[67];
+
+		chain_hex(root, b.root, 32);
+		return prov_error_set(PROV_EVERIFY,
+				      "batch %s is funded on %s with another "
+				      "root (%s) than the batch's (%s)",
+				      p->id_text, p->dist_text, root, p->root);
+	}
 	if (!memcmp(b.token, p->doc.asset.token, 20) &&
 	    !memcmp(b.total, p->total, 32))
 		return 1;
@@ -253,14 +285,33 @@ static int funded_already(struct pay *p)
 	want = u256_string(p->total);
 	address_checksum(token, b.token);
 	rc = prov_error_set(PROV_EVERIFY,
-			    "root %s is funded on %s with another token or "
+			    "batch %s is funded on %s with another token or "
 			    "total (%s units of eip155:%" PRIu64
 			    "/erc20:%s) than the batch's (%s units of %s)",
-			    p->root, p->dist_text, have, p->snd.chain_id, token,
-			    want, p->doc.asset.text);
+			    p->id_text, p->dist_text, have, p->snd.chain_id,
+			    token, want, p->doc.asset.text);
 	free(have);
 	free(want);
 	return rc;
+}
+
+/* Only the distributor's owner may fund (a batch's id could otherwise be
+ * taken first with a token of anyone's choosing): anyone else's fund
+ * would revert, so it is refused before anything is signed. */
+static int check_owner(const struct pay *p, const char *key)
+{
+	uint8_t owner[20];
+	char text[43];
+	int rc;
+
+	if ((rc = distributor_owner(owner, p->rpc, p->dist)) ||
+	    !memcmp(owner, p->ck->addr, 20))
+		return rc;
+	address_checksum(text, owner);
+	return prov_error_set(PROV_EINVALID,
+			      "the distributor's owner is %s, not %s's %s: "
+			      "only the owner funds batches",
+			      text, key, p->ck->address);
 }
 
 /* The key must hold the batch's total of the token: refused before any
@@ -339,7 +390,8 @@ static int check_funded_event(const struct pay *p, const struct rpc_receipt *r)
 			prov_error_clear();
 			continue;
 		}
-		same = !memcmp(ev.root, p->doc.root, 32) &&
+		same = !memcmp(ev.id, p->id, 32) &&
+		       !memcmp(ev.root, p->doc.root, 32) &&
 		       !memcmp(ev.token, p->doc.asset.token, 20) &&
 		       !memcmp(ev.total, p->total, 32);
 		free(ev.uri);
@@ -348,8 +400,8 @@ static int check_funded_event(const struct pay *p, const struct rpc_receipt *r)
 	}
 	return prov_error_set(PROV_EVERIFY,
 			      "the fund receipt holds no BatchFunded event of "
-			      "root %s from %s",
-			      p->root, p->dist_text);
+			      "batch %s from %s",
+			      p->id_text, p->dist_text);
 }
 
 static int fund(json_t *txs, int *reverted, struct pay *p, const char *uri)
@@ -359,8 +411,9 @@ static int fund(json_t *txs, int *reverted, struct pay *p, const char *uri)
 	int rc;
 
 	on_note(p, "funding the batch");
-	if ((rc = distributor_fund_calldata(
-		     &call, p->doc.root, p->doc.asset.token, p->total, uri)) ||
+	if ((rc = distributor_fund_calldata(&call, p->id, p->doc.root,
+					    p->doc.asset.token, p->total,
+					    uri)) ||
 	    (rc = send_call(&r, reverted, p, p->dist, &call)) ||
 	    (rc = check_funded_event(p, r)))
 		goto done;
@@ -381,23 +434,24 @@ static void print_distribute(const struct pay *p, const char *uri, int already,
 
 	if (json) {
 		json_t *o = json_pack(
-			"{s:s, s:s, s:s, s:s, s:I, s:s?, s:b, s:O}", "root",
-			p->root, "distributor", p->dist_text, "asset",
-			p->doc.asset.text, "total", total, "accounts",
-			(json_int_t)p->doc.npaid, "uri", uri, "already_funded",
-			already, "transactions", txs);
+			"{s:s, s:s, s:s, s:s, s:s, s:I, s:s?, s:b, s:O}", "id",
+			p->id_text, "root", p->root, "distributor",
+			p->dist_text, "asset", p->doc.asset.text, "total",
+			total, "accounts", (json_int_t)p->doc.npaid, "uri", uri,
+			"already_funded", already, "transactions", txs);
 
 		cli_print_json(o);
 		json_decref(o);
 	} else if (already) {
 		printf("batch %s is already funded on %s (%s = %s units of "
 		       "%s): nothing sent\n",
-		       p->root, p->dist_text, shown, total, p->doc.asset.text);
+		       p->id_text, p->dist_text, shown, total,
+		       p->doc.asset.text);
 	} else {
 		printf("funded batch %s on %s: %s (%s units of %s) for %zu "
 		       "accounts\n",
-		       p->root, p->dist_text, shown, total, p->doc.asset.text,
-		       p->doc.npaid);
+		       p->id_text, p->dist_text, shown, total,
+		       p->doc.asset.text, p->doc.npaid);
 		json_array_foreach(txs, i, t)
 			printf("  %-8s %s  block %" JSON_INTEGER_FORMAT "\n",
 			       json_string_value(json_object_get(t, "what")),
@@ -428,15 +482,15 @@ int royalties_distribute(int argc, char **argv)
 		"ADDRESS --key NAME [--uri TEXT] [--confirmations N] "
 		"[--timeout SECONDS] [--poll-ms MS] [--json]",
 		"Funds a payout batch (a batch file, or a payout record's id) "
-		"on "
-		"prov's PayoutDistributor: approves the distributor for the "
+		"on prov's PayoutDistributor: approves the distributor for the "
 		"batch's total of its ERC-20 token (unless the allowance "
-		"covers it) and calls fund(root, token, total, uri), signed "
-		"with the chain key NAME, which must hold the tokens. The "
-		"token's chain must be the endpoint's. A batch funded already "
-		"with the same token and total is left alone (exit 0, nothing "
-		"sent); a root funded otherwise is exit 1, and so is a "
-		"transaction the chain refuses.",
+		"covers it) and calls fund(id, root, token, total, uri), the "
+		"id being the payout record's, signed with the chain key NAME, "
+		"which must be the distributor's owner (exit 2 otherwise) and "
+		"hold the tokens. The token's chain must be the endpoint's. A "
+		"batch funded already with the same root, token and total is "
+		"left alone (exit 0, nothing sent); its id funded otherwise is "
+		"exit 1, and so is a transaction the chain refuses.",
 		1,
 		1,
 		1,
@@ -472,7 +526,7 @@ int royalties_distribute(int argc, char **argv)
 	    (uri &&
 	     (rc = cli_text_arg("royalties distribute", "uri", uri, URI_MAX))))
 		goto done;
-	if (pay_open(&p, args.v[0], &rpcs, dist, key) ||
+	if (pay_open(&p, args.v[0], &rpcs, dist, key) || check_owner(&p, key) ||
 	    (already = funded_already(&p)) < 0) {
 		rc = cli_fail(prov_error_code());
 		goto done;
@@ -516,7 +570,7 @@ static int check_funded(struct pay *p)
 		rc = prov_error_set(PROV_EVERIFY,
 				    "batch %s is not funded on %s: run 'prov "
 				    "royalties distribute' first",
-				    p->root, p->dist_text);
+				    p->id_text, p->dist_text);
 	return rc < 0 ? rc : 0;
 }
 
@@ -537,9 +591,9 @@ static int select_accounts(size_t **out, size_t *n, const struct pay *p,
 		if ((rc = address_parse(addr, accounts->v[i]))) {
 			prov_error_wrap("--account");
 		} else if ((k = payout_doc_find(&p->doc, addr)) < 0) {
-			rc = prov_error_set(PROV_EINVALID,
-					    "'%s' is not paid by batch %s",
-					    cli_esc(accounts->v[i]), p->root);
+			rc = prov_error_set(
+				PROV_EINVALID, "'%s' is not paid by batch %s",
+				cli_esc(accounts->v[i]), p->id_text);
 		} else {
 			want[k] = 1;
 		}
@@ -571,7 +625,7 @@ static int check_claimed_event(const struct pay *p, const struct rpc_receipt *r,
 			prov_error_clear();
 			continue;
 		}
-		if (!memcmp(ev.root, p->doc.root, 32) &&
+		if (!memcmp(ev.id, p->id, 32) &&
 		    !memcmp(ev.account, l->account, 20) &&
 		    !memcmp(ev.amount, amount, 32))
 			return 0;
@@ -597,9 +651,9 @@ static int claim_one(json_t **entry, int *reverted, struct pay *p,
 
 	amount_u256(amount, l->amount);
 	if ((rc = merkle_proof(&proof, &np, m, i)) ||
-	    (rc = distributor_claim_calldata(
-		     &call, p->doc.root, l->account, amount,
-		     (const uint8_t(*)[32])proof, np)) ||
+	    (rc = distributor_claim_calldata(&call, p->id, l->account, amount,
+					     (const uint8_t(*)[32])proof,
+					     np)) ||
 	    (rc = send_call(&r, reverted, p, p->dist, &call)) ||
 	    (rc = check_claimed_event(p, r, l)))
 		goto done;
@@ -661,7 +715,7 @@ static void claim_all(struct claims *c, struct pay *p, const struct merkle *m,
 
 		if (progress)
 			cli_progress("claiming", k, n);
-		if (distributor_claimed(&done, p->rpc, p->dist, p->doc.root,
+		if (distributor_claimed(&done, p->rpc, p->dist, p->id,
 					l->account)) {
 			c->failed = 1;
 		} else if (done) {
@@ -698,11 +752,11 @@ static void print_claims(const struct pay *p, const struct claims *c, size_t n,
 	json_t *e;
 
 	if (json) {
-		json_t *o =
-			json_pack("{s:s, s:s, s:O, s:I, s:I}", "root", p->root,
-				  "distributor", p->dist_text, "claims",
-				  c->list, "claimed", (json_int_t)c->sent,
-				  "already_claimed", (json_int_t)c->skipped);
+		json_t *o = json_pack(
+			"{s:s, s:s, s:s, s:O, s:I, s:I}", "id", p->id_text,
+			"root", p->root, "distributor", p->dist_text, "claims",
+			c->list, "claimed", (json_int_t)c->sent,
+			"already_claimed", (json_int_t)c->skipped);
 
 		cli_print_json(o);
 		json_decref(o);
@@ -713,7 +767,7 @@ static void print_claims(const struct pay *p, const struct claims *c, size_t n,
 			print_claim(e);
 	printf("%zu claimed, %zu already claimed, of %zu accounts asked "
 	       "(batch %s)\n",
-	       c->sent, c->skipped, n, p->root);
+	       c->sent, c->skipped, n, p->id_text);
 	fflush(stdout);
 }
 
@@ -735,7 +789,7 @@ static int refuse_claimed(const struct pay *p, const struct claims *c)
 	fprintf(stderr,
 		"prov: already claimed from batch %s: %s (nothing sent for "
 		"%s)\n",
-		p->root, names.ptr, c->skipped == 1 ? "it" : "them");
+		p->id_text, names.ptr, c->skipped == 1 ? "it" : "them");
 	buf_release(&names);
 	return EXIT_CHECK;
 }

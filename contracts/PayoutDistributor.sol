@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: MIT
-// Pays royalties (DESIGN.md, "Royalties") in batches: a funder deposits
-// the total of a batch of one ERC-20 under the Merkle root of its
+// Pays royalties (DESIGN.md, "Royalties") in batches: the owner (who
+// deployed it) deposits the total of a batch of one ERC-20 under the
+// batch's id (prov: the payout record's id) and the Merkle root of its
 // (account, amount) pairs, and each account then claims its amount once,
 // with a proof. The tree is OpenZeppelin's StandardMerkleTree of
-// (address, uint256), checked as MerkleProof checks it; a root is funded
-// once, so its events describe one batch forever.
+// (address, uint256), checked as MerkleProof checks it. Batches are keyed
+// by id, not by root: two periods that pay the same amounts to the same
+// accounts have the same root and are still two batches. Only the owner
+// funds, so nobody can take a batch's id first with a token of their own.
+// An id is funded once, so its events describe one batch forever.
 pragma solidity ^0.8.20;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
@@ -15,90 +19,97 @@ contract PayoutDistributor {
     using SafeERC20 for IERC20;
 
     struct Batch {
+        bytes32 root;
         address token; // zero: never funded
-        address funder;
         uint256 total;
         uint256 paid; // never more than total
     }
 
-    /// A batch of total tokens under root, deposited by funder; uri says
-    /// where its list of (account, amount) can be fetched.
-    event BatchFunded(bytes32 indexed root, address indexed token, address indexed funder, uint256 total, string uri);
-    /// account was paid amount of root's batch.
-    event Claimed(bytes32 indexed root, address indexed account, uint256 amount);
+    /// The one account that may fund batches: the deployer.
+    address public owner;
 
+    /// Batch id of total tokens under root, deposited by funder (the
+    /// owner); uri says where its list of (account, amount) can be fetched.
+    event BatchFunded(
+        bytes32 indexed id, bytes32 indexed root, address indexed token, address funder, uint256 total, string uri
+    );
+    /// account was paid amount of batch id.
+    event Claimed(bytes32 indexed id, address indexed account, uint256 amount);
+
+    error NotOwner(address caller);
+    error ZeroId();
     error ZeroRoot();
     error ZeroToken();
     error ZeroTotal();
-    error AlreadyFunded(bytes32 root);
+    error AlreadyFunded(bytes32 id);
     /// The token moved another amount than total into this contract (a
     /// fee on transfer, or a token that lies about it).
     error FundingMismatch(uint256 total, uint256 received);
-    error UnknownBatch(bytes32 root);
-    error AlreadyClaimed(bytes32 root, address account);
+    error UnknownBatch(bytes32 id);
+    error AlreadyClaimed(bytes32 id, address account);
     error InvalidProof();
     /// The batch has less left than amount: its tree promises more than
     /// was funded.
-    error BatchExhausted(bytes32 root, uint256 amount, uint256 left);
+    error BatchExhausted(bytes32 id, uint256 amount, uint256 left);
 
     mapping(bytes32 => Batch) private batch;
-    // Per root, one bit per account: word uint160(account) >> 8, bit
+    // Per batch, one bit per account: word uint160(account) >> 8, bit
     // uint160(account) & 0xff.
     mapping(bytes32 => mapping(uint256 => uint256)) private claimedBits;
 
-    /// Pulls total of token from the caller (who approved it before) as the
-    /// batch under root. Reverts if root was funded before.
-    function fund(bytes32 root, address token, uint256 total, string calldata uri) external {
+    constructor() {
+        owner = msg.sender;
+    }
+
+    /// Pulls total of token from the owner (who approved it before) as
+    /// batch id under root. Reverts if id was funded before.
+    function fund(bytes32 id, bytes32 root, address token, uint256 total, string calldata uri) external {
+        if (msg.sender != owner) revert NotOwner(msg.sender);
+        if (id == bytes32(0)) revert ZeroId();
         if (root == bytes32(0)) revert ZeroRoot();
         if (token == address(0)) revert ZeroToken();
         if (total == 0) revert ZeroTotal();
-        Batch storage b = batch[root];
-        if (b.token != address(0)) revert AlreadyFunded(root);
+        if (batch[id].token != address(0)) revert AlreadyFunded(id);
         // Recorded before the transfer, so a token calling back finds the
-        // root taken.
-        batch[root] = Batch(token, msg.sender, total, 0);
+        // id taken.
+        batch[id] = Batch(root, token, total, 0);
         uint256 before = IERC20(token).balanceOf(address(this));
         IERC20(token).safeTransferFrom(msg.sender, address(this), total);
         uint256 balance = IERC20(token).balanceOf(address(this));
         if (balance < before || balance - before != total) {
             revert FundingMismatch(total, balance < before ? 0 : balance - before);
         }
-        emit BatchFunded(root, token, msg.sender, total, uri);
+        emit BatchFunded(id, root, token, msg.sender, total, uri);
     }
 
-    /// Pays account its amount of root's batch, if (account, amount) is a
-    /// leaf of root by proof. Anyone may submit it; the tokens go to
+    /// Pays account its amount of batch id, if (account, amount) is a
+    /// leaf of its root by proof. Anyone may submit it; the tokens go to
     /// account, once.
-    function claim(bytes32 root, address account, uint256 amount, bytes32[] calldata proof) external {
-        if (root == bytes32(0)) revert ZeroRoot();
-        Batch storage b = batch[root];
-        if (b.token == address(0)) revert UnknownBatch(root);
+    function claim(bytes32 id, address account, uint256 amount, bytes32[] calldata proof) external {
+        Batch storage b = batch[id];
+        if (b.token == address(0)) revert UnknownBatch(id);
         (uint256 word, uint256 mask) = bitOf(account);
-        if (claimedBits[root][word] & mask != 0) revert AlreadyClaimed(root, account);
+        if (claimedBits[id][word] & mask != 0) revert AlreadyClaimed(id, account);
         bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(account, amount))));
-        if (!MerkleProof.verifyCalldata(proof, root, leaf)) revert InvalidProof();
+        if (!MerkleProof.verifyCalldata(proof, b.root, leaf)) revert InvalidProof();
         uint256 left = b.total - b.paid;
-        if (amount > left) revert BatchExhausted(root, amount, left);
-        claimedBits[root][word] |= mask;
+        if (amount > left) revert BatchExhausted(id, amount, left);
+        claimedBits[id][word] |= mask;
         b.paid += amount;
         IERC20(b.token).safeTransfer(account, amount);
-        emit Claimed(root, account, amount);
+        emit Claimed(id, account, amount);
     }
 
-    /// Whether account has claimed from root's batch.
-    function claimed(bytes32 root, address account) external view returns (bool) {
+    /// Whether account has claimed from batch id.
+    function claimed(bytes32 id, address account) external view returns (bool) {
         (uint256 word, uint256 mask) = bitOf(account);
-        return claimedBits[root][word] & mask != 0;
+        return claimedBits[id][word] & mask != 0;
     }
 
-    /// root's batch: all zero if never funded.
-    function batches(bytes32 root)
-        external
-        view
-        returns (address token, uint256 total, uint256 paid, address funder)
-    {
-        Batch storage b = batch[root];
-        return (b.token, b.total, b.paid, b.funder);
+    /// Batch id: all zero if never funded (the funder is the owner).
+    function batches(bytes32 id) external view returns (bytes32 root, address token, uint256 total, uint256 paid) {
+        Batch storage b = batch[id];
+        return (b.root, b.token, b.total, b.paid);
     }
 
     function bitOf(address account) private pure returns (uint256 word, uint256 mask) {

@@ -66,19 +66,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				       body, len);
 	if (rf) {
 		if (rf != PROV_EINVALID || fe.uri || fe.uri_len ||
-		    !all_zero(fe.root, 32) || !all_zero(fe.token, 20) ||
-		    !all_zero(fe.funder, 20) || !all_zero(fe.total, 32))
+		    !all_zero(fe.id, 32) || !all_zero(fe.root, 32) ||
+		    !all_zero(fe.token, 20) || !all_zero(fe.funder, 20) ||
+		    !all_zero(fe.total, 32))
 			abort();
 	} else {
-		size_t off = word_at(body, 32);
+		/* data: funder, total, the uri's offset, then the uri */
+		size_t off = word_at(body, 64);
 
-		if (nt != 4 || !all_zero(topics[2], 12) ||
-		    !all_zero(topics[3], 12) ||
-		    memcmp(fe.root, topics[1], 32) ||
-		    memcmp(fe.token, topics[2] + 12, 20) ||
-		    memcmp(fe.funder, topics[3] + 12, 20) ||
-		    memcmp(fe.total, body, 32) || off < 64 || off > len - 32 ||
-		    word_at(body, off) != fe.uri_len ||
+		if (nt != 4 || !all_zero(topics[3], 12) ||
+		    !all_zero(body, 12) || memcmp(fe.id, topics[1], 32) ||
+		    memcmp(fe.root, topics[2], 32) ||
+		    memcmp(fe.token, topics[3] + 12, 20) ||
+		    memcmp(fe.funder, body + 12, 20) ||
+		    memcmp(fe.total, body + 32, 32) || off < 96 ||
+		    off > len - 32 || word_at(body, off) != fe.uri_len ||
 		    fe.uri_len > len - off - 32 || fe.uri[fe.uri_len] ||
 		    memcmp(fe.uri, body + off + 32, fe.uri_len))
 			abort();
@@ -92,7 +94,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (rcl != PROV_EINVALID || !all_zero(&ce, sizeof(ce)))
 			abort();
 	} else if (nt != 3 || rf == 0 || !all_zero(topics[2], 12) ||
-		   memcmp(ce.root, topics[1], 32) ||
+		   memcmp(ce.id, topics[1], 32) ||
 		   memcmp(ce.account, topics[2] + 12, 20) || len < 32 ||
 		   memcmp(ce.amount, body, 32)) {
 		abort();

@@ -3,13 +3,19 @@
 // prov-indexer and prov royalties:
 //
 //   node tests/oracle/distributor.mjs URL deploy
-//       deploys a TestToken and a PayoutDistributor;
-//       prints "token=0x... distributor=0x..."
-//   node tests/oracle/distributor.mjs URL fund DISTRIBUTOR TOKEN ROOT TOTAL URI
+//       deploys a TestToken and a PayoutDistributor (owned by account 0,
+//       the deployer); prints "token=0x... distributor=0x..."
+//   node tests/oracle/distributor.mjs URL fund DISTRIBUTOR TOKEN ROOT TOTAL URI [ID]
 //       mints TOTAL of TOKEN to account 0, approves DISTRIBUTOR for it
-//       and funds the batch ROOT; prints the fund transaction's hash
-//   node tests/oracle/distributor.mjs URL claim DISTRIBUTOR ROOT ACCOUNT AMOUNT [PROOF...]
-//       claims AMOUNT for ACCOUNT; prints the transaction's hash
+//       and funds batch ID (default: ROOT itself) under ROOT; prints the
+//       fund transaction's hash
+//   node tests/oracle/distributor.mjs URL claim DISTRIBUTOR ID ACCOUNT AMOUNT [PROOF...]
+//       claims AMOUNT for ACCOUNT from batch ID; prints the transaction's
+//       hash
+//
+// With FROM=ADDRESS in the environment, fund and claim are sent from that
+// account instead (one the test has anvil impersonate): only the
+// distributor's owner may fund.
 //
 // TOTAL and AMOUNT are decimal or 0x hex, up to 2^256-1. Exits 1 when a
 // transaction reverts or the node cannot be used (the reason on stderr),
@@ -29,8 +35,8 @@ const word = (n) => BigInt(n).toString(16).padStart(64, '0');
 function usage(msg) {
   process.stderr.write(`distributor.mjs: ${msg}\n` +
     'usage: node tests/oracle/distributor.mjs URL deploy\n' +
-    '       node tests/oracle/distributor.mjs URL fund DISTRIBUTOR TOKEN ROOT TOTAL URI\n' +
-    '       node tests/oracle/distributor.mjs URL claim DISTRIBUTOR ROOT ACCOUNT AMOUNT [PROOF...]\n');
+    '       node tests/oracle/distributor.mjs URL fund DISTRIBUTOR TOKEN ROOT TOTAL URI [ID]\n' +
+    '       node tests/oracle/distributor.mjs URL claim DISTRIBUTOR ID ACCOUNT AMOUNT [PROOF...]\n');
   process.exit(2);
 }
 
@@ -54,12 +60,19 @@ function tail(s) {
   return word(b.length) + hex(Buffer.concat([b, Buffer.alloc((32 - (b.length % 32)) % 32)]));
 }
 
-// Sends data to `to` from account 0; the transaction's hash once mined
+// The account transactions are sent from: FROM, else account 0.
+async function sender(url) {
+  if (process.env.FROM) return process.env.FROM;
+  const [from] = await rpc(url, 'eth_accounts', []);
+  return from;
+}
+
+// Sends data to `to` from sender(); the transaction's hash once mined
 // with success. A revert throws, with the node's words and revert data
 // from an eth_call first (so a call that would revert is not mined), or
 // for a receipt that says so.
 async function send(url, to, data) {
-  const [from] = await rpc(url, 'eth_accounts', []);
+  const from = await sender(url);
   const call = { from, to, data: `0x${data}` };
   try {
     await rpc(url, 'eth_call', [call, 'latest']);
@@ -80,21 +93,22 @@ async function main() {
     const token = await deploy(url, artifact('TestToken').bytecode);
     const distributor = await deploy(url, artifact('PayoutDistributor').bytecode);
     console.log(`token=${token} distributor=${distributor}`);
-  } else if (cmd === 'fund' && args.length === 5) {
-    const [dist, token, root, total, uri] = args;
+  } else if (cmd === 'fund' && (args.length === 5 || args.length === 6)) {
+    const [dist, token, root, total, uri, id = root] = args;
     const d = address('DISTRIBUTOR', dist);
     const t = address('TOKEN', token);
     const r = bytes32('ROOT', root);
+    const i = bytes32('ID', id);
     const v = uint256('TOTAL', total);
-    const [from] = await rpc(url, 'eth_accounts', []);
-    await send(url, token, `${sel('mint(address,uint256)')}${address('account 0', from)}${v}`);
+    const from = await sender(url);
+    await send(url, token, `${sel('mint(address,uint256)')}${address('the sender', from)}${v}`);
     await send(url, token, `${sel('approve(address,uint256)')}${d}${v}`);
-    console.log(await send(url, dist, `${sel('fund(bytes32,address,uint256,string)')}${r}${t}${v}${word(0x80)}${tail(uri)}`));
+    console.log(await send(url, dist, `${sel('fund(bytes32,bytes32,address,uint256,string)')}${i}${r}${t}${v}${word(0xa0)}${tail(uri)}`));
   } else if (cmd === 'claim' && args.length >= 4) {
-    const [dist, root, account, amount, ...proof] = args;
+    const [dist, id, account, amount, ...proof] = args;
     address('DISTRIBUTOR', dist);
     const p = proof.map((h, i) => bytes32(`PROOF ${i + 1}`, h));
-    const data = `${sel('claim(bytes32,address,uint256,bytes32[])')}${bytes32('ROOT', root)}` +
+    const data = `${sel('claim(bytes32,address,uint256,bytes32[])')}${bytes32('ID', id)}` +
       `${address('ACCOUNT', account)}${uint256('AMOUNT', amount)}${word(0x80)}${word(p.length)}${p.join('')}`;
     console.log(await send(url, dist, data));
   } else {

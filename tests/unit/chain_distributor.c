@@ -4,8 +4,10 @@
  * must refuse; and against anvil (anvil.h): the embedded bytecode
  * deployed and checked, a batch of contracts/TestToken.json funded and
  * claimed by transactions prov signs, the real logs decoded, the revert
- * data of a second claim and a wrong proof, and 2^256-1 paid out; the
- * batches() and claimed() readers and the ERC-20 calls a funder makes. */
+ * data of a second fund or claim, a wrong proof, a zero id and a fund by
+ * another account than the owner, a second batch under the same root,
+ * and 2^256-1 paid out; the owner(), batches() and claimed() readers and
+ * the ERC-20 calls a funder makes. */
 #include <signal.h>
 #include <stdlib.h>
 
@@ -69,36 +71,38 @@ static int all(const void *p, size_t n, uint8_t byte)
 /* After a refusal: nothing left in out. */
 static int funded_zero(const struct batch_funded_event *ev)
 {
-	return all(ev->root, 32, 0) && all(ev->token, 20, 0) &&
-	       all(ev->funder, 20, 0) && all(ev->total, 32, 0) && !ev->uri &&
-	       ev->uri_len == 0;
+	return all(ev->id, 32, 0) && all(ev->root, 32, 0) &&
+	       all(ev->token, 20, 0) && all(ev->funder, 20, 0) &&
+	       all(ev->total, 32, 0) && !ev->uri && ev->uri_len == 0;
 }
 
+#define ID_HEX                                                                 \
+	"3333333333333333333333333333333333333333333333333333333333333344"
 #define ROOT_HEX                                                               \
 	"1111111111111111111111111111111111111111111111111111111111111122"
 
-/* fund(root, 0xabab..ab, 2^256-1, "https://example.org/payouts/1.json")
- * by abi-utils */
+/* fund(id, root, 0xabab..ab, 2^256-1,
+ * "https://example.org/payouts/1.json") by abi-utils */
 static const char fund_want[] =
-	"a02eaeab" ROOT_HEX
+	"ec84b47e" ID_HEX ROOT_HEX
 	"000000000000000000000000abababababababababababababababababababab"
 	"ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"
-	"0000000000000000000000000000000000000000000000000000000000000080"
+	"00000000000000000000000000000000000000000000000000000000000000a0"
 	"0000000000000000000000000000000000000000000000000000000000000022"
 	"68747470733a2f2f6578616d706c652e6f72672f7061796f7574732f312e6a73"
 	"6f6e000000000000000000000000000000000000000000000000000000000000";
-/* claim(root, 0xcdcd..cd, 1000000, [0x0101..01, 0x0202..02]) */
+/* claim(id, 0xcdcd..cd, 1000000, [0x0101..01, 0x0202..02]) */
 static const char claim_want[] =
-	"a7ed1ea0" ROOT_HEX
+	"a7ed1ea0" ID_HEX
 	"000000000000000000000000cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd"
 	"00000000000000000000000000000000000000000000000000000000000f4240"
 	"0000000000000000000000000000000000000000000000000000000000000080"
 	"0000000000000000000000000000000000000000000000000000000000000002"
 	"0101010101010101010101010101010101010101010101010101010101010101"
 	"0202020202020202020202020202020202020202020202020202020202020202";
-/* claim(root, 0xcdcd..cd, 0, []) */
+/* claim(id, 0xcdcd..cd, 0, []) */
 static const char claim0_want[] =
-	"a7ed1ea0" ROOT_HEX
+	"a7ed1ea0" ID_HEX
 	"000000000000000000000000cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd"
 	"0000000000000000000000000000000000000000000000000000000000000000"
 	"0000000000000000000000000000000000000000000000000000000000000080"
@@ -112,14 +116,16 @@ static const char approve_want[] =
 static void calldata(void)
 {
 	struct buf b = BUF_INIT, want = BUF_INIT;
-	uint8_t root[32], token[20], account[20], amount[32], proof[2][32];
+	uint8_t id[32], root[32], token[20], account[20], amount[32];
+	uint8_t proof[2][32];
 
+	CHECK(hex_decode(id, 32, ID_HEX, 64) == 0);
 	CHECK(hex_decode(root, 32, ROOT_HEX, 64) == 0);
 	memset(token, 0xab, 20);
 	memset(account, 0xcd, 20);
 	memset(amount, 0xff, 32);
 	CHECK(unhex(&want, fund_want) == 0);
-	CHECK(distributor_fund_calldata(&b, root, token, amount,
+	CHECK(distributor_fund_calldata(&b, id, root, token, amount,
 					"https://example.org/payouts/1.json") ==
 	      0);
 	CHECK(b.len == want.len && memcmp(b.ptr, want.ptr, b.len) == 0);
@@ -129,14 +135,14 @@ static void calldata(void)
 	memset(proof[0], 0x01, 32);
 	memset(proof[1], 0x02, 32);
 	CHECK(unhex(&want, claim_want) == 0);
-	CHECK(distributor_claim_calldata(&b, root, account, amount,
+	CHECK(distributor_claim_calldata(&b, id, account, amount,
 					 (const uint8_t(*)[32])proof, 2) == 0);
 	CHECK(b.len == want.len && memcmp(b.ptr, want.ptr, b.len) == 0);
 
 	buf_clear(&b);
 	u256_from_u64(amount, 0);
 	CHECK(unhex(&want, claim0_want) == 0);
-	CHECK(distributor_claim_calldata(&b, root, account, amount, NULL, 0) ==
+	CHECK(distributor_claim_calldata(&b, id, account, amount, NULL, 0) ==
 	      0);
 	CHECK(b.len == want.len && memcmp(b.ptr, want.ptr, b.len) == 0);
 
@@ -163,28 +169,30 @@ static void event_topics(void)
 	/* keccak256 of the signatures, as ethereum-cryptography computes it */
 	abi_topic(t, BATCH_FUNDED_EVENT);
 	hex_encode(hex, t, 32);
-	CHECK_STR(hex, "0590fbe1c6abd8cd1a1dd87ebdc7a62f348ae8f32aa1cf9a71a6a9a"
-		       "b4810db02");
+	CHECK_STR(hex, "9609448bcaf4f9a430f4bfb661530d7c331b7fcc42a9132c6132a04"
+		       "61e932690");
 	abi_topic(t, CLAIMED_EVENT);
 	hex_encode(hex, t, 32);
 	CHECK_STR(hex, "0508a8b4117d9a7b3d8f5895f6413e61b4f9a2df35afbfb41e78d0e"
 		       "cfff1843f");
 }
 
-/* A BatchFunded log as a node would return it: root 0x11..1122, token
- * 0xab..ab, funder 0xcd..cd, total 42, uri "ipfs:". */
+/* A BatchFunded log as a node would return it: id 0x33..3344, root
+ * 0x11..1122, token 0xab..ab; data funder 0xcd..cd, total 42, uri
+ * "ipfs:". */
 static void funded_topics(uint8_t topics[5][32])
 {
 	memset(topics, 0, 5 * 32);
 	abi_topic(topics[0], BATCH_FUNDED_EVENT);
-	if (hex_decode(topics[1], 32, ROOT_HEX, 64))
+	if (hex_decode(topics[1], 32, ID_HEX, 64) ||
+	    hex_decode(topics[2], 32, ROOT_HEX, 64))
 		abort();
-	memset(topics[2] + 12, 0xab, 20);
-	memset(topics[3] + 12, 0xcd, 20);
+	memset(topics[3] + 12, 0xab, 20);
 }
 
+#define FUNDER "000000000000000000000000cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd"
 #define FUNDED_DATA                                                            \
-	W("2a") W("40") W("05")                                                \
+	FUNDER W("2a") W("60") W("05")                                         \
 	"697066733a000000000000000000000000000000000000000000000000000000"
 /* clang-format on */
 
@@ -198,7 +206,8 @@ static void batch_funded_hand(void)
 	CHECK(unhex(&data, FUNDED_DATA) == 0);
 	CHECK(funded(&ev, (const uint8_t(*)[32])topics, 4, data.ptr,
 		     data.len) == 0);
-	CHECK(memcmp(ev.root, topics[1], 32) == 0);
+	CHECK(memcmp(ev.id, topics[1], 32) == 0);
+	CHECK(memcmp(ev.root, topics[2], 32) == 0);
 	CHECK(all(ev.token, 20, 0xab) && all(ev.funder, 20, 0xcd));
 	CHECK(all(ev.total, 31, 0) && ev.total[31] == 42);
 	CHECK(ev.uri_len == 5 && strcmp(ev.uri, "ipfs:") == 0);
@@ -212,14 +221,14 @@ static void batch_funded_hand(void)
 	free(ev.uri);
 
 	/* the uri as the log has it: a NUL, bytes that are not UTF-8 */
-	CHECK(unhex(&bad, W("2a") W("40") W("04") "6100ff62" W0) == 0);
+	CHECK(unhex(&bad, FUNDER W("2a") W("60") W("04") "6100ff62" W0) == 0);
 	bad.len -= 4; /* "a\0\xffb" and 28 bytes of padding */
 	CHECK(funded(&ev, (const uint8_t(*)[32])topics, 4, bad.ptr, bad.len) ==
 	      0);
 	CHECK(ev.uri_len == 4 && memcmp(ev.uri, "a\0\377b", 5) == 0);
 	free(ev.uri);
 	/* an empty uri */
-	CHECK(unhex(&bad, W("2a") W("40") W0) == 0);
+	CHECK(unhex(&bad, FUNDER W("2a") W("60") W0) == 0);
 	CHECK(funded(&ev, (const uint8_t(*)[32])topics, 4, bad.ptr, bad.len) ==
 	      0);
 	CHECK(ev.uri_len == 0 && ev.uri && ev.uri[0] == '\0');
@@ -250,38 +259,48 @@ static void batch_funded_hand(void)
 	topics[0][31] ^= 1;
 	REFUSED(4, data.ptr, data.len);
 	memcpy(topics[0], t0, 32);
-	topics[2][11] = 1;
+	topics[3][11] = 1;
 	REFUSED(4, data.ptr, data.len);
-	CHECK(strstr(prov_error_last(), "BatchFunded topic 2"));
-	topics[2][11] = 0;
+	CHECK(strstr(prov_error_last(), "BatchFunded topic 3"));
+	topics[3][11] = 0;
 	topics[3][0] = 0x80;
 	REFUSED(4, data.ptr, data.len);
 	CHECK(strstr(prov_error_last(), "BatchFunded topic 3"));
 	topics[3][0] = 0;
+	/* the id and the root are any 32 bytes */
+	topics[1][0] = topics[2][0] = 0x80;
+	CHECK(funded(&ev, (const uint8_t(*)[32])topics, 4, data.ptr,
+		     data.len) == 0);
+	CHECK(ev.id[0] == 0x80 && ev.root[0] == 0x80);
+	free(ev.uri);
+	funded_topics(topics);
 
 	/* data: short, bad offsets, lengths and padding */
 	REFUSED(4, data.ptr, 0);
-	REFUSED(4, data.ptr, 64);
-	REFUSED(4, data.ptr, 127); /* the uri's padding cut */
+	REFUSED(4, data.ptr, 96);
+	REFUSED(4, data.ptr, 159); /* the uri's padding cut */
 	CHECK(strstr(prov_error_last(), "BatchFunded data"));
 	/* clang-format off */
 	const char *bads[] = {
 		/* offset into the heads */
-		W("2a") W("20") W("05") "697066733a" "000000000000000000000000000000000000000000000000000000",
+		FUNDER W("2a") W("40") W("05") "697066733a" "000000000000000000000000000000000000000000000000000000",
 		/* offset past the end */
-		W("2a") W("80") W("05") "697066733a" "000000000000000000000000000000000000000000000000000000",
+		FUNDER W("2a") W("a0") W("05") "697066733a" "000000000000000000000000000000000000000000000000000000",
 		/* offset not word-sized */
-		W("2a") "0100000000000000000000000000000000000000000000000000000000000040" W("05")
+		FUNDER W("2a") "0100000000000000000000000000000000000000000000000000000000000060" W("05")
 		"697066733a" "000000000000000000000000000000000000000000000000000000",
 		/* length past the end */
-		W("2a") W("40") W("21") "697066733a" "000000000000000000000000000000000000000000000000000000",
+		FUNDER W("2a") W("60") W("21") "697066733a" "000000000000000000000000000000000000000000000000000000",
 		/* a length of 2^32 */
-		W("2a") W("40") "0000000000000000000000000000000000000000000000000000000100000000"
+		FUNDER W("2a") W("60") "0000000000000000000000000000000000000000000000000000000100000000"
 		"697066733a" "000000000000000000000000000000000000000000000000000000",
 		/* nonzero padding after the uri */
-		W("2a") W("40") W("05") "697066733a" "000000000000000000000000000000000000000000000000000001",
+		FUNDER W("2a") W("60") W("05") "697066733a" "000000000000000000000000000000000000000000000000000001",
 		/* no uri word at all */
-		W("2a") W("40"),
+		FUNDER W("2a") W("60"),
+		/* a funder word with high bytes set: not an address */
+		"010000000000000000000000cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd" W("2a") W("60") W("05")
+		"697066733a" "000000000000000000000000000000000000000000000000000000",
 	};
 	/* clang-format on */
 	for (size_t i = 0; i < sizeof(bads) / sizeof(*bads); i++) {
@@ -291,8 +310,8 @@ static void batch_funded_hand(void)
 	}
 #undef REFUSED
 	/* a total of 2^256-1 is a total */
-	CHECK(unhex(&bad, "ffffffffffffffffffffffffffffffffffffffffffffffffffff"
-			  "ffffffffffff" W("40") W0) == 0);
+	CHECK(unhex(&bad, FUNDER "ffffffffffffffffffffffffffffffffffffffffff"
+				 "ffffffffffffffffffffff" W("60") W0) == 0);
 	CHECK(funded(&ev, (const uint8_t(*)[32])topics, 4, bad.ptr, bad.len) ==
 	      0);
 	CHECK(all(ev.total, 32, 0xff));
@@ -314,7 +333,7 @@ static void claimed_hand(void)
 	amount[30] = 0x01;
 	amount[31] = 0xf4;
 	CHECK(claimed(&ev, (const uint8_t(*)[32])topics, 3, amount, 32) == 0);
-	CHECK(all(ev.root, 32, 0x77) && all(ev.account, 20, 0xcd));
+	CHECK(all(ev.id, 32, 0x77) && all(ev.account, 20, 0xcd));
 	CHECK(all(ev.amount, 30, 0) && ev.amount[30] == 1 &&
 	      ev.amount[31] == 0xf4);
 	/* bytes after the amount are ignored */
@@ -444,19 +463,26 @@ static int balance_of(uint8_t out[32], struct rpc_client *c,
 	return rc;
 }
 
-/* The revert data of calldata to the distributor from dev account 0, as
- * the gas estimate's error gives it. */
-static int revert_data(struct buf *out, struct rpc_client *c,
-		       const struct buf *calldata)
+/* The revert data of calldata to the distributor from `from`, as the
+ * gas estimate's error gives it (nothing is signed for an estimate). */
+static int revert_data_from(struct buf *out, struct rpc_client *c,
+			    const uint8_t from[20], const struct buf *calldata)
 {
 	uint64_t gas;
-	int rc = rpc_estimate_gas(&gas, c, DEV0, dist,
+	int rc = rpc_estimate_gas(&gas, c, from, dist,
 				  (const uint8_t *)calldata->ptr, calldata->len,
 				  NULL);
 
 	if (rc == 0)
 		return prov_error_set(PROV_EVERIFY, "the call did not revert");
 	return rc == PROV_ERROR ? rpc_error_data(out, c) : rc;
+}
+
+/* The same from dev account 0, the deployer: the owner. */
+static int revert_data(struct buf *out, struct rpc_client *c,
+		       const struct buf *calldata)
+{
+	return revert_data_from(out, c, DEV0, calldata);
 }
 
 static int funded_log(struct batch_funded_event *ev, const struct rpc_log *l)
@@ -478,6 +504,7 @@ static void deploy(void)
 	struct rpc_receipt *r = NULL;
 	struct buf code = BUF_INIT;
 	char want[200], addr[43];
+	uint8_t owner[20];
 
 	CHECK(send_tx(&r, c, NULL, distributor_init_code,
 		      distributor_init_code_len) == 0);
@@ -490,6 +517,9 @@ static void deploy(void)
 	      memcmp(code.ptr, distributor_runtime_code, code.len) == 0);
 	CHECK(distributor_check_code(c, dist) == 0);
 	deployed = 1;
+	/* the deployer owns it */
+	CHECK(distributor_owner(owner, c, dist) == 0 &&
+	      memcmp(owner, DEV0, 20) == 0);
 
 	CHECK(distributor_check_code(c, DEV0) == PROV_EINVALID);
 	CHECK_STR(prov_error_last(), "no contract at 0xf39Fd6e51aad88F6F4ce6aB"
@@ -522,7 +552,8 @@ static void fund_and_claim(void)
 	struct buf call = BUF_INIT, data = BUF_INIT, want = BUF_INIT;
 	struct abi_value v[2];
 	uint8_t token[20], acc[NACC][20], amt[NACC][32], leaves[NACC][32];
-	uint8_t total[32], bal[32], t0[32];
+	uint8_t total[32], bal[32], t0[32], id[32], id2[32], other[20];
+	static const uint8_t zero[32];
 	uint8_t(*proof)[32] = NULL;
 	size_t np = 0;
 	struct distributor_batch b;
@@ -530,6 +561,11 @@ static void fund_and_claim(void)
 
 	CHECK(deployed);
 	CHECK(deploy_token(token, c) == 0);
+	/* Ids and a caller that are not UTF-8: anvil words revert data that
+	 * is as a string, NULs and all, which a JSON parser refuses. */
+	memset(id, 0xfa, 32);
+	memset(id2, 0xfb, 32);
+	memset(other, 0xee, 20);
 	for (int i = 0; i < NACC; i++) {
 		memset(acc[i], 0x10 * (i + 1), 20);
 		u256_from_u64(amt[i], 100 * (uint64_t)(i + 1));
@@ -537,7 +573,9 @@ static void fund_and_claim(void)
 	}
 	CHECK(merkle_build(&m, (const uint8_t(*)[32])leaves, NACC) == 0);
 	u256_from_u64(total, 600);
-	CHECK(token_call(c, token, "mint(address,uint256)", DEV0, total) == 0);
+	/* two batches' worth: the second under the same root */
+	u256_from_u64(bal, 1200);
+	CHECK(token_call(c, token, "mint(address,uint256)", DEV0, bal) == 0);
 	CHECK(erc20_allowance(bal, c, token, DEV0, dist) == 0 &&
 	      all(bal, 32, 0));
 	buf_clear(&call);
@@ -547,25 +585,45 @@ static void fund_and_claim(void)
 	r = NULL;
 	CHECK(erc20_allowance(bal, c, token, DEV0, dist) == 0 &&
 	      memcmp(bal, total, 32) == 0);
-	CHECK(erc20_balance_of(bal, c, token, DEV0) == 0 &&
-	      memcmp(bal, total, 32) == 0);
+	CHECK(erc20_balance_of(bal, c, token, DEV0) == 0 && all(bal, 30, 0) &&
+	      bal[30] == 0x04 && bal[31] == 0xb0);
 	/* an address without code answers nothing: not a token */
 	CHECK(erc20_balance_of(bal, c, acc[0], DEV0) == PROV_EINVALID);
 	CHECK(strstr(prov_error_last(), "balanceOf(address) on 0x") &&
 	      strstr(prov_error_last(), "0 bytes returned, expected 32"));
-	CHECK(distributor_batch_get(&b, c, dist, m->nodes[0]) == 0);
+	CHECK(distributor_batch_get(&b, c, dist, id) == 0);
 	CHECK(all(&b, sizeof(b), 0));
-	CHECK(distributor_claimed(&yes, c, dist, m->nodes[0], acc[0]) == 0 &&
-	      !yes);
-	buf_clear(&call);
+	CHECK(distributor_claimed(&yes, c, dist, id, acc[0]) == 0 && !yes);
 
-	CHECK(distributor_fund_calldata(&call, m->nodes[0], token, total,
+	/* only the owner funds: NotOwner(caller) for anyone else */
+	buf_clear(&call);
+	CHECK(distributor_fund_calldata(&call, id, m->nodes[0], token, total,
+					uri) == 0);
+	CHECK(revert_data_from(&data, c, other, &call) == 0);
+	abi_set_address(&v[0], other);
+	buf_clear(&want);
+	CHECK(abi_encode_call(&want, "NotOwner(address)", v, 1) == 0);
+	CHECK(data.len == want.len &&
+	      memcmp(data.ptr, want.ptr, data.len) == 0);
+	/* a zero id: ZeroId() */
+	buf_clear(&call);
+	buf_clear(&data);
+	CHECK(distributor_fund_calldata(&call, zero, m->nodes[0], token, total,
+					uri) == 0);
+	CHECK(revert_data(&data, c, &call) == 0);
+	abi_selector(t0, "ZeroId()");
+	CHECK(data.len == 4 && memcmp(data.ptr, t0, 4) == 0);
+
+	buf_clear(&call);
+	buf_clear(&data);
+	CHECK(distributor_fund_calldata(&call, id, m->nodes[0], token, total,
 					uri) == 0);
 	CHECK(send_tx(&r, c, dist, call.ptr, call.len) == 0);
 	/* the token's Transfer, then BatchFunded */
 	CHECK(r->status == 1 && r->nlogs == 2);
 	CHECK(memcmp(r->logs[1].address, dist, 20) == 0);
 	CHECK(funded_log(&fe, &r->logs[1]) == 0);
+	CHECK(memcmp(fe.id, id, 32) == 0);
 	CHECK(memcmp(fe.root, m->nodes[0], 32) == 0);
 	CHECK(memcmp(fe.token, token, 20) == 0 &&
 	      memcmp(fe.funder, DEV0, 20) == 0);
@@ -579,13 +637,13 @@ static void fund_and_claim(void)
 	CHECK(claimed_log(&ce, &r->logs[1]) == PROV_EINVALID);
 	CHECK(balance_of(bal, c, token, dist) == 0 &&
 	      memcmp(bal, total, 32) == 0);
-	CHECK(distributor_batch_get(&b, c, dist, m->nodes[0]) == 0);
-	CHECK(memcmp(b.token, token, 20) == 0 &&
-	      memcmp(b.total, total, 32) == 0 && all(b.paid, 32, 0) &&
-	      memcmp(b.funder, DEV0, 20) == 0);
-	/* a root is funded once */
+	CHECK(distributor_batch_get(&b, c, dist, id) == 0);
+	CHECK(memcmp(b.root, m->nodes[0], 32) == 0 &&
+	      memcmp(b.token, token, 20) == 0 &&
+	      memcmp(b.total, total, 32) == 0 && all(b.paid, 32, 0));
+	/* an id is funded once */
 	CHECK(revert_data(&data, c, &call) == 0);
-	abi_set_fixed(&v[0], m->nodes[0], 32);
+	abi_set_fixed(&v[0], id, 32);
 	buf_clear(&want);
 	CHECK(abi_encode_call(&want, "AlreadyFunded(bytes32)", v, 1) == 0);
 	CHECK(data.len == want.len &&
@@ -598,31 +656,31 @@ static void fund_and_claim(void)
 		proof = NULL;
 		CHECK(merkle_proof(&proof, &np, m, (size_t)i) == 0);
 		buf_clear(&call);
-		CHECK(distributor_claim_calldata(
-			      &call, m->nodes[0], acc[i], amt[i],
-			      (const uint8_t(*)[32])proof, np) == 0);
+		CHECK(distributor_claim_calldata(&call, id, acc[i], amt[i],
+						 (const uint8_t(*)[32])proof,
+						 np) == 0);
 		CHECK(send_tx(&r, c, dist, call.ptr, call.len) == 0);
 		CHECK(r->status == 1 && r->nlogs == 2);
 		CHECK(memcmp(r->logs[1].address, dist, 20) == 0);
 		CHECK(claimed_log(&ce, &r->logs[1]) == 0);
-		CHECK(memcmp(ce.root, m->nodes[0], 32) == 0);
+		CHECK(memcmp(ce.id, id, 32) == 0);
 		CHECK(memcmp(ce.account, acc[i], 20) == 0);
 		CHECK(memcmp(ce.amount, amt[i], 32) == 0);
 		CHECK(funded_log(&fe, &r->logs[1]) == PROV_EINVALID);
 		CHECK(balance_of(bal, c, token, acc[i]) == 0 &&
 		      memcmp(bal, amt[i], 32) == 0);
-		CHECK(distributor_claimed(&yes, c, dist, m->nodes[0], acc[i]) ==
-			      0 &&
+		CHECK(distributor_claimed(&yes, c, dist, id, acc[i]) == 0 &&
 		      yes);
+		CHECK(distributor_claimed(&yes, c, dist, id2, acc[i]) == 0 &&
+		      !yes);
 	}
 	/* paid counts every claim; the token has no batches() and reverts */
-	CHECK(distributor_batch_get(&b, c, dist, m->nodes[0]) == 0);
+	CHECK(distributor_batch_get(&b, c, dist, id) == 0);
 	CHECK(memcmp(b.paid, total, 32) == 0);
-	CHECK(distributor_claimed(&yes, c, dist, m->nodes[0], DEV0) == 0 &&
-	      !yes);
-	CHECK(distributor_batch_get(&b, c, token, m->nodes[0]) == PROV_ERROR);
+	CHECK(distributor_claimed(&yes, c, dist, id, DEV0) == 0 && !yes);
+	CHECK(distributor_batch_get(&b, c, token, id) == PROV_ERROR);
 	CHECK(strstr(prov_error_last(), "batches(bytes32) on 0x"));
-	/* the last claim again: AlreadyClaimed(root, account) */
+	/* the last claim again: AlreadyClaimed(id, account) */
 	buf_clear(&data);
 	CHECK(revert_data(&data, c, &call) == 0);
 	abi_set_address(&v[1], acc[NACC - 1]);
@@ -636,12 +694,59 @@ static void fund_and_claim(void)
 	buf_clear(&call);
 	buf_clear(&data);
 	memset(acc[0], 0x99, 20);
-	CHECK(distributor_claim_calldata(&call, m->nodes[0], acc[0],
-					 amt[NACC - 1],
+	CHECK(distributor_claim_calldata(&call, id, acc[0], amt[NACC - 1],
 					 (const uint8_t(*)[32])proof, np) == 0);
 	CHECK(revert_data(&data, c, &call) == 0);
 	abi_selector(t0, "InvalidProof()");
 	CHECK(data.len == 4 && memcmp(data.ptr, t0, 4) == 0);
+	/* an id never funded: UnknownBatch(id) */
+	buf_clear(&call);
+	buf_clear(&data);
+	CHECK(distributor_claim_calldata(&call, id2, acc[NACC - 1],
+					 amt[NACC - 1],
+					 (const uint8_t(*)[32])proof, np) == 0);
+	CHECK(revert_data(&data, c, &call) == 0);
+	abi_set_fixed(&v[0], id2, 32);
+	buf_clear(&want);
+	CHECK(abi_encode_call(&want, "UnknownBatch(bytes32)", v, 1) == 0);
+	CHECK(data.len == want.len &&
+	      memcmp(data.ptr, want.ptr, data.len) == 0);
+
+	/* Another id under the same root (another period paying the same)
+	 * is another batch: funded, and each account claims from it too. */
+	CHECK(token_call(c, token, "approve(address,uint256)", dist, total) ==
+	      0);
+	buf_clear(&call);
+	CHECK(distributor_fund_calldata(&call, id2, m->nodes[0], token, total,
+					uri) == 0);
+	rpc_receipt_free(r);
+	r = NULL;
+	CHECK(send_tx(&r, c, dist, call.ptr, call.len) == 0 && r->status == 1);
+	CHECK(distributor_batch_get(&b, c, dist, id2) == 0);
+	CHECK(memcmp(b.root, m->nodes[0], 32) == 0 && all(b.paid, 32, 0));
+	memset(acc[0], 0x10, 20);
+	for (int i = 0; i < NACC; i++) {
+		rpc_receipt_free(r);
+		r = NULL;
+		free(proof);
+		proof = NULL;
+		CHECK(merkle_proof(&proof, &np, m, (size_t)i) == 0);
+		buf_clear(&call);
+		CHECK(distributor_claim_calldata(&call, id2, acc[i], amt[i],
+						 (const uint8_t(*)[32])proof,
+						 np) == 0);
+		CHECK(send_tx(&r, c, dist, call.ptr, call.len) == 0);
+		CHECK(r->status == 1 && r->nlogs == 2);
+		CHECK(claimed_log(&ce, &r->logs[1]) == 0);
+		CHECK(memcmp(ce.id, id2, 32) == 0);
+		/* twice its amount now: once from each batch */
+		u256_from_u64(t0, 200 * (uint64_t)(i + 1));
+		CHECK(balance_of(bal, c, token, acc[i]) == 0 &&
+		      memcmp(bal, t0, 32) == 0);
+		CHECK(distributor_claimed(&yes, c, dist, id2, acc[i]) == 0 &&
+		      yes);
+	}
+	CHECK(balance_of(bal, c, token, dist) == 0 && all(bal, 32, 0));
 
 	free(proof);
 	merkle_free(m);
@@ -662,26 +767,28 @@ static void max_round_trip(void)
 	struct batch_funded_event fe = {0};
 	struct claimed_event ce;
 	struct buf call = BUF_INIT;
-	uint8_t token[20], acc[20], max[32], root[32], bal[32];
+	uint8_t token[20], acc[20], max[32], root[32], bal[32], id[32];
 
 	CHECK(deployed);
 	CHECK(deploy_token(token, c) == 0);
+	memset(id, 0xff, 32);
 	memset(acc, 0xee, 20);
 	memset(max, 0xff, 32);
 	merkle_leaf_address_uint256(root, acc, max);
 	CHECK(token_call(c, token, "mint(address,uint256)", DEV0, max) == 0);
 	CHECK(token_call(c, token, "approve(address,uint256)", dist, max) == 0);
-	CHECK(distributor_fund_calldata(&call, root, token, max, uri) == 0);
+	CHECK(distributor_fund_calldata(&call, id, root, token, max, uri) == 0);
 	CHECK(send_tx(&r, c, dist, call.ptr, call.len) == 0);
 	CHECK(r->status == 1 && r->nlogs == 2);
 	CHECK(funded_log(&fe, &r->logs[1]) == 0);
-	CHECK(all(fe.total, 32, 0xff) && memcmp(fe.root, root, 32) == 0);
+	CHECK(all(fe.total, 32, 0xff) && memcmp(fe.root, root, 32) == 0 &&
+	      all(fe.id, 32, 0xff));
 	CHECK(fe.uri_len == strlen(uri) &&
 	      memcmp(fe.uri, uri, fe.uri_len) == 0);
 	rpc_receipt_free(r);
 	r = NULL;
 	buf_clear(&call);
-	CHECK(distributor_claim_calldata(&call, root, acc, max, NULL, 0) == 0);
+	CHECK(distributor_claim_calldata(&call, id, acc, max, NULL, 0) == 0);
 	CHECK(send_tx(&r, c, dist, call.ptr, call.len) == 0);
 	CHECK(r->status == 1 && r->nlogs == 2);
 	CHECK(claimed_log(&ce, &r->logs[1]) == 0);
