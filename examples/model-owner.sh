@@ -187,11 +187,14 @@ run 'rpc eth_sendTransaction "[{\"from\":\"$DEV0\",\"to\":\"$TOKEN\",\"data\":\"
 run 'balance "$KEY"'
 
 say "Deploy the payout distributor built into prov. It holds each funded" \
-    "batch's tokens under its root and pays each account once, against a" \
-    "proof of its line."
+    "batch's tokens under the batch's id (its payout record's) and root, and" \
+    "pays each account once per batch, against a proof of its line. The key" \
+    "that deploys it owns it, and only the owner funds batches: nobody can" \
+    "take a batch's id first. Keyed by id, two months that pay the same" \
+    "amounts to the same accounts (one root) are still two batches."
 run 'DIST=$(prov contracts deploy --distributor --rpc "$RPC" --key treasury 2>/dev/null); echo "$DIST"'
 
-say "Fund each batch (approve the distributor, then fund its root), and" \
+say "Fund each batch (approve the distributor, then fund its id and root), and" \
     "claim every paid account's amount. Anyone may send a claim; the tokens" \
     "go to the account. The treasury's share is not in the batch: it stays" \
     "with the key that funds it. Running either command again sends nothing" \

@@ -50,7 +50,7 @@ expect_exit 1 node copy/contracts/build.mjs --check
 expect_grep "^chain/distributor_code.c differs from what contracts/PayoutDistributor.sol compiles to: run node contracts/build.mjs$" "$TMP/err"
 expect_eq "$(wc -l <"$TMP/err")" 1 "only distributor_code.c is stale"
 copy_tree
-sed 's/in batches: a funder/in batches; a funder/' "$ROOT/contracts/PayoutDistributor.sol" >copy/contracts/PayoutDistributor.sol
+sed 's/in batches: the owner/in batches; the owner/' "$ROOT/contracts/PayoutDistributor.sol" >copy/contracts/PayoutDistributor.sol
 expect_exit 1 node copy/contracts/build.mjs --check
 expect_grep "^contracts/PayoutDistributor.json differs from what contracts/PayoutDistributor.sol compiles to: run node contracts/build.mjs$" "$TMP/err"
 expect_grep "^chain/distributor_code.c differs from what contracts/PayoutDistributor.sol compiles to: run node contracts/build.mjs$" "$TMP/err"
@@ -68,7 +68,7 @@ FORGE=$ORACLE/node_modules/@foundry-rs/forge-linux-amd64/bin/forge
 	cat forge.out >&2
 	fail "forge test failed"
 }
-expect_grep "14 tests passed, 0 failed, 0 skipped \(14 total tests\)" forge.out
+expect_grep "17 tests passed, 0 failed, 0 skipped \(17 total tests\)" forge.out
 
 # tests/oracle/distributor.mjs, the other e2e tests' way to the
 # distributor, against anvil and a tree from @openzeppelin/merkle-tree:
@@ -85,21 +85,26 @@ echo "{\"types\":[\"address\",\"uint256\"],\"values\":[[\"$A1\",\"100\"],[\"$A2\
 	node "$ORACLE/oz-merkle.mjs" >tree.json || fail "oz-merkle.mjs"
 field() { node -e "const t = JSON.parse(require('fs').readFileSync('tree.json')); console.log($1)"; }
 ROOT=$(field t.root)
-expect_exit 0 node "$DIST" "$ANVIL_URL" fund "$distributor" "$token" "$ROOT" 350 "ipfs://batch"
+ID=0x$(printf 'a5%.0s' $(seq 32))
+expect_exit 0 node "$DIST" "$ANVIL_URL" fund "$distributor" "$token" "$ROOT" 350 "ipfs://batch" "$ID"
 expect_grep "^0x[0-9a-f]{64}$" "$TMP/out"
-# BatchFunded(root, token, funder) and (350, "ipfs://batch") in the receipt
+# BatchFunded(id, root, token) and (funder, 350, "ipfs://batch") in the
+# receipt; the funder is account 0, who deployed the distributor
 rpc eth_getTransactionReceipt "[\"$(cat "$TMP/out")\"]" >receipt.json
-expect_grep '"topics":\["0x0590fbe1c6abd8cd1a1dd87ebdc7a62f348ae8f32aa1cf9a71a6a9ab4810db02","'"$ROOT"'","0x000000000000000000000000'"${token#0x}"'","0x000000000000000000000000f39fd6e51aad88f6f4ce6ab8827279cfffb92266"\],"data":"0x000000000000000000000000000000000000000000000000000000000000015e0000000000000000000000000000000000000000000000000000000000000040000000000000000000000000000000000000000000000000000000000000000c697066733a2f2f62617463680000000000000000000000000000000000000000"' receipt.json
-expect_exit 0 node "$DIST" "$ANVIL_URL" claim "$distributor" "$ROOT" $A1 100 $(field "t.proofs[0].join(' ')")
-expect_exit 0 node "$DIST" "$ANVIL_URL" claim "$distributor" "$ROOT" $A2 250 $(field "t.proofs[1].join(' ')")
+expect_grep '"topics":\["0x9609448bcaf4f9a430f4bfb661530d7c331b7fcc42a9132c6132a0461e932690","'"$ID"'","'"$ROOT"'","0x000000000000000000000000'"${token#0x}"'"\],"data":"0x000000000000000000000000f39fd6e51aad88f6f4ce6ab8827279cfffb92266000000000000000000000000000000000000000000000000000000000000015e0000000000000000000000000000000000000000000000000000000000000060000000000000000000000000000000000000000000000000000000000000000c697066733a2f2f62617463680000000000000000000000000000000000000000"' receipt.json
+# the batch is keyed by its id: the root is no batch
+expect_exit 1 node "$DIST" "$ANVIL_URL" claim "$distributor" "$ROOT" $A1 100 $(field "t.proofs[0].join(' ')")
+expect_grep "revert data 0x877402b0${ROOT#0x}\)" "$TMP/err" # UnknownBatch(root)
+expect_exit 0 node "$DIST" "$ANVIL_URL" claim "$distributor" "$ID" $A1 100 $(field "t.proofs[0].join(' ')")
+expect_exit 0 node "$DIST" "$ANVIL_URL" claim "$distributor" "$ID" $A2 250 $(field "t.proofs[1].join(' ')")
 balance() { rpc_result eth_call "[{\"to\":\"$token\",\"data\":\"0x70a08231000000000000000000000000${1#0x}\"},\"latest\"]"; }
 expect_eq "$(balance $A1)" 0x0000000000000000000000000000000000000000000000000000000000000064 "A1 paid 100"
 expect_eq "$(balance $A2)" 0x00000000000000000000000000000000000000000000000000000000000000fa "A2 paid 250"
 expect_eq "$(balance "$distributor")" 0x0000000000000000000000000000000000000000000000000000000000000000 "all paid out"
 # a second claim and a wrong proof revert, with the contract's errors
-expect_exit 1 node "$DIST" "$ANVIL_URL" claim "$distributor" "$ROOT" $A1 100 $(field "t.proofs[0].join(' ')")
-expect_grep "revert data 0xa8ca238e${ROOT#0x}0{24}${A1#0x}\)" "$TMP/err"
-expect_exit 1 node "$DIST" "$ANVIL_URL" claim "$distributor" "$ROOT" 0x4444444444444444444444444444444444444444 100 $(field "t.proofs[0].join(' ')")
+expect_exit 1 node "$DIST" "$ANVIL_URL" claim "$distributor" "$ID" $A1 100 $(field "t.proofs[0].join(' ')")
+expect_grep "revert data 0xa8ca238e${ID#0x}0{24}${A1#0x}\)" "$TMP/err"
+expect_exit 1 node "$DIST" "$ANVIL_URL" claim "$distributor" "$ID" 0x4444444444444444444444444444444444444444 100 $(field "t.proofs[0].join(' ')")
 expect_grep "revert data 0x09bde339\)" "$TMP/err"
 # 2^256-1 through a one-leaf tree (an empty proof), with a new token
 expect_exit 0 node "$DIST" "$ANVIL_URL" deploy
