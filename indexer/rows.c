@@ -120,6 +120,7 @@ static int add_batch(struct rows *r, uint64_t chain_id,
 		return rc;
 	u256_decimal(total, e.total);
 	put_head(&r->batches, chain_id, log);
+	put_bytea(&r->batches, e.id, 32);
 	put_bytea(&r->batches, e.root, 32);
 	put_bytea(&r->batches, e.token, 20);
 	put_bytea(&r->batches, e.funder, 20);
@@ -143,7 +144,7 @@ static int add_claim(struct rows *r, uint64_t chain_id,
 		return rc;
 	u256_decimal(amount, e.amount);
 	put_head(&r->claims, chain_id, log);
-	put_bytea(&r->claims, e.root, 32);
+	put_bytea(&r->claims, e.id, 32);
 	put_bytea(&r->claims, e.account, 20);
 	buf_printf(&r->claims, "%s\t", amount);
 	put_place(&r->claims, log);
@@ -207,13 +208,13 @@ static const struct table anchors_table = {
 };
 static const struct table batches_table = {
 	"payout_batches",
-	"chain_id, contract, root, token, funder, total, uri, uri_bytes,"
+	"chain_id, contract, id, root, token, funder, total, uri, uri_bytes,"
 	" block_number, block_hash, tx_hash, log_index",
 	"chain_id, block_hash, log_index",
 };
 static const struct table claims_table = {
 	"claims",
-	"chain_id, contract, root, account, amount,"
+	"chain_id, contract, batch, account, amount,"
 	" block_number, block_hash, tx_hash, log_index",
 	"chain_id, block_hash, log_index",
 };
@@ -238,8 +239,9 @@ static int write_table(struct db *d, const struct table *t,
 	if ((rc = db_copy(d, sql.ptr, data->ptr, data->len)))
 		goto done;
 	buf_clear(&sql);
-	/* the seq index is not the conflict target: a second row with a seq
-	 * is an error, never silently skipped */
+	/* the unique indexes on seq, a batch's id and a claim's (batch,
+	 * account) are not the conflict target: a second row with one of
+	 * them is an error, never silently skipped */
 	buf_printf(&sql,
 		   "INSERT INTO %s (%s) SELECT %s FROM stage_%s"
 		   " ON CONFLICT (%s) DO NOTHING",

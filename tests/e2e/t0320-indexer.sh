@@ -1,5 +1,6 @@
 #!/bin/sh
-# prov-indexer: migrations, one row per canonical Anchored event with its
+# prov-indexer: migrations (and a version 3 database with the old
+# distributor's rows upgraded), one row per canonical Anchored event with its
 # exact values, a replay that inserts nothing, 500 empty blocks, a uint256
 # of 2^256-1 through the distributor, the advisory lock, SIGTERM, and an
 # error reply or a malformed one that is never taken for "no logs".
@@ -29,18 +30,65 @@ expect_exit 2 "$IDX" --db "$PGDB" --rpc "$ANVIL_URL" --chain eip155:31337 \
 	--registry-contract 0x5FbDB2315678afecb367f032d93F642f64180aa3 --once
 expect_grep "lacks schema migration 0001_chain: run 'prov-indexer migrate" "$TMP/err"
 expect_exit 0 "$IDX" migrate --db "$PGDB"
-expect_grep '^schema at version 3 \(0003_views\): 3 migrations applied$' "$TMP/out"
+expect_grep '^schema at version 4 \(0004_payout_ids\): 4 migrations applied$' "$TMP/out"
 expect_exit 0 "$IDX" migrate --db "$PGDB" --json
 expect_grep '"applied": 0' "$TMP/out"
 expect_eq "$(psql_q 'SELECT string_agg(name, \x27 \x27 ORDER BY version) FROM schema_migrations' 2>/dev/null ||
 	psql_q "SELECT string_agg(name, ' ' ORDER BY version) FROM schema_migrations")" \
-	"0001_chain 0002_registry 0003_views"
+	"0001_chain 0002_registry 0003_views 0004_payout_ids"
 # a migration whose text changed is refused
 psql_q "UPDATE schema_migrations SET sha256 = repeat('0', 64) WHERE version = 2"
 expect_exit 2 "$IDX" migrate --db "$PGDB"
 expect_grep 'migration 0002_registry in the database differs' "$TMP/err"
 psql_q "UPDATE schema_migrations SET sha256 = '$(sha256sum "$ROOT/indexer/migrations/0002_registry.sql" | cut -c1-64)' WHERE version = 2"
 expect_exit 0 "$IDX" migrate --db "$PGDB"
+
+# A database at version 3 with rows of the old distributor's events (no
+# batch ids) upgrades: the rows stay in payout_batches_v1 and claims_v1,
+# the new tables start empty, and payouts is made again with batch.
+psql_q "CREATE DATABASE v3"
+V3DB=$(echo "$PGDB" | sed 's/dbname=[^ ]*/dbname=v3/')
+v3_q() { psql -X -A -t -q -v ON_ERROR_STOP=1 -d "$V3DB" -f -; }
+for m in 0001_chain 0002_registry 0003_views; do
+	v3_q <"$ROOT/indexer/migrations/$m.sql" >/dev/null || fail "migration $m by psql"
+done
+sha_of() { sha256sum "$ROOT/indexer/migrations/$1.sql" | cut -c1-64; }
+hx() { printf "'\\\\x%s'" "$(printf "$1%.0s" $(seq "$2"))"; } # hx BYTE N: a bytea literal
+v3_q <<EOF || fail "the version 3 database's rows"
+CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL,
+	sha256 text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());
+INSERT INTO schema_migrations (version, name, sha256) VALUES
+	(1, '0001_chain', '$(sha_of 0001_chain)'),
+	(2, '0002_registry', '$(sha_of 0002_registry)'),
+	(3, '0003_views', '$(sha_of 0003_views)');
+INSERT INTO payout_batches VALUES (31337, $(hx dd 20), $(hx 44 32), $(hx ee 20), $(hx ff 20),
+	7, 'old', 'old', 5, $(hx 55 32), $(hx 66 32), 0);
+INSERT INTO claims VALUES (31337, $(hx dd 20), $(hx 44 32), $(hx a1 20), 7,
+	6, $(hx 77 32), $(hx 88 32), 0);
+EOF
+expect_exit 0 "$IDX" migrate --db "$V3DB"
+expect_grep '^schema at version 4 \(0004_payout_ids\): 1 migration applied$' "$TMP/out"
+expect_eq "$(echo "SELECT total, uri, encode(root, 'hex') FROM payout_batches_v1" | v3_q)" \
+	"7|old|$(printf '44%.0s' $(seq 32))" "the old batch kept"
+expect_eq "$(echo "SELECT amount, encode(account, 'hex') FROM claims_v1" | v3_q)" \
+	"7|$(printf 'a1%.0s' $(seq 20))" "the old claim kept"
+expect_eq "$(echo "SELECT (SELECT count(*) FROM payout_batches) + (SELECT count(*) FROM claims)
+	+ (SELECT count(*) FROM payouts)" | v3_q)" 0 "the new tables' rows"
+# the tables and the view as a fresh database has them
+schema_of() {
+	psql -X -A -t -q -v ON_ERROR_STOP=1 -d "$1" -f - <<-'EOF'
+	SELECT table_name || '.' || column_name || ' ' || data_type FROM information_schema.columns
+	WHERE table_name IN ('payout_batches', 'claims', 'payouts') ORDER BY table_name, ordinal_position;
+	SELECT indexdef FROM pg_indexes WHERE tablename IN ('payout_batches', 'claims') ORDER BY 1;
+	EOF
+}
+schema_of "$PGDB" >"$TMP/schema-fresh"
+schema_of "$V3DB" >"$TMP/schema-upgraded"
+diff -u "$TMP/schema-fresh" "$TMP/schema-upgraded" >&2 || fail "an upgraded schema differs from a fresh one"
+expect_grep '^payouts\.batch bytea$' "$TMP/schema-upgraded"
+expect_grep '^CREATE UNIQUE INDEX claims_batch ON public\.claims USING btree \(batch, account, chain_id, contract\)$' "$TMP/schema-upgraded"
+expect_exit 0 "$IDX" migrate --db "$V3DB"
+expect_grep '^schema at version 4 \(0004_payout_ids\): 0 migrations applied$' "$TMP/out"
 
 # -- usage ----------------------------------------------------------------------
 expect_exit 0 "$IDX" --help
@@ -106,12 +154,15 @@ TOKEN=${1#token=}
 DIST=${2#distributor=}
 leaf=$(cd "$ORACLE" && node -e "import('@openzeppelin/merkle-tree').then(({StandardMerkleTree}) =>
 	console.log(StandardMerkleTree.of([['$ACCT', '$MAX']], ['address', 'uint256']).root))")
-node "$ORACLE/distributor.mjs" "$ANVIL_URL" fund "$DIST" "$TOKEN" "$leaf" "$MAX" "batch-1" >/dev/null
-node "$ORACLE/distributor.mjs" "$ANVIL_URL" claim "$DIST" "$leaf" "$ACCT" "$MAX" >/dev/null
+ID1=$(printf '11%.0s' $(seq 32))
+node "$ORACLE/distributor.mjs" "$ANVIL_URL" fund "$DIST" "$TOKEN" "$leaf" "$MAX" "batch-1" "0x$ID1" >/dev/null
+node "$ORACLE/distributor.mjs" "$ANVIL_URL" claim "$DIST" "0x$ID1" "$ACCT" "$MAX" >/dev/null
 expect_exit 0 run --distributor "$DIST" --once --json
-expect_eq "$(psql_q "SELECT total, uri, encode(token, 'hex') = lower('${TOKEN#0x}') FROM payout_batches")" "$MAX|batch-1|t"
-expect_eq "$(psql_q "SELECT amount, encode(account, 'hex'), encode(root, 'hex') FROM claims")" \
-	"$MAX|00000000000000000000000000000000000000a1|${leaf#0x}"
+expect_eq "$(psql_q "SELECT total, uri, encode(token, 'hex') = lower('${TOKEN#0x}'), encode(id, 'hex'),
+	encode(root, 'hex'), encode(funder, 'hex') FROM payout_batches")" \
+	"$MAX|batch-1|t|$ID1|${leaf#0x}|f39fd6e51aad88f6f4ce6ab8827279cfffb92266"
+expect_eq "$(psql_q "SELECT amount, encode(account, 'hex'), encode(batch, 'hex') FROM claims")" \
+	"$MAX|00000000000000000000000000000000000000a1|$ID1"
 expect_eq "$(psql_q "SELECT total = 2::numeric ^ 256 - 1 AND total + 1 = 2::numeric ^ 256 FROM payout_batches")" t
 rows_match "$DIST" payout_batches claims
 expect_eq "$(psql_q 'SELECT count(*) FROM cursors')" 2
@@ -121,10 +172,11 @@ expect_eq "$(psql_q 'SELECT count(*) FROM cursors')" 2
 ASYM=0x8102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20
 ASYM_DEC=$(node -e 'console.log(BigInt(process.argv[1]).toString())' "$ASYM")
 set -- $(node "$ORACLE/distributor.mjs" "$ANVIL_URL" deploy)
-node "$ORACLE/distributor.mjs" "$ANVIL_URL" fund "$DIST" "${1#token=}" "0x$(printf '22%.0s' $(seq 32))" "$ASYM" "batch-2" >/dev/null
+ID2=$(printf '33%.0s' $(seq 32))
+node "$ORACLE/distributor.mjs" "$ANVIL_URL" fund "$DIST" "${1#token=}" "0x$(printf '22%.0s' $(seq 32))" "$ASYM" "batch-2" "0x$ID2" >/dev/null
 expect_exit 0 run --distributor "$DIST" --once
-expect_eq "$(psql_q "SELECT total, encode(root, 'hex') FROM payout_batches WHERE uri = 'batch-2'")" \
-	"$ASYM_DEC|$(printf '22%.0s' $(seq 32))"
+expect_eq "$(psql_q "SELECT total, encode(id, 'hex'), encode(root, 'hex') FROM payout_batches WHERE uri = 'batch-2'")" \
+	"$ASYM_DEC|$ID2|$(printf '22%.0s' $(seq 32))"
 expect_eq "$ASYM_DEC" 58351911974978788923295437481848361530025028719969901156892977186671301631776
 
 # -- a uri that is not UTF-8 is kept as bytes -----------------------------------

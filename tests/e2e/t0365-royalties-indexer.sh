@@ -4,13 +4,16 @@
 # a test token on anvil), funded with prov royalties distribute on a
 # distributor deployed by prov contracts deploy --distributor, claimed by
 # every account with claim --all, then indexed with --distributor and
-# --registry. Exact rows: payout_batches (the batch's root and paid
-# total), claims (one per paid line, its amount), and the payouts view
-# joining them to the record (its id, period, asset and pool).
+# --registry. Exact rows: payout_batches (the batch's id, the record's,
+# its root and paid total), claims (one per paid line, of that id, its
+# amount), and the payouts view joining them to the record by id (its id,
+# period, asset and pool). A second period of the same amounts has the
+# same root and another record: two batches, each with its own claims.
 . "$(dirname "$0")/lib.sh"
 IDX=$(dirname "$PROV")/prov-indexer
 [ -x "$IDX" ] || fail "no prov-indexer next to $PROV"
 ORACLE=$ROOT/tests/oracle
+DOCS=$ROOT/docs # ROOT is the batch's root below
 [ -d "$ORACLE/node_modules/@openzeppelin/merkle-tree" ] || fail "run scripts/npm-deps.sh"
 
 anvil_start
@@ -72,6 +75,7 @@ expect_exit 0 prov usage record --model m --period 2026-10 --revenue 1000003 --a
 expect_exit 0 prov royalties compute --period 2026-10 --asset "$ASSET" --policy policy.json -o batch.json --as owner --json
 PAYOUT=$(id_of)
 expect_eq "$(jq_ batch.json j.id)" "$PAYOUT" "the batch file's id"
+ID=${PAYOUT#sha256:} # the batch's id on chain: the record id's 32 bytes
 ROOT=$(jq_ batch.json j.payout.root)
 PAID=$(jq_ batch.json j.payout.paid)
 N=$(jq_ batch.json j.paid.length)
@@ -97,34 +101,80 @@ expect_grep "^  \"total\": \"$PAID\",$" "$TMP/out"
 expect_exit 0 royalties claim "$PAYOUT" --all --distributor "$DIST"
 expect_grep "^$N claimed, 0 already claimed, of $N accounts asked" "$TMP/out"
 
+# The next period: the same usage, so the same amounts and the same root,
+# in another record. Funded by its own id; alice and bob claim.
+expect_exit 0 prov usage record --model m --period 2026-11 --revenue 1000003 --asset "$ASSET" --decimals 0 --as ops --json
+expect_exit 0 prov royalties compute --period 2026-11 --asset "$ASSET" --policy policy.json -o batch2.json --as owner --json
+PAYOUT2=$(id_of)
+ID2=${PAYOUT2#sha256:}
+[ "$PAYOUT2" != "$PAYOUT" ] || fail "the second period's record is the first's"
+expect_eq "$(jq_ batch2.json j.payout.root)" "$ROOT" "the second period's root"
+expect_eq "$(jq_ batch2.json j.payout.paid)" "$PAID" "the second period's paid total"
+mint "$TOKEN" "$ops" "$PAID"
+expect_exit 0 royalties distribute "$PAYOUT2" --distributor "$DIST" --json
+expect_grep "^  \"root\": \"$ROOT\",$" "$TMP/out"
+expect_exit 0 royalties claim "$PAYOUT2" --account "$ACC_ALICE" --account "$ACC_BOB" --distributor "$DIST"
+expect_grep "^2 claimed, 0 already claimed, of 2 accounts asked" "$TMP/out"
+
 # Indexed: both contracts, and the registry.
 expect_exit 0 "$IDX" migrate --db "$PGDB"
 expect_exit 0 "$IDX" --db "$PGDB" --rpc "$ANVIL_URL" --chain eip155:31337 \
 	--registry-contract "$REG" --distributor "$DIST" --registry .prov --once --json
 expect_grep '"kind": "distributor"' "$TMP/out"
-expect_eq "$(psql_q "SELECT count(*) FROM records WHERE kind = 'payout'")" 1 "payout records loaded"
-expect_eq "$(psql_q "SELECT id FROM records WHERE kind = 'payout'")" "$PAYOUT" "the payout record loaded"
+expect_eq "$(psql_q "SELECT count(*) FROM records WHERE kind = 'payout'")" 2 "payout records loaded"
+expect_eq "$(psql_q "SELECT id FROM records WHERE kind = 'payout' ORDER BY payload ->> 'period'")" \
+	"$(printf '%s\n%s' "$PAYOUT" "$PAYOUT2")" "the payout records loaded"
+tok=$(echo "${TOKEN#0x}" | tr 'A-F' 'a-f')
+dist=$(echo "${DIST#0x}" | tr 'A-F' 'a-f')
 
-# payout_batches: the one batch, its root and paid total, in the token.
-expect_eq "$(psql_q "SELECT count(*) FROM payout_batches")" 1 "payout_batches rows"
-expect_eq "$(psql_q "SELECT '0x' || encode(root, 'hex'), total, '0x' || encode(token, 'hex'),
-	encode(contract, 'hex') FROM payout_batches")" \
-	"$ROOT|$PAID|$(echo "$TOKEN" | tr 'A-F' 'a-f')|$(echo "${DIST#0x}" | tr 'A-F' 'a-f')" "the payout_batches row"
+# payout_batches: two batches of one root, by their records' ids, each
+# with the paid total, in the token, in funding order.
+expect_eq "$(psql_q "SELECT count(*), count(DISTINCT id), count(DISTINCT root) FROM payout_batches")" "2|2|1" "payout_batches rows"
+expect_eq "$(psql_q "SELECT encode(id, 'hex'), '0x' || encode(root, 'hex'), total, encode(token, 'hex'),
+	encode(contract, 'hex') FROM payout_batches ORDER BY block_number, log_index")" \
+	"$(printf '%s\n%s' "$ID|$ROOT|$PAID|$tok|$dist" "$ID2|$ROOT|$PAID|$tok|$dist")" "the payout_batches rows"
 
-# claims: one per paid line, from that root, the line's amount.
-expect_eq "$(psql_q "SELECT count(*) FROM claims")" "$N" "claims rows"
-expect_eq "$(psql_q "SELECT count(*) FROM claims WHERE '0x' || encode(root, 'hex') = '$ROOT'")" "$N" "claims of the batch's root"
-psql_q "SELECT encode(account, 'hex') || '|' || amount FROM claims ORDER BY 1" >got-claims
+# claims: one per paid line of the first batch, by its id, the line's
+# amount; alice's and bob's of the second, by the second id.
+expect_eq "$(psql_q "SELECT count(*) FROM claims")" "$((N + 2))" "claims rows"
+expect_eq "$(psql_q "SELECT count(*) FROM claims WHERE batch = '\\x$ID'")" "$N" "claims of the first batch"
+psql_q "SELECT encode(account, 'hex') || '|' || amount FROM claims WHERE batch = '\\x$ID' ORDER BY 1" >got-claims
 diff -u want-claims got-claims >&2 || fail "claims differ from the batch's lines"
+grep -E '^0+(a1|b2)\|' want-claims >want-claims2
+psql_q "SELECT encode(account, 'hex') || '|' || amount FROM claims WHERE batch = '\\x$ID2' ORDER BY 1" >got-claims2
+diff -u want-claims2 got-claims2 >&2 || fail "the second batch's claims differ from alice's and bob's lines"
+CLAIMED2=$(awk -F'|' '{ s += $2 } END { print s }' want-claims2)
+expect_eq "$CLAIMED2" 600002 "alice's and bob's amounts"
 
-# The payouts view: the batch joined to its claims and to the record.
-expect_eq "$(psql_q "SELECT count(*) FROM payouts")" 1 "payouts rows"
-expect_eq "$(psql_q "SELECT '0x' || encode(root, 'hex'), total, claims, claimed, payout_record,
-	period, asset, pool FROM payouts")" \
-	"$ROOT|$PAID|$N|$PAID|$PAYOUT|$(jq_ batch.json j.payout.period)|$(jq_ batch.json j.payout.asset)|$(jq_ batch.json j.payout.pool)" \
-	"the payouts row"
+# The payouts view: each batch joined by id to its claims and its record.
+expect_eq "$(psql_q "SELECT count(*) FROM payouts")" 2 "payouts rows"
+expect_eq "$(psql_q "SELECT encode(batch, 'hex'), '0x' || encode(root, 'hex'), total, claims, claimed,
+	payout_record, period, asset, pool FROM payouts ORDER BY block_number")" \
+	"$(printf '%s\n%s' \
+		"$ID|$ROOT|$PAID|$N|$PAID|$PAYOUT|$(jq_ batch.json j.payout.period)|$(jq_ batch.json j.payout.asset)|$(jq_ batch.json j.payout.pool)" \
+		"$ID2|$ROOT|$PAID|2|$CLAIMED2|$PAYOUT2|$(jq_ batch2.json j.payout.period)|$(jq_ batch2.json j.payout.asset)|$(jq_ batch2.json j.payout.pool)")" \
+	"the payouts rows"
 # the record spells the token in EIP-55 (anvil's first deployment, by account 0)
 ASSET_CK=eip155:31337/erc20:0x5FbDB2315678afecb367f032d93F642f64180aa3
 expect_eq "$(echo "$ASSET_CK" | tr 'A-F' 'a-f')" "$(echo "$ASSET" | tr 'A-F' 'a-f')" "the token's address"
-expect_eq "$(psql_q "SELECT period, asset, pool FROM payouts")" "2026-10|$ASSET_CK|1000003" "the record's period, asset and pool"
+expect_eq "$(psql_q "SELECT period, asset, pool FROM payouts ORDER BY period")" \
+	"$(printf '%s\n%s' "2026-10|$ASSET_CK|1000003" "2026-11|$ASSET_CK|1000003")" "the records' period, asset and pool"
+
+# docs/indexer.md's payouts query: a row per claim, under its batch's
+# record, with the creator the account pays (NULL for the curator,
+# provider and owner, whose accounts are not in a work).
+sed -n '/^-- query: payouts$/,/^$/p' "$DOCS/indexer.md" >q.sql
+[ -s q.sql ] || fail "no query payouts in docs/indexer.md"
+psql_q <q.sql >got-q
+alice=$(did alice)
+bob=$(did bob)
+{
+	while IFS='|' read -r acc amt; do
+		case $acc in *a1) who=$alice ;; *b2) who=$bob ;; *) who= ;; esac
+		echo "$PAYOUT|2026-10|$PAID|$N|$PAID|$who|$amt"
+	done <want-claims
+	echo "$PAYOUT2|2026-11|$PAID|2|$CLAIMED2|$alice|400001"
+	echo "$PAYOUT2|2026-11|$PAID|2|$CLAIMED2|$bob|200001"
+} >want-q
+diff -u want-q got-q >&2 || fail "docs/indexer.md's payouts query"
 echo "ok - $TEST_NAME"
