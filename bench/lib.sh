@@ -61,3 +61,53 @@ run() { # tag i command...: one timed run
 	shift 2
 	/usr/bin/time -v -o "$OUT/$tag-$i.time" "$@" >"$OUT/$tag-$i.json"
 }
+
+# The large registry of bench/trace.sh and bench/royalties-registry.sh:
+# N files of 32 random bytes in NDIRS folders (d0000/f0000000, ...), and a
+# model trained on three datasets of a third of the folders each. They use
+# the caller's $PROV, $BENCH_DIR, say and die.
+bench_data() { # DATA N NDIRS -> prints DATA when it has its .done mark, else $BENCH_DIR/data, written once
+	local data=$1
+	if [ ! -f "$data.done" ]; then
+		data=$BENCH_DIR/data
+		if [ ! -f "$data.done" ]; then
+			say "bench: writing $2 files of 32 bytes to $data"
+			rm -rf "$data"
+			python3 - "$data" "$2" "$3" <<'PY'
+import os, sys
+d, n, ndirs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+for k in range(ndirs):
+    os.makedirs(f"{d}/d{k:04d}", exist_ok=True)
+for i in range(n):
+    with open(f"{d}/d{i % ndirs:04d}/f{i:07d}", "wb") as f:
+        f.write(os.urandom(32))
+PY
+			touch "$data.done"
+		fi
+	fi
+	printf '%s\n' "$data"
+}
+
+bench_model() { # NDIRS: in the registry, whose data/ holds the folders; identities curator, provider, owner
+	local part k dir run
+	for part in 0 1 2; do
+		for ((k = part * $1 / 3; k < (part + 1) * $1 / 3; k++)); do
+			printf 'data/d%04d\n' "$k"
+		done >"dirs$part"
+		while read -r dir; do
+			find "$dir" -type f
+		done <"dirs$part" >"list$part"
+		say "bench: building part$part ($(wc -l <"list$part") items)"
+		/usr/bin/time -f "manifest part$part: %e s, %M KiB max RSS" \
+			"$PROV" manifest build "part$part" --version 1 \
+			--list "list$part" --purpose commercial --use ai_training \
+			--as curator >/dev/null
+	done
+	head -c $((64 << 20)) /dev/urandom >checkpoint.bin
+	run=$("$PROV" run record --dataset part0@1 --dataset part1@1 \
+		--dataset part2@1 --checkpoint checkpoint.bin --as provider --json |
+		sed -n 's/.*"id": "\(sha256:[0-9a-f]*\)".*/\1/p' | head -n 1)
+	[ -n "$run" ] || die "no run id"
+	"$PROV" model register big --weights checkpoint.bin --run "$run" \
+		--license Apache-2.0 --as owner >/dev/null
+}

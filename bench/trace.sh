@@ -47,24 +47,8 @@ unset PROV_REGISTRY PROV_PASSPHRASE PROV_IDENTITY
 R=$BENCH_DIR/reg
 
 # The data: N files in NDIRS folders, reused from bench/manifest.sh (c).
-DATA=${DATA:-/tmp/prov-manifest-bench/large/data}
-if [ ! -f "$DATA.done" ]; then
-	DATA=$BENCH_DIR/data
-	if [ ! -f "$DATA.done" ]; then
-		say "bench: writing $N files of 32 bytes to $DATA"
-		rm -rf "$DATA"
-		python3 - "$DATA" "$N" "$NDIRS" <<'EOF'
-import os, sys
-d, n, ndirs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-for k in range(ndirs):
-    os.makedirs(f"{d}/d{k:04d}", exist_ok=True)
-for i in range(n):
-    with open(f"{d}/d{i % ndirs:04d}/f{i:07d}", "wb") as f:
-        f.write(os.urandom(32))
-EOF
-		touch "$DATA.done"
-	fi
-fi
+. "$ROOT/bench/lib.sh"
+DATA=$(bench_data "${DATA:-/tmp/prov-manifest-bench/large/data}" "$N" "$NDIRS")
 
 if [ ! -f "$BENCH_DIR/setup.done" ]; then
 	rm -rf "$R" "$PROV_HOME"
@@ -78,27 +62,7 @@ if [ ! -f "$BENCH_DIR/setup.done" ]; then
 	say "bench: registering $N works"
 	/usr/bin/time -f 'register: %e s, %M KiB max RSS' \
 		"$PROV" register -r data/ --license CC-BY-4.0 --as creator >/dev/null
-	for part in 0 1 2; do
-		: >"list$part"
-		for ((k = part * NDIRS / 3; k < (part + 1) * NDIRS / 3; k++)); do
-			printf 'data/d%04d\n' "$k"
-		done >"dirs$part"
-		while read -r dir; do
-			find "$dir" -type f
-		done <"dirs$part" >"list$part"
-		say "bench: building part$part ($(wc -l <"list$part") items)"
-		/usr/bin/time -f "manifest part$part: %e s, %M KiB max RSS" \
-			"$PROV" manifest build "part$part" --version 1 \
-			--list "list$part" --purpose commercial --use ai_training \
-			--as curator >/dev/null
-	done
-	head -c $((64 << 20)) /dev/urandom >checkpoint.bin
-	run=$("$PROV" run record --dataset part0@1 --dataset part1@1 \
-		--dataset part2@1 --checkpoint checkpoint.bin --as provider --json |
-		sed -n 's/.*"id": "\(sha256:[0-9a-f]*\)".*/\1/p' | head -n 1)
-	[ -n "$run" ] || die "no run id"
-	"$PROV" model register big --weights checkpoint.bin --run "$run" \
-		--license Apache-2.0 --as owner >/dev/null
+	bench_model "$NDIRS"
 	touch "$BENCH_DIR/setup.done"
 fi
 
