@@ -7,7 +7,7 @@
 # shares, the ledger, the root, the signed record. Standalone: not part of
 # `make bench`. Nothing is written into the repository.
 #
-# Setup, once (about 30 minutes; kept in $BENCH_DIR, marked done):
+# Setup, once (about 25 minutes; kept in $BENCH_DIR, marked done):
 #   - 1,000,000 files of 32 random bytes in 1,000 folders (the data of
 #     bench/manifest.sh step c, reused when present);
 #   - `prov register -r data/dNNNN --payout eip155:31337:0x...` for each
@@ -18,7 +18,7 @@
 #   - `prov usage record --model big --period 2026-10 --revenue 1000000`
 #     of a 6-decimal ERC-20, signed by an operator;
 #   - policy.json: accounts for the curator, provider and owner, and
-#     CC-BY-SA-4.0 items at half weight;
+#     CC-BY-SA-4.0 at 5,000 basis points;
 #   - base.git, a bare clone of the registry before any payout.
 # Then, on a quiet machine, with others' heavy processes sampled meanwhile:
 #   - the first compute, which writes the payout, under /usr/bin/time -v:
