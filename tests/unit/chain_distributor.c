@@ -497,6 +497,31 @@ static int claimed_log(struct claimed_event *ev, const struct rpc_log *l)
 		       l->data.ptr, l->data.len);
 }
 
+/* Claims leaf i of m from batch id of dist: its proof into *proof, the calldata
+ * into call (both kept for the caller), the receipt into *r, and the
+ * Claimed event, checked to name id, into ce. */
+static void claim_leaf(struct rpc_receipt **r, struct buf *call,
+		       uint8_t (**proof)[32], size_t *np, struct rpc_client *c,
+		       const struct merkle *m, size_t i, const uint8_t id[32],
+		       const uint8_t acc[20], const uint8_t amt[32],
+		       struct claimed_event *ce)
+{
+	rpc_receipt_free(*r);
+	*r = NULL;
+	free(*proof);
+	*proof = NULL;
+	CHECK(merkle_proof(proof, np, m, i) == 0);
+	buf_clear(call);
+	CHECK(distributor_claim_calldata(call, id, acc, amt,
+					 (const uint8_t(*)[32]) * proof,
+					 *np) == 0);
+	CHECK(send_tx(r, c, dist, call->ptr, call->len) == 0);
+	CHECK(*r && (*r)->status == 1 && (*r)->nlogs == 2);
+	CHECK(*r && memcmp((*r)->logs[1].address, dist, 20) == 0);
+	CHECK(*r && claimed_log(ce, &(*r)->logs[1]) == 0);
+	CHECK(memcmp(ce->id, id, 32) == 0);
+}
+
 static void deploy(void)
 {
 	static const uint8_t other_init[] = {0x60, 0x01, 0x60, 0x00, 0xf3};
@@ -650,20 +675,8 @@ static void fund_and_claim(void)
 	      memcmp(data.ptr, want.ptr, data.len) == 0);
 
 	for (int i = 0; i < NACC; i++) {
-		rpc_receipt_free(r);
-		r = NULL;
-		free(proof);
-		proof = NULL;
-		CHECK(merkle_proof(&proof, &np, m, (size_t)i) == 0);
-		buf_clear(&call);
-		CHECK(distributor_claim_calldata(&call, id, acc[i], amt[i],
-						 (const uint8_t(*)[32])proof,
-						 np) == 0);
-		CHECK(send_tx(&r, c, dist, call.ptr, call.len) == 0);
-		CHECK(r->status == 1 && r->nlogs == 2);
-		CHECK(memcmp(r->logs[1].address, dist, 20) == 0);
-		CHECK(claimed_log(&ce, &r->logs[1]) == 0);
-		CHECK(memcmp(ce.id, id, 32) == 0);
+		claim_leaf(&r, &call, &proof, &np, c, m, (size_t)i, id, acc[i],
+			   amt[i], &ce);
 		CHECK(memcmp(ce.account, acc[i], 20) == 0);
 		CHECK(memcmp(ce.amount, amt[i], 32) == 0);
 		CHECK(funded_log(&fe, &r->logs[1]) == PROV_EINVALID);
@@ -726,19 +739,8 @@ static void fund_and_claim(void)
 	CHECK(memcmp(b.root, m->nodes[0], 32) == 0 && all(b.paid, 32, 0));
 	memset(acc[0], 0x10, 20);
 	for (int i = 0; i < NACC; i++) {
-		rpc_receipt_free(r);
-		r = NULL;
-		free(proof);
-		proof = NULL;
-		CHECK(merkle_proof(&proof, &np, m, (size_t)i) == 0);
-		buf_clear(&call);
-		CHECK(distributor_claim_calldata(&call, id2, acc[i], amt[i],
-						 (const uint8_t(*)[32])proof,
-						 np) == 0);
-		CHECK(send_tx(&r, c, dist, call.ptr, call.len) == 0);
-		CHECK(r->status == 1 && r->nlogs == 2);
-		CHECK(claimed_log(&ce, &r->logs[1]) == 0);
-		CHECK(memcmp(ce.id, id2, 32) == 0);
+		claim_leaf(&r, &call, &proof, &np, c, m, (size_t)i, id2, acc[i],
+			   amt[i], &ce);
 		/* twice its amount now: once from each batch */
 		u256_from_u64(t0, 200 * (uint64_t)(i + 1));
 		CHECK(balance_of(bal, c, token, acc[i]) == 0 &&
